@@ -1,0 +1,135 @@
+"""Turning what people and scripts type into checked answers.
+
+Every problem names the question id, the value given and what was expected,
+with a "did you mean" for near-miss ids, and all problems are reported at once
+so a script author fixes a file in one pass. ``unsure`` is kept as an answer
+(so notes can show it) but conditions read it as unknown, never as ``no``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .errors import InputError, Location, Problem
+from .model import Answers, AnswerValue, Question
+from .schema import did_you_mean
+
+YES = frozenset({"yes", "y", "true", "1"})
+NO = frozenset({"no", "n", "false", "0"})
+UNSURE = frozenset({"unsure", "unknown", "not sure", "dont know", "don't know", "?"})
+
+
+def parse_value(question: Question, raw: Any) -> AnswerValue:
+    """Normalise one answer or raise ValueError saying what was expected."""
+    if question.type == "yn":
+        if isinstance(raw, bool):
+            return "yes" if raw else "no"
+        if isinstance(raw, (int, float)) and raw in (0, 1):
+            return "yes" if raw == 1 else "no"
+        if isinstance(raw, str):
+            word = raw.strip().lower()
+            if word in YES:
+                return "yes"
+            if word in NO:
+                return "no"
+            if word in UNSURE:
+                return "unsure"
+        raise ValueError(question.expected())
+    if question.type == "choice":
+        if isinstance(raw, str):
+            word = raw.strip().lower().replace(" ", "_").replace("-", "_")
+            for choice in question.choices:
+                if choice.id == word:
+                    return choice.id
+        raise ValueError(question.expected())
+    number = _number(raw, integer=question.type == "int")
+    if question.minimum is not None and number < question.minimum:
+        raise ValueError(question.expected())
+    if question.maximum is not None and number > question.maximum:
+        raise ValueError(question.expected())
+    return number
+
+
+def _number(raw: Any, *, integer: bool) -> int | float:
+    if isinstance(raw, bool):
+        raise ValueError("a number")
+    value: float
+    if isinstance(raw, (int, float)):
+        value = raw
+    elif isinstance(raw, str):
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            raise ValueError("a number") from None
+    else:
+        raise ValueError("a number")
+    if not math.isfinite(value):
+        raise ValueError("a finite number")
+    if integer:
+        if value != int(value):
+            raise ValueError("a whole number")
+        return int(value)
+    return int(value) if value == int(value) else float(value)
+
+
+def _show(raw: Any) -> str:
+    if isinstance(raw, str):
+        return repr(raw)
+    try:
+        return json.dumps(raw, ensure_ascii=False)[:60]
+    except (TypeError, ValueError):
+        return type(raw).__name__
+
+
+def check_answers(
+    raw: Mapping[str, Any],
+    questions: Mapping[str, Question],
+    *,
+    where: Location | None = None,
+    locations: Mapping[str, Location] | None = None,
+) -> tuple[Answers, list[Problem]]:
+    """Validate a mapping of answers; return the clean answers and the problems."""
+    clean: Answers = {}
+    problems: list[Problem] = []
+    for key, value in raw.items():
+        loc = (locations or {}).get(key, where)
+        if not isinstance(key, str) or key not in questions:
+            hint = did_you_mean(str(key), list(questions))
+            problems.append(Problem(f"unknown question id '{key}'{hint}", loc))
+            continue
+        if value is None:
+            continue  # null means "not answered"
+        question = questions[key]
+        try:
+            clean[key] = parse_value(question, value)
+        except ValueError as exc:
+            problems.append(
+                Problem(f"{key}: {_show(value)} is not valid; expected {exc.args[0]}", loc)
+            )
+    return clean, problems
+
+
+def parse_answers(raw: Mapping[str, Any], questions: Mapping[str, Question]) -> Answers:
+    clean, problems = check_answers(raw, questions)
+    if problems:
+        raise InputError(problems)
+    return clean
+
+
+def parse_assignments(items: Iterable[str]) -> dict[str, str]:
+    """``["age=64", "calf_swelling=yes"]`` → a raw mapping; malformed items raise."""
+    out: dict[str, str] = {}
+    problems: list[Problem] = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(Problem(f"-a {item!r}: expected id=value, e.g. -a calf_swelling=yes"))
+            continue
+        out[key] = value.strip()
+    if problems:
+        raise InputError(problems)
+    return out

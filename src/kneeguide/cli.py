@@ -1,0 +1,317 @@
+"""The ``kneeguide`` command: parse, call the core, pick a renderer, exit.
+
+Machine output goes to stdout, everything else to stderr. Every error that is
+the user's (bad answers, bad rules) is one line per problem and exit status 2;
+a traceback appears only with ``--debug``. Heavy modules (rich, questionary)
+are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
+
+import typer
+
+from . import __version__
+from .errors import InputError, KneeguideError, Location, Problem
+from .render import Format
+
+_DEBUG = False
+
+EXIT_OK = 0
+EXIT_ERROR = 2
+EXIT_FAIL_ON = 3
+EXIT_INTERRUPTED = 130
+MAX_ANSWERS_BYTES = 1024 * 1024
+
+app = typer.Typer(
+    name="kneeguide",
+    help="Educational triage helper for pain behind the knee. Not a diagnosis.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+rules_app = typer.Typer(help="Check and inspect rule sets.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+class LevelChoice(str, Enum):
+    self_care = "self_care"
+    routine = "routine"
+    soon = "soon"
+    urgent = "urgent"
+    emergency = "emergency"
+
+
+class AudienceChoice(str, Enum):
+    lay = "lay"
+    practitioner = "practitioner"
+
+
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def guarded(func: F) -> F:
+    """Turn kneeguide's own errors into one line each and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            func(*args, **kwargs)
+        except KneeguideError as exc:
+            if _DEBUG:
+                raise
+            for line in exc.lines():
+                sys.stderr.write(f"kneeguide: {line}\n")
+            raise typer.Exit(EXIT_ERROR) from None
+        except KeyboardInterrupt:
+            sys.stderr.write("kneeguide: interrupted\n")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kneeguide {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    """Educational triage helper for pain behind the knee. Not a diagnosis."""
+
+
+RulesOption = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional at runtime on 3.9-style evaluation
+    typer.Option("--rules", help="Use the rule set in DIR instead of the built-in one.",
+                 metavar="DIR"),
+]
+
+
+def _load(rules_dir: Path | None) -> Any:
+    from .api import load_rules
+
+    return load_rules(rules_dir)
+
+
+def read_answers_source(source: str) -> tuple[Any, str]:
+    """Read an answers file or stdin ('-') as JSON or YAML, with located errors."""
+    from .yamlio import decode, parse
+
+    shown = "<stdin>" if source == "-" else source
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1)
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read(MAX_ANSWERS_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError([Problem("answers file not found", Location(shown))]) from None
+    except IsADirectoryError:
+        raise InputError([Problem("is a directory, not an answers file", Location(shown))]) from None
+    except OSError as exc:
+        raise InputError([Problem(f"cannot read answers: {exc.strerror}", Location(shown))]) from None
+    if len(data) > MAX_ANSWERS_BYTES:
+        raise InputError([Problem("answers larger than 1 MiB", Location(shown))])
+    try:
+        doc = parse(decode(data, shown), shown)
+    except KneeguideError as exc:
+        raise InputError(exc.problems) from None
+    if doc is None:
+        doc = {}
+    if not isinstance(doc, dict):
+        raise InputError([Problem("answers must be a mapping of question id to value",
+                                  Location(shown, 1, 1))])
+    return doc, shown
+
+
+def collect_answers(rules: Any, answers_file: str | None, assignments: list[str]) -> dict[str, Any]:
+    """Merge the answers file and ``-a`` options (which win), checking both."""
+    from .answers import check_answers, parse_assignments
+    from .yamlio import key_location
+
+    problems: list[Problem] = []
+    clean: dict[str, Any] = {}
+    if answers_file is not None:
+        raw, shown = read_answers_source(answers_file)
+        where = Location(shown)
+        locations = {k: key_location(raw, k, where) for k in raw}
+        file_answers, found = check_answers(raw, rules.questions, where=where, locations=locations)
+        clean.update(file_answers)
+        problems.extend(found)
+    if assignments:
+        raw_a = parse_assignments(assignments)
+        a_answers, found = check_answers(raw_a, rules.questions)
+        problems.extend(Problem(f"-a {p.message}") for p in found)
+        clean.update(a_answers)
+    if problems:
+        raise InputError(problems)
+    return clean
+
+
+def _color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _width() -> int:
+    if sys.stdout.isatty():
+        import shutil
+
+        return max(60, min(shutil.get_terminal_size().columns, 120))
+    return 100
+
+
+@app.command()
+@guarded
+def assess(
+    answers: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--answers", "-f", help="Answers as JSON or YAML; '-' reads stdin.",
+                     metavar="FILE|-"),
+    ] = None,
+    answer: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--answer", "-a", help="One answer as id=value; repeatable; wins over FILE.",
+                     metavar="ID=VALUE"),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
+    region: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--region", help="Emergency numbers for JP, US, UK, EU or AU."),
+    ] = None,
+    audience: Annotated[
+        AudienceChoice, typer.Option("--audience", help="Wording and disclaimers for whom.")
+    ] = AudienceChoice.lay,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the report.")] = "en",
+    fail_on: Annotated[
+        Optional[LevelChoice],  # noqa: UP045
+        typer.Option("--fail-on", help="Exit 3 when the triage level is LEVEL or higher.",
+                     metavar="LEVEL"),
+    ] = None,
+    rules_dir: RulesOption = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    """Assess answers without prompting: from a file, stdin or -a options."""
+    from . import api
+    from .model import Level
+    from .render import render
+
+    rules = _load(rules_dir)
+    clean = collect_answers(rules, answers, answer or [])
+    result = api.assess(clean, rules=rules, region=region, audience=audience.value, lang=lang)
+    output = render(fmt, result, rules, color=_color() and fmt is Format.TEXT, width=_width())
+    sys.stdout.write(output)
+    sys.stdout.flush()
+    if fail_on is not None and result.triage.level >= Level.parse(fail_on.value):
+        raise typer.Exit(EXIT_FAIL_ON)
+
+
+@app.command()
+@guarded
+def questions(
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.text,
+    audience: Annotated[
+        Optional[AudienceChoice],  # noqa: UP045
+        typer.Option("--audience", help="Only the questions asked of this audience."),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the wording.")] = "en",
+    rules_dir: RulesOption = None,
+) -> None:
+    """List question ids, types, allowed values and wording."""
+    import json
+
+    from .model import Audience, pick
+
+    rules = _load(rules_dir)
+    wanted = Audience[audience.value.upper()] if audience else None
+    rows = []
+    for q in rules.questions.values():
+        if wanted is not None and wanted not in q.audiences:
+            continue
+        row: dict[str, Any] = {
+            "id": q.id,
+            "type": q.type,
+            "section": q.section,
+            "audience": sorted(a.id for a in q.audiences),
+            "expected": q.expected(),
+            "lay": pick(q.lay, lang),
+            "practitioner": pick(q.practitioner, lang),
+        }
+        if q.type == "choice":
+            row["choices"] = [c.id for c in q.choices]
+        if q.type in ("int", "number"):
+            row["min"] = q.minimum
+            row["max"] = q.maximum
+        if q.help:
+            row["help"] = pick(q.help, lang)
+        rows.append(row)
+    if fmt is ListFormat.json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    for row in rows:
+        wording = row["practitioner"] if wanted is Audience.PRACTITIONER else row["lay"]
+        sys.stdout.write(f"{row['id']:<36} {row['expected']}\n    {wording}\n")
+
+
+@rules_app.command("validate")
+@guarded
+def rules_validate(
+    directory: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Argument(help="Rules directory (default: the built-in rules).", metavar="DIR"),
+    ] = None,
+) -> None:
+    """Check a rule set: schema, cross-references, translations and every rule's examples."""
+    from .examples import check_examples
+    from .loading import load_rules
+
+    rules = load_rules(directory)
+    problems = check_examples(rules)
+    if problems:
+        raise KneeguideError(problems)
+    typer.echo(
+        f"{rules.source}: rule set {rules.version} is valid "
+        f"({len(rules.questions)} questions, {len(rules.red_flags)} red flags, "
+        f"{len(rules.causes)} causes; {rules.digest})",
+        err=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point. Anything unexpected becomes one line, not a traceback."""
+    global _DEBUG
+    args = sys.argv[1:] if argv is None else list(argv)
+    _DEBUG = "--debug" in args
+    try:
+        app(args=args, prog_name="kneeguide")
+    except SystemExit:
+        raise
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): nothing worth a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+    except Exception as exc:
+        if _DEBUG:
+            raise
+        sys.stderr.write(
+            f"kneeguide: internal error: {type(exc).__name__} (run again with --debug for details)\n"
+        )
+        sys.exit(1)

@@ -1,0 +1,255 @@
+"""The declarative condition form and its three-valued evaluation.
+
+A condition is data, never code: ``all``, ``any``, ``not`` and leaves that
+compare one answer (``q``) or one computed score (``score``). There is no
+expression parser and nothing is evaluated as Python.
+
+Evaluation is Kleene three-valued logic with ``None`` standing for *unknown*:
+an unanswered question, or one answered ``unsure``, makes its leaf unknown and
+the unknown travels up until a definite answer elsewhere settles the result
+(``any`` with one true child is true; ``all`` with one false child is false).
+This is what lets the engine say "a blood clot is not excluded" instead of
+quietly reading a missing answer as "no".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Protocol, Union
+
+Tri = Union[bool, None]  # True, False or None (unknown)
+Value = Union[str, int, float]
+
+#: Answer values that count as "no answer" for a leaf.
+UNSURE = "unsure"
+
+
+class ScoreView(Protocol):
+    """What a condition needs of a computed score: an interval and a band."""
+
+    @property
+    def applicable(self) -> Tri: ...
+    @property
+    def points(self) -> float: ...
+    @property
+    def points_max(self) -> float: ...
+    @property
+    def band(self) -> str | None: ...
+
+
+Scores = Mapping[str, ScoreView]
+Answers = Mapping[str, Value]
+
+COMPARATORS = ("ge", "gt", "le", "lt")
+
+
+def _compare(op: str, left: float, right: float) -> bool:
+    if op == "ge":
+        return left >= right
+    if op == "gt":
+        return left > right
+    if op == "le":
+        return left <= right
+    return left < right
+
+
+@dataclass(frozen=True)
+class AnswerIs:
+    """``{q: id, is: value}`` or ``{q: id, in: [values]}``."""
+
+    question: str
+    values: frozenset[str]
+
+    def evaluate(self, answers: Answers, scores: Scores) -> Tri:
+        value = answers.get(self.question)
+        if value is None or value == UNSURE:
+            return None
+        return value in self.values
+
+    def leaves(self) -> Iterator[Leaf]:
+        yield self
+
+
+@dataclass(frozen=True)
+class AnswerCompare:
+    """``{q: id, ge: 55}`` and the other numeric comparisons."""
+
+    question: str
+    op: str
+    threshold: float
+
+    def evaluate(self, answers: Answers, scores: Scores) -> Tri:
+        value = answers.get(self.question)
+        if value is None or isinstance(value, str):
+            return None
+        return _compare(self.op, value, self.threshold)
+
+    def leaves(self) -> Iterator[Leaf]:
+        yield self
+
+
+@dataclass(frozen=True)
+class ScoreCompare:
+    """``{score: wells_dvt, ge: 2}``, decided on the score's interval.
+
+    With unanswered items a score is only known to lie between ``points`` (the
+    items counted) and ``points_max`` (as if every unknown item were present);
+    the comparison is true or false only when the whole interval agrees.
+    """
+
+    score: str
+    op: str
+    threshold: float
+
+    def evaluate(self, answers: Answers, scores: Scores) -> Tri:
+        result = scores[self.score]
+        if result.applicable is False:
+            return False
+        low = _compare(self.op, result.points, self.threshold)
+        high = _compare(self.op, result.points_max, self.threshold)
+        if low == high and result.applicable is True:
+            return low
+        if low == high and not low:
+            return False
+        return None
+
+    def leaves(self) -> Iterator[Leaf]:
+        yield self
+
+
+@dataclass(frozen=True)
+class ScoreBand:
+    """``{score: ottawa_knee, band: positive}``."""
+
+    score: str
+    band: str
+
+    def evaluate(self, answers: Answers, scores: Scores) -> Tri:
+        result = scores[self.score]
+        if result.applicable is False:
+            return False
+        if result.band is None:
+            return None
+        if result.band != self.band:
+            return False
+        return True if result.applicable is True else None
+
+    def leaves(self) -> Iterator[Leaf]:
+        yield self
+
+
+@dataclass(frozen=True)
+class All:
+    children: tuple[Condition, ...]
+
+    def evaluate(self, answers: Answers, scores: Scores) -> Tri:
+        result: Tri = True
+        for child in self.children:
+            value = child.evaluate(answers, scores)
+            if value is False:
+                return False
+            if value is None:
+                result = None
+        return result
+
+    def leaves(self) -> Iterator[Leaf]:
+        for child in self.children:
+            yield from child.leaves()
+
+
+@dataclass(frozen=True)
+class Any:
+    children: tuple[Condition, ...]
+
+    def evaluate(self, answers: Answers, scores: Scores) -> Tri:
+        result: Tri = False
+        for child in self.children:
+            value = child.evaluate(answers, scores)
+            if value is True:
+                return True
+            if value is None:
+                result = None
+        return result
+
+    def leaves(self) -> Iterator[Leaf]:
+        for child in self.children:
+            yield from child.leaves()
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Condition
+
+    def evaluate(self, answers: Answers, scores: Scores) -> Tri:
+        value = self.child.evaluate(answers, scores)
+        return None if value is None else not value
+
+    def leaves(self) -> Iterator[Leaf]:
+        yield from self.child.leaves()
+
+
+Leaf = Union[AnswerIs, AnswerCompare, ScoreCompare, ScoreBand]
+Condition = Union[AnswerIs, AnswerCompare, ScoreCompare, ScoreBand, All, Any, Not]
+
+
+def questions_in(condition: Condition) -> set[str]:
+    """Question ids a condition reads directly (scores not expanded)."""
+    return {leaf.question for leaf in condition.leaves() if isinstance(leaf, (AnswerIs, AnswerCompare))}
+
+
+def scores_in(condition: Condition) -> set[str]:
+    return {leaf.score for leaf in condition.leaves() if isinstance(leaf, (ScoreCompare, ScoreBand))}
+
+
+def explain(
+    condition: Condition,
+    answers: Answers,
+    scores: Scores,
+    score_questions: Mapping[str, tuple[set[str], set[str]]],
+) -> tuple[Tri, list[str], list[str]]:
+    """Evaluate and say why: (value, ids that made it true, ids still missing).
+
+    ``because`` lists the questions whose answers decided a true result;
+    ``missing`` lists the unanswered questions that could still make an unknown
+    result true. ``score_questions`` maps a score id to the questions it counted
+    and the questions it still lacks, so a score leaf can name real answers.
+    """
+    value = condition.evaluate(answers, scores)
+    because: list[str] = []
+    missing: list[str] = []
+    if value is True:
+        _collect(condition, answers, scores, score_questions, True, because)
+    elif value is None:
+        _collect(condition, answers, scores, score_questions, None, missing)
+    return value, _unique(because), _unique(missing)
+
+
+def _collect(
+    condition: Condition,
+    answers: Answers,
+    scores: Scores,
+    score_questions: Mapping[str, tuple[set[str], set[str]]],
+    want: Tri,
+    out: list[str],
+) -> None:
+    """Gather the leaf ids of the sub-conditions that carry the value ``want``."""
+    if isinstance(condition, (All, Any)):
+        for child in condition.children:
+            if child.evaluate(answers, scores) is want:
+                _collect(child, answers, scores, score_questions, want, out)
+        return
+    if isinstance(condition, Not):
+        inner: Tri = None if want is None else not want
+        _collect(condition.child, answers, scores, score_questions, inner, out)
+        return
+    if isinstance(condition, (AnswerIs, AnswerCompare)):
+        out.append(condition.question)
+        return
+    counted, unknown = score_questions.get(condition.score, (set(), set()))
+    out.extend(sorted(counted if want is not None else unknown))
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [i for i in items if not (i in seen or seen.add(i))]  # type: ignore[func-returns-value]

@@ -1,0 +1,474 @@
+"""Frozen data: the loaded rule set and the assessment it produces.
+
+Nothing here does I/O or knows about a terminal. Texts are kept in every
+language the rule set provides (:class:`Text`); the engine picks one language
+when it builds an :class:`Assessment`, so renderers only format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from enum import IntEnum
+from typing import Union
+
+from .conditions import Condition, Tri
+from .errors import Location
+
+#: A user-facing text in each language it is given in ({"en": ..., "ja": ...}).
+Text = dict[str, str]
+AnswerValue = Union[str, int, float]
+Answers = dict[str, AnswerValue]
+
+
+class Level(IntEnum):
+    """Triage levels, ordered so that ``max()`` gives the most urgent."""
+
+    SELF_CARE = 0
+    ROUTINE = 1
+    SOON = 2
+    URGENT = 3
+    EMERGENCY = 4
+
+    @property
+    def id(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str) -> Level:
+        return cls[value.upper()]
+
+
+class Audience(IntEnum):
+    LAY = 0
+    PRACTITIONER = 1
+
+    @property
+    def id(self) -> str:
+        return self.name.lower()
+
+
+def pick(text: Text, lang: str) -> str:
+    """The text in ``lang``, else English (validation makes the fallback rare)."""
+    return text.get(lang) or text.get("en") or next(iter(text.values()))
+
+
+# --- rule set ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str  # yn | int | number | choice
+    section: str
+    audiences: frozenset[Audience]
+    lay: Text
+    practitioner: Text
+    clinical: Text
+    help: Text | None
+    minimum: float | None
+    maximum: float | None
+    unit: Text | None
+    choices: tuple[Choice, ...]
+    ask_if: Condition | None
+    references: tuple[str, ...]
+    location: Location
+
+    def wording(self, audience: Audience) -> Text:
+        return self.practitioner if audience is Audience.PRACTITIONER else self.lay
+
+    def expected(self) -> str:
+        """What a valid answer looks like, for error messages."""
+        if self.type == "yn":
+            return "yes, no or unsure"
+        if self.type == "choice":
+            return "one of: " + ", ".join(c.id for c in self.choices)
+        kind = "a whole number" if self.type == "int" else "a number"
+        if self.minimum is not None and self.maximum is not None:
+            return f"{kind} from {self.minimum:g} to {self.maximum:g}"
+        if self.minimum is not None:
+            return f"{kind} of at least {self.minimum:g}"
+        return kind
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: Text
+
+
+@dataclass(frozen=True)
+class Examples:
+    fires: tuple[Answers, ...]
+    quiet: tuple[Answers, ...]
+
+
+@dataclass(frozen=True)
+class Escalation:
+    level: Level
+    when: Condition
+    reason: Text
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    title: Text
+    level: Level
+    when: Condition
+    escalations: tuple[Escalation, ...]
+    action: Text
+    explain: Text
+    references: tuple[str, ...]
+    examples: Examples
+    location: Location
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    id: str
+    text: Text
+    points: float
+    when: Condition
+    proxy: Condition | None
+    judgement: bool
+
+
+@dataclass(frozen=True)
+class Band:
+    id: str
+    minimum: float | None
+    text: Text
+
+
+@dataclass(frozen=True)
+class ScoreExample:
+    answers: Answers
+    points: float
+    band: str
+
+
+@dataclass(frozen=True)
+class Score:
+    id: str
+    title: Text
+    variant: Text
+    applies_if: Condition | None
+    population: Text | None
+    items: tuple[ScoreItem, ...]
+    bands: tuple[Band, ...]  # highest first
+    references: tuple[str, ...]
+    examples: tuple[ScoreExample, ...]
+    location: Location
+
+    def band_for(self, points: float) -> Band:
+        for band in self.bands:
+            if band.minimum is None or points >= band.minimum:
+                return band
+        return self.bands[-1]
+
+
+@dataclass(frozen=True)
+class Feature:
+    id: str
+    when: Condition
+    weight: float
+    lr: float | None  # published likelihood ratio when the weight comes from one
+    text: Text
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Cause:
+    id: str
+    name: Text
+    lay_name: Text
+    level: Level
+    prior: float
+    features: tuple[Feature, ...]
+    advice: Text
+    references: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Ranking:
+    strong: float
+    possible: float
+    show: float
+    top: int
+
+
+@dataclass(frozen=True)
+class Floor:
+    id: str
+    level: Level
+    when: Condition
+    reason: Text
+    references: tuple[str, ...]
+    examples: Examples
+    location: Location
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: Text
+    emergency: str
+    advice: str | None
+    advice_name: Text | None
+
+
+@dataclass(frozen=True)
+class Disposition:
+    level: Level
+    headline: Text
+    action: Text
+    action_no_advice: Text | None
+    timeframe: Text
+    referral_to: Text
+    safety_net: Text
+    by_region: dict[str, dict[str, Text]]
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Point:
+    code: str
+    name: str
+    hanzi: str
+    ja_reading: str
+    location: Text
+    indications: Text
+    caution: Text
+    causes: tuple[str, ...]
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: str
+    position: str
+    claim: Text
+    source: str
+    causes: tuple[str, ...]
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Suitability:
+    id: str
+    level: str  # caution | not_now
+    when: Condition
+    reason: Text
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Acupuncture:
+    points: tuple[Point, ...]
+    evidence: tuple[Evidence, ...]
+    screening: tuple[str, ...]
+    suitability: tuple[Suitability, ...]
+    not_now_text: Text
+    unscreened_text: Text
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    citation: str
+    section: str | None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    version: str
+    digest: str
+    title: Text
+    languages: tuple[str, ...]
+    default_region: str
+    sections: tuple[Section, ...]
+    questions: dict[str, Question]  # in asking order
+    red_flags: tuple[RedFlag, ...]
+    scores: tuple[Score, ...]
+    causes: tuple[Cause, ...]
+    ranking: Ranking
+    floors: tuple[Floor, ...]
+    no_cause_level: Level
+    not_excluded_level: Level
+    regions: dict[str, Region]
+    dispositions: dict[Level, Disposition]
+    acupuncture: Acupuncture
+    messages: dict[str, Text]
+    references: dict[str, Reference]
+    source: str  # where the rules were loaded from
+
+    def message(self, key: str, lang: str) -> str:
+        return pick(self.messages[key], lang)
+
+    @cached_property
+    def implied_no(self) -> tuple[Question, ...]:
+        """Yes/no questions with skip logic, whose skipping implies "no"."""
+        return tuple(q for q in self.questions.values() if q.type == "yn" and q.ask_if is not None)
+
+
+# --- assessment ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RedFlagHit:
+    id: str
+    level: Level
+    title: str
+    because: tuple[str, ...]
+    action: str
+    explain: str
+    escalated_because: tuple[str, ...]
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NotExcluded:
+    id: str
+    level: Level
+    title: str
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    id: str
+    text: str
+    points: float
+    present: Tri
+    proxy: bool  # counted (or excluded) from a lay stand-in, not an examination
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    id: str
+    title: str
+    variant: str
+    applicable: Tri
+    points: float
+    points_max: float
+    band: str | None  # None while the unknown items could change the band
+    band_text: str
+    complete: bool
+    items: tuple[ItemResult, ...]
+    counted_questions: frozenset[str] = field(default_factory=frozenset)
+    missing_questions: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Reason:
+    feature: str
+    text: str
+    weight: float
+    lr: float | None
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CauseResult:
+    id: str
+    name: str
+    strength: str  # strong | possible | less_likely
+    score: float
+    level: Level
+    reasons_for: tuple[Reason, ...]
+    reasons_against: tuple[Reason, ...]
+    advice: str
+
+    @property
+    def for_ids(self) -> tuple[str, ...]:
+        return _ids(self.reasons_for)
+
+    @property
+    def against_ids(self) -> tuple[str, ...]:
+        return _ids(self.reasons_against)
+
+
+def _ids(reasons: tuple[Reason, ...]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for reason in reasons:
+        for q in reason.questions:
+            seen.setdefault(q, None)
+    return tuple(seen)
+
+
+@dataclass(frozen=True)
+class PointResult:
+    code: str
+    name: str
+    hanzi: str
+    ja_reading: str
+    location: str
+    indications: str
+    caution: str
+
+
+@dataclass(frozen=True)
+class EvidenceResult:
+    id: str
+    position: str
+    claim: str
+    source: str
+
+
+@dataclass(frozen=True)
+class AcupunctureResult:
+    suitability: str  # suitable | caution | not_now
+    reasons: tuple[str, ...]
+    points: tuple[PointResult, ...]
+    evidence: tuple[EvidenceResult, ...]
+    unscreened: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Triage:
+    level: Level
+    headline: str
+    action: str
+    call: str
+    advice_line: str | None
+    timeframe: str
+    safety_net: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Referral:
+    to: str
+    urgency: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    tool_version: str
+    rules_version: str
+    rules_digest: str
+    region: str
+    audience: Audience
+    lang: str
+    triage: Triage
+    red_flags: tuple[RedFlagHit, ...]
+    not_excluded: tuple[NotExcluded, ...]
+    scores: tuple[ScoreResult, ...]
+    likely_causes: tuple[CauseResult, ...]
+    acupuncture: AcupunctureResult
+    referral: Referral
+    answers: Answers
+    unanswered: tuple[str, ...]
+    warnings: tuple[str, ...]
+    disclaimer: str

@@ -1,0 +1,108 @@
+"""The contract's JSON assessment (``shared/contract.md`` §4)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..contract import SCHEMA_VERSION
+from ..model import Assessment, CauseResult, Reason, ScoreResult
+
+
+def _num(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def _reason(r: Reason) -> dict[str, Any]:
+    return {"feature": r.feature, "text": r.text, "weight": round(r.weight, 2), "lr": r.lr,
+            "questions": list(r.questions)}
+
+
+def _score(s: ScoreResult) -> dict[str, Any]:
+    return {
+        "title": s.title,
+        "variant": s.variant,
+        "applicable": s.applicable,
+        "points": _num(s.points),
+        "points_max": _num(s.points_max),
+        "band": s.band,
+        "complete": s.complete,
+        "items": [
+            {"id": i.id, "text": i.text, "points": _num(i.points), "present": i.present,
+             "proxy": i.proxy}
+            for i in s.items
+        ],
+    }
+
+
+def _cause(c: CauseResult) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "strength": c.strength,
+        "score": c.score,
+        "level": c.level.id,
+        "for": list(c.for_ids),
+        "against": list(c.against_ids),
+        "reasons_for": [_reason(r) for r in c.reasons_for],
+        "reasons_against": [_reason(r) for r in c.reasons_against],
+        "advice": c.advice,
+    }
+
+
+def to_dict(a: Assessment) -> dict[str, Any]:
+    from .. import __version__
+
+    t = a.triage
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "kneeguide", "version": __version__},
+        "rules": {"version": a.rules_version, "digest": a.rules_digest},
+        "region": a.region,
+        "audience": a.audience.id,
+        "lang": a.lang,
+        "triage": {
+            "level": t.level.id,
+            "headline": t.headline,
+            "action": t.action,
+            "call": t.call,
+            "advice_line": t.advice_line,
+            "timeframe": t.timeframe,
+            "safety_net": t.safety_net,
+            "reasons": list(t.reasons),
+        },
+        "red_flags": [
+            {"id": h.id, "level": h.level.id, "title": h.title, "because": list(h.because),
+             "action": h.action, "explain": h.explain,
+             "escalated_because": list(h.escalated_because), "references": list(h.references)}
+            for h in a.red_flags
+        ],
+        "not_excluded": [
+            {"id": n.id, "level": n.level.id, "title": n.title, "missing": list(n.missing)}
+            for n in a.not_excluded
+        ],
+        "scores": {s.id: _score(s) for s in a.scores},
+        "likely_causes": [_cause(c) for c in a.likely_causes],
+        "acupuncture": {
+            "suitability": a.acupuncture.suitability,
+            "reasons": list(a.acupuncture.reasons),
+            "points": [
+                {"code": p.code, "name": p.name, "hanzi": p.hanzi, "ja_reading": p.ja_reading,
+                 "location": p.location, "indications": p.indications, "caution": p.caution}
+                for p in a.acupuncture.points
+            ],
+            "evidence": [
+                {"id": e.id, "position": e.position, "claim": e.claim, "source": e.source}
+                for e in a.acupuncture.evidence
+            ],
+            "unscreened": list(a.acupuncture.unscreened),
+        },
+        "referral": {"to": a.referral.to, "urgency": a.referral.urgency, "text": a.referral.text},
+        "answers": dict(a.answers),
+        "warnings": list(a.warnings),
+        "disclaimer": a.disclaimer,
+    }
+
+
+def render(a: Assessment) -> str:
+    return json.dumps(to_dict(a), ensure_ascii=False, indent=2) + "\n"
