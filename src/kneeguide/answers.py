@@ -106,9 +106,7 @@ def check_answers(
         try:
             clean[key] = parse_value(question, value)
         except ValueError as exc:
-            problems.append(
-                Problem(f"{key}: {_show(value)} is not valid; expected {exc.args[0]}", loc)
-            )
+            problems.append(Problem(f"{key}: {_show(value)} is not valid; expected {exc.args[0]}", loc))
     return clean, problems
 
 

@@ -50,10 +50,14 @@ def assess(
     who = audience if isinstance(audience, Audience) else _audience(audience)
     chosen = _region(ruleset, region)
     if lang not in ruleset.languages:
-        raise InputError([Problem(
-            f"language '{lang}' is not provided by this rule set (available: "
-            f"{', '.join(ruleset.languages)})"
-        )])
+        raise InputError(
+            [
+                Problem(
+                    f"language '{lang}' is not provided by this rule set (available: "
+                    f"{', '.join(ruleset.languages)})"
+                )
+            ]
+        )
     return engine.assess(ruleset, clean, region=chosen, audience=who, lang=lang)
 
 
@@ -76,7 +80,7 @@ def _region(rules: RuleSet, region: str | None) -> str:
         return rules.default_region
     code = region.upper()
     if code not in rules.regions:
-        raise InputError([Problem(
-            f"unknown region '{region}' (expected one of: {', '.join(rules.regions)})"
-        )])
+        raise InputError(
+            [Problem(f"unknown region '{region}' (expected one of: {', '.join(rules.regions)})")]
+        )
     return code

@@ -100,8 +100,7 @@ def _root(
 
 RulesOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional at runtime on 3.9-style evaluation
-    typer.Option("--rules", help="Use the rule set in DIR instead of the built-in one.",
-                 metavar="DIR"),
+    typer.Option("--rules", help="Use the rule set in DIR instead of the built-in one.", metavar="DIR"),
 ]
 
 
@@ -137,8 +136,9 @@ def read_answers_source(source: str) -> tuple[Any, str]:
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):
-        raise InputError([Problem("answers must be a mapping of question id to value",
-                                  Location(shown, 1, 1))])
+        raise InputError(
+            [Problem("answers must be a mapping of question id to value", Location(shown, 1, 1))]
+        )
     return doc, shown
 
 
@@ -183,13 +183,13 @@ def _width() -> int:
 def assess(
     answers: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--answers", "-f", help="Answers as JSON or YAML; '-' reads stdin.",
-                     metavar="FILE|-"),
+        typer.Option("--answers", "-f", help="Answers as JSON or YAML; '-' reads stdin.", metavar="FILE|-"),
     ] = None,
     answer: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--answer", "-a", help="One answer as id=value; repeatable; wins over FILE.",
-                     metavar="ID=VALUE"),
+        typer.Option(
+            "--answer", "-a", help="One answer as id=value; repeatable; wins over FILE.", metavar="ID=VALUE"
+        ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
     region: Annotated[
@@ -202,8 +202,7 @@ def assess(
     lang: Annotated[str, typer.Option("--lang", help="Language of the report.")] = "en",
     fail_on: Annotated[
         Optional[LevelChoice],  # noqa: UP045
-        typer.Option("--fail-on", help="Exit 3 when the triage level is LEVEL or higher.",
-                     metavar="LEVEL"),
+        typer.Option("--fail-on", help="Exit 3 when the triage level is LEVEL or higher.", metavar="LEVEL"),
     ] = None,
     rules_dir: RulesOption = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,

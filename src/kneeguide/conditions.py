@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Protocol, Union
+from typing import Protocol
 
-Tri = Union[bool, None]  # True, False or None (unknown)
-Value = Union[str, int, float]
+Tri = bool | None  # True, False or None (unknown)
+Value = str | int | float
 
 #: Answer values that count as "no answer" for a leaf.
 UNSURE = "unsure"
@@ -189,8 +189,8 @@ class Not:
         yield from self.child.leaves()
 
 
-Leaf = Union[AnswerIs, AnswerCompare, ScoreCompare, ScoreBand]
-Condition = Union[AnswerIs, AnswerCompare, ScoreCompare, ScoreBand, All, Any, Not]
+Leaf = AnswerIs | AnswerCompare | ScoreCompare | ScoreBand
+Condition = AnswerIs | AnswerCompare | ScoreCompare | ScoreBand | All | Any | Not
 
 
 def questions_in(condition: Condition) -> set[str]:

@@ -52,8 +52,10 @@ def with_implied(rules: RuleSet, answers: Answers) -> Answers:
     while changed:
         changed = False
         for question in rules.implied_no:
-            if question.id not in effective and question.ask_if is not None and (
-                question.ask_if.evaluate(effective, _NO_SCORES) is False
+            if (
+                question.id not in effective
+                and question.ask_if is not None
+                and (question.ask_if.evaluate(effective, _NO_SCORES) is False)
             ):
                 effective[question.id] = "no"
                 changed = True
@@ -126,9 +128,7 @@ def assess(
     given = answers
     answers = with_implied(rules, given)
     scores = {s.id: compute_score(s, answers, lang) for s in rules.scores}
-    score_questions = {
-        sid: (set(r.counted_questions), set(r.missing_questions)) for sid, r in scores.items()
-    }
+    score_questions = {sid: (set(r.counted_questions), set(r.missing_questions)) for sid, r in scores.items()}
 
     # 1. red flags: fired, or not excluded while answers are missing
     hits: list[RedFlagHit] = []
@@ -142,11 +142,18 @@ def assess(
                 if esc.when.evaluate(answers, scores) is True and esc.level > level:
                     level = esc.level
                     raised.append(pick(esc.reason, lang))
-            hits.append(RedFlagHit(
-                id=flag.id, level=level, title=pick(flag.title, lang), because=tuple(because),
-                action=pick(flag.action, lang), explain=pick(flag.explain, lang),
-                escalated_because=tuple(raised), references=flag.references,
-            ))
+            hits.append(
+                RedFlagHit(
+                    id=flag.id,
+                    level=level,
+                    title=pick(flag.title, lang),
+                    because=tuple(because),
+                    action=pick(flag.action, lang),
+                    explain=pick(flag.explain, lang),
+                    escalated_because=tuple(raised),
+                    references=flag.references,
+                )
+            )
         elif value is None:
             open_flags.append(NotExcluded(flag.id, flag.level, pick(flag.title, lang), tuple(missing)))
         del order
@@ -243,11 +250,18 @@ def rank_causes(
             strength = "possible"
         else:
             strength = "less_likely"
-        out.append(CauseResult(
-            id=cause.id, name=pick(cause.name, lang), strength=strength, score=round(total, 2),
-            level=cause.level, reasons_for=tuple(pro), reasons_against=tuple(con),
-            advice=pick(cause.advice, lang),
-        ))
+        out.append(
+            CauseResult(
+                id=cause.id,
+                name=pick(cause.name, lang),
+                strength=strength,
+                score=round(total, 2),
+                level=cause.level,
+                reasons_for=tuple(pro),
+                reasons_against=tuple(con),
+                advice=pick(cause.advice, lang),
+            )
+        )
     return tuple(out)
 
 
@@ -305,14 +319,10 @@ def acupuncture_for(
         suitability = "not_now"
         reasons.append(pick(acu.not_now_text, lang))
         reasons.extend(h.title for h in hits)
-        reasons.extend(
-            rules.message("not_excluded_reason", lang).format(title=f.title) for f in open_flags
-        )
+        reasons.extend(rules.message("not_excluded_reason", lang).format(title=f.title) for f in open_flags)
     elif open_flags:
         suitability = "caution"
-        reasons.extend(
-            rules.message("not_excluded_reason", lang).format(title=f.title) for f in open_flags
-        )
+        reasons.extend(rules.message("not_excluded_reason", lang).format(title=f.title) for f in open_flags)
     for rule in acu.suitability:
         if rule.when.evaluate(answers, scores) is True:
             reasons.append(pick(rule.reason, lang))
@@ -328,8 +338,15 @@ def acupuncture_for(
     points: tuple[PointResult, ...] = ()
     if suitability != "not_now":
         points = tuple(
-            PointResult(p.code, p.name, p.hanzi, p.ja_reading, pick(p.location, lang),
-                        pick(p.indications, lang), pick(p.caution, lang))
+            PointResult(
+                p.code,
+                p.name,
+                p.hanzi,
+                p.ja_reading,
+                pick(p.location, lang),
+                pick(p.indications, lang),
+                pick(p.caution, lang),
+            )
             for p in acu.points
             if top_ids.intersection(p.causes)
         )
@@ -345,7 +362,9 @@ def referral_for(
     causes: tuple[CauseResult, ...],
     lang: str,
 ) -> Referral:
-    parts = [rules.message("referral_intro", lang).format(level=rules.message(f"level_{triage.level.id}", lang))]
+    parts = [
+        rules.message("referral_intro", lang).format(level=rules.message(f"level_{triage.level.id}", lang))
+    ]
     if hits:
         parts.append(rules.message("heading_red_flags", lang) + ": " + "; ".join(h.title for h in hits) + ".")
     if open_flags:

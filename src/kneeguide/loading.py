@@ -17,13 +17,13 @@ import dataclasses
 import hashlib
 import math
 import string
-from collections.abc import Iterable
 import sys
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import contract, conditions
+from . import conditions, contract
 from .answers import check_answers
 from .conditions import Condition
 from .errors import Location, Problem, RulesError
@@ -184,9 +184,7 @@ class _Builder:
     def _cond(self, node: Any, loc: Location, allow_scores: bool) -> Condition:
         if "all" in node or "any" in node:
             key = "all" if "all" in node else "any"
-            children = tuple(
-                self._cond(child, location_of(child, loc), allow_scores) for child in node[key]
-            )
+            children = tuple(self._cond(child, location_of(child, loc), allow_scores) for child in node[key])
             return conditions.All(children) if key == "all" else conditions.Any(children)
         if "not" in node:
             return conditions.Not(self._cond(node["not"], location_of(node["not"], loc), allow_scores))
@@ -201,9 +199,7 @@ class _Builder:
                 self.problems.append(Problem(f"unknown score '{score_id}'{hint}", loc))
             elif op == "band" and operand not in self.score_bands[score_id]:
                 hint = did_you_mean(operand, sorted(self.score_bands[score_id]))
-                self.problems.append(
-                    Problem(f"score '{score_id}' has no band '{operand}'{hint}", loc)
-                )
+                self.problems.append(Problem(f"score '{score_id}' has no band '{operand}'{hint}", loc))
             if op == "band":
                 return conditions.ScoreBand(score_id, str(operand))
             return conditions.ScoreCompare(score_id, op, float(operand))
@@ -267,7 +263,9 @@ class _Builder:
                 self.problems.append(Problem(f"unknown reference '{ref}'{hint}", loc))
         if meta["default_region"] not in regions:
             self.problems.append(
-                Problem(f"unknown default region '{meta['default_region']}'", self.where(meta, "default_region"))
+                Problem(
+                    f"unknown default region '{meta['default_region']}'", self.where(meta, "default_region")
+                )
             )
         if self.problems:
             raise RulesError(_dedupe(self.problems))
@@ -297,9 +295,7 @@ class _Builder:
     def build_references(self) -> dict[str, Reference]:
         nodes = self.docs["references.yaml"]["references"]
         self.unique("reference", nodes)
-        return {
-            n["id"]: Reference(n["id"], n["citation"], n.get("section")) for n in nodes
-        }
+        return {n["id"]: Reference(n["id"], n["citation"], n.get("section")) for n in nodes}
 
     def build_questions(self) -> tuple[Section, ...]:
         doc = self.docs["questions.yaml"]
@@ -311,13 +307,13 @@ class _Builder:
         # First pass: declare every question so ask_if may refer forwards or backwards.
         pending: list[tuple[Any, Question]] = []
         for n in nodes:
-            audiences = frozenset(
-                Audience[a.upper()] for a in n.get("audience", ["lay", "practitioner"])
-            )
+            audiences = frozenset(Audience[a.upper()] for a in n.get("audience", ["lay", "practitioner"]))
             loc = self.where(n)
             if n["section"] not in section_ids:
                 hint = did_you_mean(n["section"], sorted(section_ids))
-                self.problems.append(Problem(f"unknown section '{n['section']}'{hint}", self.where(n, "section")))
+                self.problems.append(
+                    Problem(f"unknown section '{n['section']}'{hint}", self.where(n, "section"))
+                )
             for audience in audiences:
                 if audience.id not in n:
                     self.problems.append(
@@ -327,7 +323,9 @@ class _Builder:
             if qtype == "choice" and "choices" not in n:
                 self.problems.append(Problem("a choice question needs 'choices'", loc))
             if qtype != "choice" and "choices" in n:
-                self.problems.append(Problem("only choice questions take 'choices'", self.where(n, "choices")))
+                self.problems.append(
+                    Problem("only choice questions take 'choices'", self.where(n, "choices"))
+                )
             if qtype in ("yn", "choice") and ("min" in n or "max" in n):
                 self.problems.append(Problem("'min'/'max' only apply to int and number questions", loc))
             fallback = n.get("lay") or n.get("practitioner") or n["clinical"]
@@ -354,7 +352,9 @@ class _Builder:
             if "ask_if" in n:
                 ask_if = self.condition(n, "ask_if", allow_scores=False)
                 if question.id in conditions.questions_in(ask_if):
-                    self.problems.append(Problem("a question's ask_if cannot depend on itself", self.where(n, "ask_if")))
+                    self.problems.append(
+                        Problem("a question's ask_if cannot depend on itself", self.where(n, "ask_if"))
+                    )
                 self.questions[question.id] = _replace(question, ask_if=ask_if)
         return sections
 
@@ -369,40 +369,48 @@ class _Builder:
             items = []
             for item in n["items"]:
                 proxy = self.condition(item, "proxy", allow_scores=False) if "proxy" in item else None
-                items.append(ScoreItem(
-                    id=item["id"],
-                    text=self.text(item, "text"),
-                    points=float(item["points"]),
-                    when=self.condition(item, "when", allow_scores=False),
-                    proxy=proxy,
-                    judgement=bool(item.get("judgement", False)),
-                ))
+                items.append(
+                    ScoreItem(
+                        id=item["id"],
+                        text=self.text(item, "text"),
+                        points=float(item["points"]),
+                        when=self.condition(item, "when", allow_scores=False),
+                        proxy=proxy,
+                        judgement=bool(item.get("judgement", False)),
+                    )
+                )
             self.unique("band", n["bands"])
             bands = tuple(Band(b["id"], b.get("min"), self.text(b, "text")) for b in n["bands"])
             mins = [b.minimum for b in bands]
             if None in mins[:-1] or mins[-1] is not None or mins[:-1] != sorted(mins[:-1], reverse=True):  # type: ignore[type-var]
-                self.problems.append(Problem(
-                    "bands must go from the highest 'min' down, the last band without 'min'",
-                    self.where(n, "bands"),
-                ))
+                self.problems.append(
+                    Problem(
+                        "bands must go from the highest 'min' down, the last band without 'min'",
+                        self.where(n, "bands"),
+                    )
+                )
             examples = []
             for case in n["examples"]["cases"]:
                 answers = self.answers(case["answers"], self.where(case, "answers"))
                 examples.append(ScoreExample(answers, float(case["points"]), case["band"]))
                 if case["band"] not in self.score_bands[n["id"]]:
                     self.problems.append(Problem(f"unknown band '{case['band']}'", self.where(case, "band")))
-            scores.append(Score(
-                id=n["id"],
-                title=self.text(n, "title"),
-                variant=self.text(n, "variant"),
-                applies_if=self.condition(n, "applies_if", allow_scores=False) if "applies_if" in n else None,
-                population=self.opt_text(n, "population"),
-                items=tuple(items),
-                bands=bands,
-                references=self.refs(n),
-                examples=tuple(examples),
-                location=self.where(n),
-            ))
+            scores.append(
+                Score(
+                    id=n["id"],
+                    title=self.text(n, "title"),
+                    variant=self.text(n, "variant"),
+                    applies_if=self.condition(n, "applies_if", allow_scores=False)
+                    if "applies_if" in n
+                    else None,
+                    population=self.opt_text(n, "population"),
+                    items=tuple(items),
+                    bands=bands,
+                    references=self.refs(n),
+                    examples=tuple(examples),
+                    location=self.where(n),
+                )
+            )
         return tuple(scores)
 
     def build_red_flags(self) -> tuple[RedFlag, ...]:
@@ -415,22 +423,28 @@ class _Builder:
             for e in n.get("escalate", []):
                 esc_level = Level.parse(e["level"])
                 if esc_level <= level:
-                    self.problems.append(Problem(
-                        f"an escalation must raise the level above '{level.id}'", self.where(e, "level")
-                    ))
-                escalations.append(Escalation(esc_level, self.condition(e, "when"), self.text(e, "reason"), self.refs(e)))
-            flags.append(RedFlag(
-                id=n["id"],
-                title=self.text(n, "title"),
-                level=level,
-                when=self.condition(n, "when"),
-                escalations=tuple(escalations),
-                action=self.text(n, "action"),
-                explain=self.text(n, "explain"),
-                references=self.refs(n),
-                examples=self.examples(n),
-                location=self.where(n),
-            ))
+                    self.problems.append(
+                        Problem(
+                            f"an escalation must raise the level above '{level.id}'", self.where(e, "level")
+                        )
+                    )
+                escalations.append(
+                    Escalation(esc_level, self.condition(e, "when"), self.text(e, "reason"), self.refs(e))
+                )
+            flags.append(
+                RedFlag(
+                    id=n["id"],
+                    title=self.text(n, "title"),
+                    level=level,
+                    when=self.condition(n, "when"),
+                    escalations=tuple(escalations),
+                    action=self.text(n, "action"),
+                    explain=self.text(n, "explain"),
+                    references=self.refs(n),
+                    examples=self.examples(n),
+                    location=self.where(n),
+                )
+            )
         return tuple(flags)
 
     def build_causes(self) -> tuple[tuple[Cause, ...], Ranking]:
@@ -438,7 +452,11 @@ class _Builder:
         r = doc["ranking"]
         ranking = Ranking(float(r["strong"]), float(r["possible"]), float(r["show"]), int(r["top"]))
         if not ranking.strong > ranking.possible > ranking.show:
-            self.problems.append(Problem("ranking thresholds must satisfy strong > possible > show", self.where(doc, "ranking")))
+            self.problems.append(
+                Problem(
+                    "ranking thresholds must satisfy strong > possible > show", self.where(doc, "ranking")
+                )
+            )
         self.unique("cause", doc["causes"])
         causes = []
         for n in doc["causes"]:
@@ -447,25 +465,29 @@ class _Builder:
             for f in n["features"]:
                 lr = f.get("lr")
                 weight = _ln(lr) if lr is not None else float(f["weight"])
-                features.append(Feature(
-                    id=f["id"],
-                    when=self.condition(f, "when"),
-                    weight=weight,
-                    lr=float(lr) if lr is not None else None,
-                    text=self.text(f, "text"),
-                    references=self.refs(f),
-                ))
-            causes.append(Cause(
-                id=n["id"],
-                name=self.text(n, "name"),
-                lay_name=self.text(n, "lay_name") if "lay_name" in n else self.text(n, "name"),
-                level=Level.parse(n["level"]),
-                prior=float(n["prior"]),
-                features=tuple(features),
-                advice=self.text(n, "advice"),
-                references=self.refs(n),
-                location=self.where(n),
-            ))
+                features.append(
+                    Feature(
+                        id=f["id"],
+                        when=self.condition(f, "when"),
+                        weight=weight,
+                        lr=float(lr) if lr is not None else None,
+                        text=self.text(f, "text"),
+                        references=self.refs(f),
+                    )
+                )
+            causes.append(
+                Cause(
+                    id=n["id"],
+                    name=self.text(n, "name"),
+                    lay_name=self.text(n, "lay_name") if "lay_name" in n else self.text(n, "name"),
+                    level=Level.parse(n["level"]),
+                    prior=float(n["prior"]),
+                    features=tuple(features),
+                    advice=self.text(n, "advice"),
+                    references=self.refs(n),
+                    location=self.where(n),
+                )
+            )
         return tuple(causes), ranking
 
     def build_triage(self) -> tuple[tuple[Floor, ...], Level, Level]:
@@ -485,10 +507,12 @@ class _Builder:
         )
         not_excluded = Level.parse(doc["not_excluded_level"])
         if not_excluded < Level.SOON:
-            self.problems.append(Problem(
-                "not_excluded_level must be 'soon' or higher (contract §4)",
-                self.where(doc, "not_excluded_level"),
-            ))
+            self.problems.append(
+                Problem(
+                    "not_excluded_level must be 'soon' or higher (contract §4)",
+                    self.where(doc, "not_excluded_level"),
+                )
+            )
         return floors, Level.parse(doc["no_cause_level"]), not_excluded
 
     def build_dispositions(self) -> tuple[dict[str, Region], dict[Level, Disposition]]:
@@ -515,7 +539,12 @@ class _Builder:
             for region_id, override in n.get("by_region", {}).items():
                 if region_id not in regions:
                     hint = did_you_mean(region_id, list(regions))
-                    self.problems.append(Problem(f"unknown region '{region_id}'{hint}", key_location(n["by_region"], region_id, self.where(n))))
+                    self.problems.append(
+                        Problem(
+                            f"unknown region '{region_id}'{hint}",
+                            key_location(n["by_region"], region_id, self.where(n)),
+                        )
+                    )
                 by_region[region_id] = {}
                 for key in override:
                     self.placeholders(override, key)
@@ -533,7 +562,9 @@ class _Builder:
             )
         missing = [lvl.id for lvl in Level if lvl not in dispositions]
         if missing:
-            self.problems.append(Problem(f"dispositions missing for: {', '.join(missing)}", self.where(doc, "levels")))
+            self.problems.append(
+                Problem(f"dispositions missing for: {', '.join(missing)}", self.where(doc, "levels"))
+            )
         return regions, dispositions
 
     def placeholders(self, node: Any, key: str) -> None:
@@ -546,11 +577,14 @@ class _Builder:
                 self.problems.append(Problem(f"bad placeholder in '{key}': {exc}", self.where(node, key)))
                 continue
             for name in names - PLACEHOLDERS:
-                self.problems.append(Problem(
-                    f"unknown placeholder '{{{name}}}' in '{key}' (allowed: "
-                    + ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS)) + ")",
-                    self.where(node, key),
-                ))
+                self.problems.append(
+                    Problem(
+                        f"unknown placeholder '{{{name}}}' in '{key}' (allowed: "
+                        + ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
+                        + ")",
+                        self.where(node, key),
+                    )
+                )
 
     def build_acupuncture(self, cause_ids: set[str]) -> Acupuncture:
         doc = self.docs["acupuncture.yaml"]
@@ -568,16 +602,26 @@ class _Builder:
 
         points = tuple(
             Point(
-                code=n["code"], name=n["name"], hanzi=n["hanzi"], ja_reading=n["ja_reading"],
-                location=self.text(n, "location"), indications=self.text(n, "indications"),
-                caution=self.text(n, "caution"), causes=check_causes(n), references=self.refs(n),
+                code=n["code"],
+                name=n["name"],
+                hanzi=n["hanzi"],
+                ja_reading=n["ja_reading"],
+                location=self.text(n, "location"),
+                indications=self.text(n, "indications"),
+                caution=self.text(n, "caution"),
+                causes=check_causes(n),
+                references=self.refs(n),
             )
             for n in doc["points"]
         )
         evidence = tuple(
             Evidence(
-                id=n["id"], position=n["position"], claim=self.text(n, "claim"), source=n["source"],
-                causes=check_causes(n), references=self.refs(n),
+                id=n["id"],
+                position=n["position"],
+                claim=self.text(n, "claim"),
+                source=n["source"],
+                causes=check_causes(n),
+                references=self.refs(n),
             )
             for n in doc["evidence"]
         )
@@ -587,8 +631,11 @@ class _Builder:
                 self.problems.append(Problem(f"unknown question '{qid}'{hint}", self.where(doc, "screening")))
         suitability = tuple(
             Suitability(
-                id=n["id"], level=n["level"], when=self.condition(n, "when"),
-                reason=self.text(n, "reason"), references=self.refs(n),
+                id=n["id"],
+                level=n["level"],
+                when=self.condition(n, "when"),
+                reason=self.text(n, "reason"),
+                references=self.refs(n),
             )
             for n in doc["suitability"]
         )
@@ -611,15 +658,21 @@ class _Builder:
                 self.problems.append(Problem(f"missing message '{key}'", self.where(doc, "messages")))
         return messages
 
-    def check_contract(self, meta: Any, red_flags: Iterable[RedFlag], causes: Iterable[Cause],
-                       scores: Iterable[Score], regions: dict[str, Region]) -> None:
+    def check_contract(
+        self,
+        meta: Any,
+        red_flags: Iterable[RedFlag],
+        causes: Iterable[Cause],
+        scores: Iterable[Score],
+        regions: dict[str, Region],
+    ) -> None:
         def need(kind: str, required: Iterable[str], have: set[str], file: str) -> None:
             shown = self.files[file][0]
             for rid in required:
                 if rid not in have:
-                    self.problems.append(Problem(
-                        f"contract {kind} '{rid}' is missing; scripts rely on it", Location(shown)
-                    ))
+                    self.problems.append(
+                        Problem(f"contract {kind} '{rid}' is missing; scripts rely on it", Location(shown))
+                    )
 
         need("question", contract.QUESTION_IDS, set(self.questions), "questions.yaml")
         need("red flag", contract.RED_FLAG_IDS, {f.id for f in red_flags}, "red_flags.yaml")
@@ -662,4 +715,3 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 def _sort_key(p: Problem) -> tuple[str, int, int]:
     loc = p.location
     return (loc.path, loc.line, loc.col) if loc else ("", 0, 0)
-

@@ -8,16 +8,15 @@ when it builds an :class:`Assessment`, so renderers only format.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from enum import IntEnum
-from typing import Union
+from functools import cached_property
 
 from .conditions import Condition, Tri
 from .errors import Location
 
 #: A user-facing text in each language it is given in ({"en": ..., "ja": ...}).
 Text = dict[str, str]
-AnswerValue = Union[str, int, float]
+AnswerValue = str | int | float
 Answers = dict[str, AnswerValue]
 
 

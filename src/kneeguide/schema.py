@@ -59,9 +59,7 @@ class Str(Spec):
         if not isinstance(value, str) or not value.strip():
             out.append(Problem(f"expected non-empty text, found {_type_name(value)}", loc))
         elif self.identifier and not _is_identifier(value):
-            out.append(
-                Problem(f"'{value}' is not a valid id (lower-case letters, digits, '_')", loc)
-            )
+            out.append(Problem(f"'{value}' is not a valid id (lower-case letters, digits, '_')", loc))
 
     def json_schema(self) -> JSON:
         if self.identifier:
@@ -70,9 +68,12 @@ class Str(Spec):
 
 
 def _is_identifier(value: str) -> bool:
-    return bool(value) and value[0].isalpha() and all(
-        c.islower() or c.isdigit() or c == "_" for c in value
-    ) and value.isascii()
+    return (
+        bool(value)
+        and value[0].isalpha()
+        and all(c.islower() or c.isdigit() or c == "_" for c in value)
+        and value.isascii()
+    )
 
 
 @dataclass(frozen=True)
@@ -299,9 +300,7 @@ class Cond(Spec):
                 if keys != {combinator}:
                     out.append(Problem(f"'{combinator}' must stand alone in its mapping", loc))
                     return
-                ListOf(self, min_items=1).check(
-                    value[combinator], key_location(value, combinator, loc), out
-                )
+                ListOf(self, min_items=1).check(value[combinator], key_location(value, combinator, loc), out)
                 return
         if "not" in keys:
             if keys != {"not"}:
@@ -347,21 +346,55 @@ class Cond(Spec):
         number = {"type": "number"}
         return {
             "oneOf": [
-                {"type": "object", "properties": {"all": {"type": "array", "items": ref, "minItems": 1}},
-                 "required": ["all"], "additionalProperties": False},
-                {"type": "object", "properties": {"any": {"type": "array", "items": ref, "minItems": 1}},
-                 "required": ["any"], "additionalProperties": False},
-                {"type": "object", "properties": {"not": ref}, "required": ["not"],
-                 "additionalProperties": False},
-                {"type": "object", "required": ["q"], "additionalProperties": False,
-                 "minProperties": 2, "maxProperties": 2,
-                 "properties": {"q": {"type": "string"}, "is": {"type": ["string", "number"]},
-                                "in": {"type": "array", "items": {"type": ["string", "number"]}},
-                                "ge": number, "gt": number, "le": number, "lt": number}},
-                {"type": "object", "required": ["score"], "additionalProperties": False,
-                 "minProperties": 2, "maxProperties": 2,
-                 "properties": {"score": {"type": "string"}, "band": {"type": "string"},
-                                "ge": number, "gt": number, "le": number, "lt": number}},
+                {
+                    "type": "object",
+                    "properties": {"all": {"type": "array", "items": ref, "minItems": 1}},
+                    "required": ["all"],
+                    "additionalProperties": False,
+                },
+                {
+                    "type": "object",
+                    "properties": {"any": {"type": "array", "items": ref, "minItems": 1}},
+                    "required": ["any"],
+                    "additionalProperties": False,
+                },
+                {
+                    "type": "object",
+                    "properties": {"not": ref},
+                    "required": ["not"],
+                    "additionalProperties": False,
+                },
+                {
+                    "type": "object",
+                    "required": ["q"],
+                    "additionalProperties": False,
+                    "minProperties": 2,
+                    "maxProperties": 2,
+                    "properties": {
+                        "q": {"type": "string"},
+                        "is": {"type": ["string", "number"]},
+                        "in": {"type": "array", "items": {"type": ["string", "number"]}},
+                        "ge": number,
+                        "gt": number,
+                        "le": number,
+                        "lt": number,
+                    },
+                },
+                {
+                    "type": "object",
+                    "required": ["score"],
+                    "additionalProperties": False,
+                    "minProperties": 2,
+                    "maxProperties": 2,
+                    "properties": {
+                        "score": {"type": "string"},
+                        "band": {"type": "string"},
+                        "ge": number,
+                        "gt": number,
+                        "le": number,
+                        "lt": number,
+                    },
+                },
             ]
         }
 
@@ -381,10 +414,18 @@ AUDIENCES = ("lay", "practitioner")
 REFS = ListOf(Str(identifier=True), min_items=1)
 EXAMPLES = Record(
     (
-        F("fires", ListOf(MapOf(Scalar()), min_items=1), required=True,
-          doc="answer sets on which the rule must fire"),
-        F("quiet", ListOf(MapOf(Scalar()), min_items=1), required=True,
-          doc="answer sets on which the rule must not fire"),
+        F(
+            "fires",
+            ListOf(MapOf(Scalar()), min_items=1),
+            required=True,
+            doc="answer sets on which the rule must fire",
+        ),
+        F(
+            "quiet",
+            ListOf(MapOf(Scalar()), min_items=1),
+            required=True,
+            doc="answer sets on which the rule must not fire",
+        ),
     ),
     doc="example answers that must and must not trigger the rule",
 )
@@ -395,20 +436,32 @@ RULESET = Record(
     (
         F("version", Str(), required=True, doc="version of the rule set, reported in every assessment"),
         F("title", Text(), required=True),
-        F("languages", ListOf(Enum(LANGUAGES), min_items=1), required=True,
-          doc="languages every text must be given in"),
+        F(
+            "languages",
+            ListOf(Enum(LANGUAGES), min_items=1),
+            required=True,
+            doc="languages every text must be given in",
+        ),
         F("default_region", Code(), required=True),
     )
 )
 
 REFERENCES = Record(
     (
-        F("references", ListOf(Record((
-            F("id", Str(identifier=True), required=True),
-            F("citation", Str(), required=True, doc="author, year, journal or guideline"),
-            F("section", Str(), doc="section of the clinical reference it comes from"),
-            F("note", Str()),
-        ))), required=True),
+        F(
+            "references",
+            ListOf(
+                Record(
+                    (
+                        F("id", Str(identifier=True), required=True),
+                        F("citation", Str(), required=True, doc="author, year, journal or guideline"),
+                        F("section", Str(), doc="section of the clinical reference it comes from"),
+                        F("note", Str()),
+                    )
+                )
+            ),
+            required=True,
+        ),
     )
 )
 
@@ -417,8 +470,7 @@ QUESTION = Record(
         F("id", Str(identifier=True), required=True),
         F("type", Enum(("yn", "int", "number", "choice")), required=True),
         F("section", Str(identifier=True), required=True),
-        F("audience", ListOf(Enum(AUDIENCES), min_items=1),
-          doc="who is asked; absent means both"),
+        F("audience", ListOf(Enum(AUDIENCES), min_items=1), doc="who is asked; absent means both"),
         F("lay", Text(), doc="wording for a person asking about themselves"),
         F("practitioner", Text(), doc="wording for a practitioner at intake"),
         F("clinical", Text(), required=True, doc="short clinical wording used in notes"),
@@ -426,10 +478,18 @@ QUESTION = Record(
         F("min", Number()),
         F("max", Number()),
         F("unit", Text()),
-        F("choices", ListOf(Record((
-            F("id", Str(identifier=True), required=True),
-            F("text", Text(), required=True),
-        )), min_items=2)),
+        F(
+            "choices",
+            ListOf(
+                Record(
+                    (
+                        F("id", Str(identifier=True), required=True),
+                        F("text", Text(), required=True),
+                    )
+                ),
+                min_items=2,
+            ),
+        ),
         F("ask_if", CondRef(), doc="skip logic: ask only when this holds (or is unknown)"),
         F("references", REFS, required=True),
     )
@@ -437,10 +497,19 @@ QUESTION = Record(
 
 QUESTIONS = Record(
     (
-        F("sections", ListOf(Record((
-            F("id", Str(identifier=True), required=True),
-            F("title", Text(), required=True),
-        )), min_items=1), required=True),
+        F(
+            "sections",
+            ListOf(
+                Record(
+                    (
+                        F("id", Str(identifier=True), required=True),
+                        F("title", Text(), required=True),
+                    )
+                ),
+                min_items=1,
+            ),
+            required=True,
+        ),
         F("questions", ListOf(QUESTION, min_items=1), required=True),
     )
 )
@@ -451,12 +520,19 @@ RED_FLAG = Record(
         F("title", Text(), required=True, doc="plain-words name of the danger"),
         F("level", Enum(LEVELS), required=True),
         F("when", CondRef(), required=True),
-        F("escalate", ListOf(Record((
-            F("level", Enum(LEVELS), required=True),
-            F("when", CondRef(), required=True),
-            F("reason", Text(), required=True),
-            F("references", REFS, required=True),
-        )))),
+        F(
+            "escalate",
+            ListOf(
+                Record(
+                    (
+                        F("level", Enum(LEVELS), required=True),
+                        F("when", CondRef(), required=True),
+                        F("reason", Text(), required=True),
+                        F("references", REFS, required=True),
+                    )
+                )
+            ),
+        ),
         F("action", Text(), required=True, doc="what to do, in plain words"),
         F("explain", Text(), required=True, doc="why this matters"),
         F("references", REFS, required=True),
@@ -473,27 +549,64 @@ SCORE = Record(
         F("variant", Text(), required=True, doc="which published version is encoded"),
         F("applies_if", CondRef()),
         F("population", Text(), doc="where the rule is validated"),
-        F("items", ListOf(Record((
-            F("id", Str(identifier=True), required=True),
-            F("text", Text(), required=True),
-            F("points", Number(), required=True),
-            F("when", CondRef(), required=True),
-            F("proxy", CondRef(), doc="lay stand-in used when the examination item is unknown"),
-            F("judgement", Bool(), doc="clinician judgement: counted only when answered, never inferred"),
-        )), min_items=1), required=True),
-        F("bands", ListOf(Record((
-            F("id", Str(identifier=True), required=True),
-            F("min", Number(), doc="lowest points of this band; the last band has none"),
-            F("text", Text(), required=True),
-        )), min_items=2), required=True),
+        F(
+            "items",
+            ListOf(
+                Record(
+                    (
+                        F("id", Str(identifier=True), required=True),
+                        F("text", Text(), required=True),
+                        F("points", Number(), required=True),
+                        F("when", CondRef(), required=True),
+                        F("proxy", CondRef(), doc="lay stand-in used when the examination item is unknown"),
+                        F(
+                            "judgement",
+                            Bool(),
+                            doc="clinician judgement: counted only when answered, never inferred",
+                        ),
+                    )
+                ),
+                min_items=1,
+            ),
+            required=True,
+        ),
+        F(
+            "bands",
+            ListOf(
+                Record(
+                    (
+                        F("id", Str(identifier=True), required=True),
+                        F("min", Number(), doc="lowest points of this band; the last band has none"),
+                        F("text", Text(), required=True),
+                    )
+                ),
+                min_items=2,
+            ),
+            required=True,
+        ),
         F("references", REFS, required=True),
-        F("examples", Record((
-            F("cases", ListOf(Record((
-                F("answers", MapOf(Scalar()), required=True),
-                F("points", Number(), required=True),
-                F("band", Str(identifier=True), required=True),
-            )), min_items=1), required=True),
-        )), required=True),
+        F(
+            "examples",
+            Record(
+                (
+                    F(
+                        "cases",
+                        ListOf(
+                            Record(
+                                (
+                                    F("answers", MapOf(Scalar()), required=True),
+                                    F("points", Number(), required=True),
+                                    F("band", Str(identifier=True), required=True),
+                                )
+                            ),
+                            min_items=1,
+                        ),
+                        required=True,
+                    ),
+                )
+            ),
+            required=True,
+        ),
     )
 )
 
@@ -506,14 +619,24 @@ CAUSE = Record(
         F("lay_name", Text()),
         F("level", Enum(LEVELS), required=True, doc="usual urgency when this cause leads"),
         F("prior", Number(), required=True, doc="starting weight before any feature"),
-        F("features", ListOf(Record((
-            F("id", Str(identifier=True), required=True),
-            F("when", CondRef(), required=True),
-            F("lr", Number(minimum=0.01), doc="published likelihood ratio; weight = ln(lr)"),
-            F("weight", Number(), doc="expert weight (labelled as expert opinion)"),
-            F("text", Text(), required=True),
-            F("references", REFS, required=True),
-        ), one_of=(("lr", "weight"),)), min_items=1), required=True),
+        F(
+            "features",
+            ListOf(
+                Record(
+                    (
+                        F("id", Str(identifier=True), required=True),
+                        F("when", CondRef(), required=True),
+                        F("lr", Number(minimum=0.01), doc="published likelihood ratio; weight = ln(lr)"),
+                        F("weight", Number(), doc="expert weight (labelled as expert opinion)"),
+                        F("text", Text(), required=True),
+                        F("references", REFS, required=True),
+                    ),
+                    one_of=(("lr", "weight"),),
+                ),
+                min_items=1,
+            ),
+            required=True,
+        ),
         F("advice", Text(), required=True, doc="what usually helps, and when to seek care"),
         F("references", REFS, required=True),
     )
@@ -521,92 +644,187 @@ CAUSE = Record(
 
 CAUSES = Record(
     (
-        F("ranking", Record((
-            F("strong", Number(), required=True),
-            F("possible", Number(), required=True),
-            F("show", Number(), required=True, doc="causes below this score are not listed"),
-            F("top", Number(integer=True, minimum=1), required=True),
-        )), required=True),
+        F(
+            "ranking",
+            Record(
+                (
+                    F("strong", Number(), required=True),
+                    F("possible", Number(), required=True),
+                    F("show", Number(), required=True, doc="causes below this score are not listed"),
+                    F("top", Number(integer=True, minimum=1), required=True),
+                )
+            ),
+            required=True,
+        ),
         F("causes", ListOf(CAUSE, min_items=1), required=True),
     )
 )
 
 TRIAGE = Record(
     (
-        F("no_cause_level", Enum(LEVELS), required=True,
-          doc="level when nothing is raised and no cause stands out"),
-        F("not_excluded_level", Enum(LEVELS), required=True,
-          doc="lowest level while a red flag is not excluded"),
-        F("floors", ListOf(Record((
-            F("id", Str(identifier=True), required=True),
-            F("level", Enum(LEVELS), required=True),
-            F("when", CondRef(), required=True),
-            F("reason", Text(), required=True),
-            F("references", REFS, required=True),
-            F("examples", EXAMPLES, required=True),
-        ))), required=True),
+        F(
+            "no_cause_level",
+            Enum(LEVELS),
+            required=True,
+            doc="level when nothing is raised and no cause stands out",
+        ),
+        F(
+            "not_excluded_level",
+            Enum(LEVELS),
+            required=True,
+            doc="lowest level while a red flag is not excluded",
+        ),
+        F(
+            "floors",
+            ListOf(
+                Record(
+                    (
+                        F("id", Str(identifier=True), required=True),
+                        F("level", Enum(LEVELS), required=True),
+                        F("when", CondRef(), required=True),
+                        F("reason", Text(), required=True),
+                        F("references", REFS, required=True),
+                        F("examples", EXAMPLES, required=True),
+                    )
+                )
+            ),
+            required=True,
+        ),
     )
 )
 
 DISPOSITIONS = Record(
     (
-        F("regions", ListOf(Record((
-            F("id", Code(), required=True),
-            F("name", Text(), required=True),
-            F("emergency", Str(), required=True),
-            F("advice", Str(), doc="non-emergency health advice line"),
-            F("advice_name", Text()),
-            F("references", REFS, required=True),
-        )), min_items=1), required=True),
-        F("levels", ListOf(Record((
-            F("id", Enum(LEVELS), required=True),
-            F("headline", Text(), required=True),
-            F("action", Text(), required=True,
-              doc="may use {emergency}, {advice} and {advice_name}"),
-            F("action_no_advice", Text(), doc="used where the region has no advice line"),
-            F("timeframe", Text(), required=True),
-            F("referral_to", Text(), required=True),
-            F("safety_net", Text(), required=True),
-            F("by_region", MapOf(Record((
-                F("headline", Text()),
-                F("action", Text()),
-                F("timeframe", Text()),
-            )), keys=Code())),
-            F("references", REFS, required=True),
-        )), min_items=5), required=True),
+        F(
+            "regions",
+            ListOf(
+                Record(
+                    (
+                        F("id", Code(), required=True),
+                        F("name", Text(), required=True),
+                        F("emergency", Str(), required=True),
+                        F("advice", Str(), doc="non-emergency health advice line"),
+                        F("advice_name", Text()),
+                        F("references", REFS, required=True),
+                    )
+                ),
+                min_items=1,
+            ),
+            required=True,
+        ),
+        F(
+            "levels",
+            ListOf(
+                Record(
+                    (
+                        F("id", Enum(LEVELS), required=True),
+                        F("headline", Text(), required=True),
+                        F(
+                            "action",
+                            Text(),
+                            required=True,
+                            doc="may use {emergency}, {advice} and {advice_name}",
+                        ),
+                        F("action_no_advice", Text(), doc="used where the region has no advice line"),
+                        F("timeframe", Text(), required=True),
+                        F("referral_to", Text(), required=True),
+                        F("safety_net", Text(), required=True),
+                        F(
+                            "by_region",
+                            MapOf(
+                                Record(
+                                    (
+                                        F("headline", Text()),
+                                        F("action", Text()),
+                                        F("timeframe", Text()),
+                                    )
+                                ),
+                                keys=Code(),
+                            ),
+                        ),
+                        F("references", REFS, required=True),
+                    )
+                ),
+                min_items=5,
+            ),
+            required=True,
+        ),
     )
 )
 
 ACUPUNCTURE = Record(
     (
-        F("points", ListOf(Record((
-            F("code", Code(), required=True),
-            F("name", Str(), required=True, doc="pinyin name"),
-            F("hanzi", Str(), required=True),
-            F("ja_reading", Str(), required=True),
-            F("location", Text(), required=True),
-            F("indications", Text(), required=True),
-            F("caution", Text(), required=True),
-            F("causes", ListOf(Str(identifier=True)), doc="causes for which the point is discussed"),
-            F("references", REFS, required=True),
-        )), min_items=1), required=True),
-        F("evidence", ListOf(Record((
-            F("id", Str(identifier=True), required=True),
-            F("position", Enum(("for", "against", "mixed", "insufficient", "none")), required=True),
-            F("claim", Text(), required=True),
-            F("source", Str(), required=True),
-            F("causes", ListOf(Str(identifier=True)), doc="causes this evidence speaks to; absent = general"),
-            F("references", REFS, required=True),
-        )), min_items=1), required=True),
-        F("screening", ListOf(Str(identifier=True), min_items=1), required=True,
-          doc="questions that must be answered before acupuncture is called suitable"),
-        F("suitability", ListOf(Record((
-            F("id", Str(identifier=True), required=True),
-            F("level", Enum(("caution", "not_now")), required=True),
-            F("when", CondRef(), required=True),
-            F("reason", Text(), required=True),
-            F("references", REFS, required=True),
-        )), min_items=1), required=True),
+        F(
+            "points",
+            ListOf(
+                Record(
+                    (
+                        F("code", Code(), required=True),
+                        F("name", Str(), required=True, doc="pinyin name"),
+                        F("hanzi", Str(), required=True),
+                        F("ja_reading", Str(), required=True),
+                        F("location", Text(), required=True),
+                        F("indications", Text(), required=True),
+                        F("caution", Text(), required=True),
+                        F(
+                            "causes",
+                            ListOf(Str(identifier=True)),
+                            doc="causes for which the point is discussed",
+                        ),
+                        F("references", REFS, required=True),
+                    )
+                ),
+                min_items=1,
+            ),
+            required=True,
+        ),
+        F(
+            "evidence",
+            ListOf(
+                Record(
+                    (
+                        F("id", Str(identifier=True), required=True),
+                        F(
+                            "position",
+                            Enum(("for", "against", "mixed", "insufficient", "none")),
+                            required=True,
+                        ),
+                        F("claim", Text(), required=True),
+                        F("source", Str(), required=True),
+                        F(
+                            "causes",
+                            ListOf(Str(identifier=True)),
+                            doc="causes this evidence speaks to; absent = general",
+                        ),
+                        F("references", REFS, required=True),
+                    )
+                ),
+                min_items=1,
+            ),
+            required=True,
+        ),
+        F(
+            "screening",
+            ListOf(Str(identifier=True), min_items=1),
+            required=True,
+            doc="questions that must be answered before acupuncture is called suitable",
+        ),
+        F(
+            "suitability",
+            ListOf(
+                Record(
+                    (
+                        F("id", Str(identifier=True), required=True),
+                        F("level", Enum(("caution", "not_now")), required=True),
+                        F("when", CondRef(), required=True),
+                        F("reason", Text(), required=True),
+                        F("references", REFS, required=True),
+                    )
+                ),
+                min_items=1,
+            ),
+            required=True,
+        ),
         F("not_now_text", Text(), required=True),
         F("unscreened_text", Text(), required=True),
         F("references", REFS, required=True),

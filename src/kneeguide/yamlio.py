@@ -19,7 +19,7 @@ acceptable, so this module:
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -67,10 +67,10 @@ def item_location(seq: Any, index: int, default: Location) -> Location:
     return location_of(seq, default)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """Safe loader with YAML 1.2 booleans, duplicate-key and bomb checks."""
 
-    yaml_implicit_resolvers: dict[str, Any] = {}
+    yaml_implicit_resolvers: ClassVar[dict[str, Any]] = {}  # type: ignore[misc]
 
 
 # Copy the safe resolvers, replacing the YAML 1.1 boolean one by true/false only.
@@ -81,9 +81,7 @@ for _first, _resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
         _Loader.yaml_implicit_resolvers.setdefault(_first, []).append((_tag, _regexp))
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 for _first in "tTfF":
-    _Loader.yaml_implicit_resolvers.setdefault(_first, []).append(
-        ("tag:yaml.org,2002:bool", _BOOL)
-    )
+    _Loader.yaml_implicit_resolvers.setdefault(_first, []).append(("tag:yaml.org,2002:bool", _BOOL))
 
 
 def _loc(path: str, node: yaml.Node) -> Location:
@@ -152,8 +150,10 @@ class _Builder:
             return value.lower() == "true"
         if tag == "tag:yaml.org,2002:int":
             try:
-                return int(value.replace("_", ""), 0) if value[:2] in ("0x", "0o") else int(
-                    value.replace("_", "")
+                return (
+                    int(value.replace("_", ""), 0)
+                    if value[:2] in ("0x", "0o")
+                    else int(value.replace("_", ""))
                 )
             except ValueError:
                 raise _Fail(f"not an integer: {value!r}", _loc(self.path, node)) from None

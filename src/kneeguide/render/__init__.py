@@ -23,8 +23,9 @@ class Format(str, enum.Enum):
     MARKDOWN = "markdown"
 
 
-def render(fmt: Format, assessment: Assessment, rules: RuleSet, *, color: bool = False,
-           width: int = 100) -> str:
+def render(
+    fmt: Format, assessment: Assessment, rules: RuleSet, *, color: bool = False, width: int = 100
+) -> str:
     if fmt is Format.JSON:
         from .json import render as render_json
 

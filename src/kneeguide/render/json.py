@@ -14,8 +14,13 @@ def _num(value: float) -> int | float:
 
 
 def _reason(r: Reason) -> dict[str, Any]:
-    return {"feature": r.feature, "text": r.text, "weight": round(r.weight, 2), "lr": r.lr,
-            "questions": list(r.questions)}
+    return {
+        "feature": r.feature,
+        "text": r.text,
+        "weight": round(r.weight, 2),
+        "lr": r.lr,
+        "questions": list(r.questions),
+    }
 
 
 def _score(s: ScoreResult) -> dict[str, Any]:
@@ -28,8 +33,7 @@ def _score(s: ScoreResult) -> dict[str, Any]:
         "band": s.band,
         "complete": s.complete,
         "items": [
-            {"id": i.id, "text": i.text, "points": _num(i.points), "present": i.present,
-             "proxy": i.proxy}
+            {"id": i.id, "text": i.text, "points": _num(i.points), "present": i.present, "proxy": i.proxy}
             for i in s.items
         ],
     }
@@ -72,9 +76,16 @@ def to_dict(a: Assessment) -> dict[str, Any]:
             "reasons": list(t.reasons),
         },
         "red_flags": [
-            {"id": h.id, "level": h.level.id, "title": h.title, "because": list(h.because),
-             "action": h.action, "explain": h.explain,
-             "escalated_because": list(h.escalated_because), "references": list(h.references)}
+            {
+                "id": h.id,
+                "level": h.level.id,
+                "title": h.title,
+                "because": list(h.because),
+                "action": h.action,
+                "explain": h.explain,
+                "escalated_because": list(h.escalated_because),
+                "references": list(h.references),
+            }
             for h in a.red_flags
         ],
         "not_excluded": [
@@ -87,8 +98,15 @@ def to_dict(a: Assessment) -> dict[str, Any]:
             "suitability": a.acupuncture.suitability,
             "reasons": list(a.acupuncture.reasons),
             "points": [
-                {"code": p.code, "name": p.name, "hanzi": p.hanzi, "ja_reading": p.ja_reading,
-                 "location": p.location, "indications": p.indications, "caution": p.caution}
+                {
+                    "code": p.code,
+                    "name": p.name,
+                    "hanzi": p.hanzi,
+                    "ja_reading": p.ja_reading,
+                    "location": p.location,
+                    "indications": p.indications,
+                    "caution": p.caution,
+                }
                 for p in a.acupuncture.points
             ],
             "evidence": [

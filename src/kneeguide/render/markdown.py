@@ -7,7 +7,9 @@ from .common import answer_text, askable, clinical, score_line
 
 
 def render(a: Assessment, rules: RuleSet) -> str:
-    m = lambda key: rules.message(key, a.lang)  # noqa: E731
+    def m(key: str) -> str:
+        return rules.message(key, a.lang)
+
     t = a.triage
     out: list[str] = [f"# {m(f'level_{t.level.id}')}: {t.headline}", ""]
     out += [f"**{t.action}**", ""]
@@ -63,8 +65,10 @@ def render(a: Assessment, rules: RuleSet) -> str:
     if acu.reasons:
         out += [""]
     for p in acu.points:
-        out += [f"- **{p.code} {p.name} {p.hanzi} ({p.ja_reading})**: {p.location} "
-                f"*{m('label_caution')}:* {p.caution}"]
+        out += [
+            f"- **{p.code} {p.name} {p.hanzi} ({p.ja_reading})**: {p.location} "
+            f"*{m('label_caution')}:* {p.caution}"
+        ]
     if acu.points:
         out += [""]
     if acu.evidence:
@@ -72,8 +76,14 @@ def render(a: Assessment, rules: RuleSet) -> str:
         out += [f"- [{e.position}] {e.claim} ({e.source})" for e in acu.evidence]
         out += [""]
 
-    out += [f"## {m('heading_referral')}", "", f"**{a.referral.to}** — {a.referral.urgency}", "",
-            a.referral.text, ""]
+    out += [
+        f"## {m('heading_referral')}",
+        "",
+        f"**{a.referral.to}** — {a.referral.urgency}",
+        "",
+        a.referral.text,
+        "",
+    ]
     if a.warnings:
         out += [f"## {m('heading_warnings')}", ""] + [f"- {w}" for w in a.warnings] + [""]
     out += [f"## {m('heading_answers')}", ""]

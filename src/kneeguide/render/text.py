@@ -43,7 +43,10 @@ def render(a: Assessment, rules: RuleSet, *, color: bool = False, width: int = 1
         emoji=False,
         markup=False,
     )
-    m = lambda key: rules.message(key, a.lang)  # noqa: E731
+
+    def m(key: str) -> str:
+        return rules.message(key, a.lang)
+
     t = a.triage
 
     head = Text()
@@ -64,8 +67,11 @@ def render(a: Assessment, rules: RuleSet, *, color: bool = False, width: int = 1
             block.append(h.action + "\n")
             block.append(h.explain + "\n", style="dim" if color else "")
             if h.because:
-                block.append(f"{m('label_because')}: "
-                             + ", ".join(clinical(rules, q, a.lang) for q in h.because) + "\n")
+                block.append(
+                    f"{m('label_because')}: "
+                    + ", ".join(clinical(rules, q, a.lang) for q in h.because)
+                    + "\n"
+                )
             for reason in h.escalated_because:
                 block.append(reason + "\n", style="bold")
             parts.append(block)
@@ -78,8 +84,9 @@ def render(a: Assessment, rules: RuleSet, *, color: bool = False, width: int = 1
         for n in a.not_excluded:
             lines.append(f"{n.title}\n", style="bold")
             missing = askable(a, rules, n.missing)
-            lines.append(f"  {m('label_missing')}: "
-                         + ", ".join(clinical(rules, q, a.lang) for q in missing) + "\n")
+            lines.append(
+                f"  {m('label_missing')}: " + ", ".join(clinical(rules, q, a.lang) for q in missing) + "\n"
+            )
         console.print(Panel(lines, title=m("heading_not_excluded"), border_style="yellow"))
 
     console.print(Text(m("heading_scores"), style="bold underline"))

@@ -1,0 +1,230 @@
+"""The installed ``kneeguide`` command, run as a user or a script would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DVT_STORY = {"age": 64, "calf_swelling": "yes", "calf_pain": "yes", "warmth": "yes", "recent_surgery": "yes"}
+
+
+def kneeguide(
+    *args: str, stdin: str | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("kneeguide")
+    command = [exe] if exe else [sys.executable, "-m", "kneeguide"]
+    return subprocess.run(
+        [*command, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def assess_json(*args: str, stdin: str | None = None) -> dict[str, Any]:
+    done = kneeguide("assess", "--format", "json", *args, stdin=stdin)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def test_the_installed_command_assesses_answers_from_stdin(tmp_path: Path) -> None:
+    done = kneeguide(
+        "assess", "--answers", "-", "--format", "json", stdin=json.dumps(DVT_STORY), cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["triage"]["level"] in ("urgent", "emergency")
+    assert "dvt" in [f["id"] for f in data["red_flags"]]
+    assert done.stderr == ""
+
+
+def test_the_json_assessment_has_the_contract_shape() -> None:
+    data = assess_json("-a", "age=64", "-a", "calf_swelling=yes")
+    assert set(data) >= {
+        "schema_version",
+        "tool",
+        "rules",
+        "triage",
+        "red_flags",
+        "not_excluded",
+        "scores",
+        "likely_causes",
+        "acupuncture",
+        "referral",
+        "answers",
+        "warnings",
+        "disclaimer",
+    }
+    assert data["schema_version"] == 1
+    assert data["tool"]["name"] == "kneeguide"
+    assert data["rules"]["digest"].startswith("sha256:")
+    assert set(data["triage"]) >= {"level", "headline", "action", "call"}
+    assert data["triage"]["call"] == "119"
+    flag = data["red_flags"][0]
+    assert set(flag) >= {"id", "level", "title", "because", "action"}
+    assert set(data["scores"]["wells_dvt"]) >= {"points", "band", "complete"}
+    assert set(data["scores"]) >= {"wells_dvt", "ottawa_knee"}
+    assert set(data["acupuncture"]) >= {"suitability", "reasons", "points", "evidence"}
+    assert set(data["referral"]) == {"to", "urgency", "text"}
+    assert data["answers"] == {"age": 64, "calf_swelling": "yes"}
+    assert "not a diagnosis" in data["disclaimer"]
+
+
+def test_age_alone_is_never_self_care_and_lists_what_is_not_excluded() -> None:
+    data = assess_json("-a", "age=30")
+    assert data["triage"]["level"] not in ("self_care", "routine")
+    assert {n["id"] for n in data["not_excluded"]} >= {"dvt", "pulmonary_embolism", "cauda_equina"}
+
+
+@pytest.mark.parametrize(
+    ("region", "number"), [("JP", "119"), ("US", "911"), ("UK", "999"), ("EU", "112"), ("AU", "000")]
+)
+def test_the_emergency_number_follows_the_region(region: str, number: str) -> None:
+    data = assess_json("-a", "saddle_numbness=yes", "--region", region)
+    assert data["triage"]["level"] == "emergency"
+    assert data["triage"]["call"] == number
+    assert number in data["triage"]["action"]
+
+
+def test_a_misspelt_id_exits_2_with_a_suggestion_and_nothing_on_stdout() -> None:
+    done = kneeguide("assess", "-a", "calf_swelng=yes", "--format", "json")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "calf_swelng" in done.stderr and "did you mean 'calf_swelling'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_every_bad_answer_is_reported_once_per_line() -> None:
+    done = kneeguide("assess", "-a", "age=200", "-a", "sex=robot", "-a", "calf_swelling=maybe")
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 3, lines
+    assert any("age: '200' is not valid; expected a whole number from 0 to 120" in ln for ln in lines)
+    assert any("sex: 'robot'" in ln and "female, male, other, unspecified" in ln for ln in lines)
+    assert any("calf_swelling: 'maybe'" in ln and "yes, no or unsure" in ln for ln in lines)
+
+
+def test_a_bad_answers_file_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text("age: 40\ncalf_swelling: yes\nage: 41\n", encoding="utf-8")
+    done = kneeguide("assess", "--answers", str(path))
+    assert done.returncode == 2
+    assert f"{path}:3:1: duplicate key 'age'" in done.stderr
+
+
+def test_an_unknown_id_in_a_file_points_to_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text('{\n  "age": 40,\n  "calf_pian": "yes"\n}\n', encoding="utf-8")
+    done = kneeguide("assess", "--answers", str(path))
+    assert done.returncode == 2
+    assert f"{path}:3:3: unknown question id 'calf_pian' (did you mean 'calf_pain'?)" in done.stderr
+
+
+def test_fail_on_exits_3_at_or_above_the_level() -> None:
+    assert kneeguide("assess", "-a", "calf_swelling=yes", "--fail-on", "urgent").returncode == 3
+    assert kneeguide("assess", "-a", "calf_swelling=yes", "--fail-on", "emergency").returncode == 0
+
+
+def test_option_answers_override_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"age": 40, "calf_swelling": "yes"}), encoding="utf-8")
+    data = assess_json("--answers", str(path), "-a", "calf_swelling=no")
+    assert data["answers"]["calf_swelling"] == "no"
+
+
+def test_text_output_without_a_terminal_is_plain() -> None:
+    done = kneeguide("assess", "-a", "calf_swelling=yes")
+    assert done.returncode == 0
+    assert "\x1b[" not in done.stdout
+    first_panel = done.stdout.split("Warning signs found")[0]
+    assert "today" in first_panel.lower()
+    assert done.stdout.index("Possible blood clot") < done.stdout.index("Possible causes")
+    assert "not a diagnosis" in done.stdout
+
+
+def test_markdown_output() -> None:
+    done = kneeguide("assess", "-a", "calf_swelling=yes", "--format", "markdown")
+    assert done.returncode == 0
+    assert done.stdout.startswith("# Urgent")
+    assert "## Warning signs found" in done.stdout
+
+
+def test_questions_lists_every_contract_id_as_json() -> None:
+    done = kneeguide("questions", "--format", "json")
+    rows = json.loads(done.stdout)
+    ids = {row["id"] for row in rows}
+    from kneeguide.contract import QUESTION_IDS
+
+    assert set(QUESTION_IDS) <= ids
+    age = next(r for r in rows if r["id"] == "age")
+    assert (age["type"], age["min"], age["max"]) == ("int", 0, 120)
+
+
+def test_rules_validate_reports_every_problem_with_file_and_line(tmp_path: Path) -> None:
+    from kneeguide.loading import builtin_rules
+
+    target = tmp_path / "rules"
+    target.mkdir()
+    for entry in builtin_rules().iterdir():
+        if entry.name.endswith(".yaml"):
+            (target / entry.name).write_bytes(entry.read_bytes())
+    flags = target / "red_flags.yaml"
+    flags.write_text(flags.read_text().replace("    level: soon\n", "    level: later\n", 1))
+    triage = target / "triage.yaml"
+    triage.write_text(
+        triage.read_text().replace(
+            "not_excluded_level: soon\n", "not_excluded_level: soon\nnot_excluded_level: soon\n"
+        )
+    )
+    done = kneeguide("rules", "validate", str(target))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert any(f"{flags}:" in ln and "'later' is not one of" in ln for ln in lines), lines
+    assert any(f"{triage}:" in ln and "duplicate key 'not_excluded_level'" in ln for ln in lines), lines
+    assert "Traceback" not in done.stderr
+
+
+def test_rules_validate_accepts_the_builtin_rules() -> None:
+    done = kneeguide("rules", "validate")
+    assert done.returncode == 0, done.stderr
+    assert "is valid" in done.stderr
+
+
+def test_version() -> None:
+    from kneeguide import __version__
+
+    done = kneeguide("--version")
+    assert done.stdout.strip() == f"kneeguide {__version__}"
+
+
+def test_python_dash_m_runs_the_same_program() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "kneeguide", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stdout.startswith("kneeguide ")
+
+
+def test_assess_json_imports_neither_questionary_nor_prompt_toolkit_nor_rich() -> None:
+    code = (
+        "import sys\n"
+        "from kneeguide.cli import main\n"
+        "try:\n"
+        "    main(['assess', '-a', 'age=30', '--format', 'json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('questionary', 'prompt_toolkit', 'rich')]\n"
+        "sys.stderr.write(repr(bad))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stderr == "[]"

@@ -1,0 +1,123 @@
+"""Loading a rule set: every problem is reported at once, each with file:line."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kneeguide.errors import RulesError
+from kneeguide.loading import builtin_rules, load_rules
+
+
+@pytest.fixture()
+def rules_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    target.mkdir()
+    for entry in builtin_rules().iterdir():
+        if entry.name.endswith(".yaml"):
+            (target / entry.name).write_bytes(entry.read_bytes())
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems(directory: Path) -> list[str]:
+    with pytest.raises(RulesError) as info:
+        load_rules(directory)
+    return info.value.lines()
+
+
+def test_the_builtin_rules_load(rules_copy: Path) -> None:
+    rules = load_rules(rules_copy)
+    assert rules.digest.startswith("sha256:") and len(rules.digest) == 71
+
+
+def test_a_bad_level_and_a_duplicate_key_are_both_reported(rules_copy: Path) -> None:
+    flags = rules_copy / "red_flags.yaml"
+    edit(flags, "    level: soon\n", "    level: sooon\n")
+    edit(
+        rules_copy / "triage.yaml",
+        "no_cause_level: routine\n",
+        "no_cause_level: routine\nno_cause_level: routine\n",
+    )
+    found = problems(rules_copy)
+    assert any(
+        re.search(r"red_flags\.yaml:\d+:\d+: 'sooon' is not one of: .*did you mean 'soon'", p) for p in found
+    ), found
+    assert any(re.search(r"triage\.yaml:\d+:1: duplicate key 'no_cause_level'", p) for p in found), found
+
+
+def test_an_unknown_question_in_a_condition_suggests_the_near_miss(rules_copy: Path) -> None:
+    edit(rules_copy / "red_flags.yaml", "{q: foot_cold_or_pale, is: yes}", "{q: foot_cold_or_pail, is: yes}")
+    found = problems(rules_copy)
+    assert any(
+        "unknown question 'foot_cold_or_pail' (did you mean 'foot_cold_or_pale'?)" in p for p in found
+    ), found
+    assert all(re.match(r".+\.yaml:\d+:\d+: ", p) for p in found), found
+
+
+def test_a_misspelt_key_is_an_error_not_silently_ignored(rules_copy: Path) -> None:
+    edit(rules_copy / "red_flags.yaml", "    explain:", "    explian:")
+    found = problems(rules_copy)
+    assert any("unknown key 'explian' (did you mean 'explain'?)" in p for p in found), found
+
+
+def test_dropping_a_contract_red_flag_is_refused(rules_copy: Path) -> None:
+    text = (rules_copy / "red_flags.yaml").read_text(encoding="utf-8")
+    start = text.index("  - id: locked_knee")
+    end = text.index("  - id: cauda_equina")
+    (rules_copy / "red_flags.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    found = problems(rules_copy)
+    assert any("contract red flag 'locked_knee' is missing" in p for p in found), found
+
+
+def test_an_unknown_reference_is_reported(rules_copy: Path) -> None:
+    edit(
+        rules_copy / "red_flags.yaml",
+        "references: [bmj_ces, sbns_bass_2018]",
+        "references: [bmj_cess, sbns_bass_2018]",
+    )
+    found = problems(rules_copy)
+    assert any("unknown reference 'bmj_cess' (did you mean 'bmj_ces'?)" in p for p in found), found
+
+
+def test_a_missing_translation_is_a_validation_error(rules_copy: Path) -> None:
+    edit(rules_copy / "ruleset.yaml", "languages: [en]", "languages: [en, ja]")
+    found = problems(rules_copy)
+    assert any("missing 'ja' translation" in p for p in found), found[:3]
+
+
+def test_a_missing_rule_file_is_named(rules_copy: Path) -> None:
+    (rules_copy / "scores.yaml").unlink()
+    assert problems(rules_copy) == [f"{rules_copy}/scores.yaml: rule file is missing"]
+
+
+def test_a_red_flag_without_examples_is_refused(rules_copy: Path) -> None:
+    text = (rules_copy / "red_flags.yaml").read_text(encoding="utf-8")
+    start = text.index("    examples:\n      fires:\n        - {cannot_straighten")
+    end = text.index("  - id: cauda_equina")
+    (rules_copy / "red_flags.yaml").write_text(text[:start] + "\n" + text[end:], encoding="utf-8")
+    found = problems(rules_copy)
+    assert any("missing required key 'examples'" in p for p in found), found
+
+
+def test_the_digest_changes_with_any_byte(rules_copy: Path) -> None:
+    before = load_rules(rules_copy).digest
+    edit(rules_copy / "messages.yaml", "Please note", "Please note:")
+    assert load_rules(rules_copy).digest != before
+
+
+def test_a_rules_directory_that_does_not_exist(tmp_path: Path) -> None:
+    assert problems(tmp_path / "nope") == [f"{tmp_path / 'nope'}: rules directory not found"]
+
+
+def test_shutil_copy_of_rules_is_what_validate_checks(rules_copy: Path) -> None:
+    shutil.copy(rules_copy / "ruleset.yaml", rules_copy / "extra.yaml")  # unknown files are ignored
+    assert load_rules(rules_copy).version

@@ -1,0 +1,74 @@
+"""Safety properties of contract §4, checked on random answer sets (hypothesis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kneeguide.api import as_dict, assess, load_rules
+from kneeguide.model import Level
+
+RULES = load_rules()
+YN = sorted(q.id for q in RULES.questions.values() if q.type == "yn")
+RED_FLAG_QUESTIONS = sorted(
+    {leaf.question for f in RULES.red_flags for leaf in f.when.leaves() if hasattr(leaf, "question")}
+    & set(YN)
+)
+
+
+def value_for(qid: str) -> st.SearchStrategy[Any]:
+    q = RULES.questions[qid]
+    if q.type == "yn":
+        return st.sampled_from(["yes", "no", "unsure"])
+    if q.type == "choice":
+        return st.sampled_from([c.id for c in q.choices])
+    low = int(q.minimum or 0)
+    high = int(q.maximum if q.maximum is not None else 400)
+    return st.integers(low, high)
+
+
+answer_sets = st.dictionaries(st.sampled_from(sorted(RULES.questions)), st.none(), max_size=40).flatmap(
+    lambda keys: st.fixed_dictionaries({k: value_for(k) for k in keys})
+)
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(answer_sets)
+def test_every_assessment_satisfies_the_contract(answers: dict[str, Any]) -> None:
+    result = assess(answers, rules=RULES)
+    level = result.triage.level
+    for hit in result.red_flags:
+        assert level >= hit.level
+    if result.not_excluded:
+        assert level >= Level.SOON
+    if level >= Level.URGENT:
+        assert result.acupuncture.suitability == "not_now"
+    data = as_dict(result)
+    assert data["schema_version"] == 1
+    assert data["disclaimer"]
+    assert data["triage"]["level"] in ("self_care", "routine", "soon", "urgent", "emergency")
+    assert data["rules"]["digest"].startswith("sha256:")
+    for cause in data["likely_causes"]:
+        assert cause["strength"] in ("strong", "possible", "less_likely")
+        assert set(cause["for"]) <= set(RULES.questions)
+
+
+@FAST
+@given(answer_sets, st.sampled_from(RED_FLAG_QUESTIONS))
+def test_unknown_never_gives_a_lower_level_than_no(answers: dict[str, Any], qid: str) -> None:
+    unknown = {k: v for k, v in answers.items() if k != qid}
+    said_no = {**unknown, qid: "no"}
+    assert assess(unknown, rules=RULES).triage.level >= assess(said_no, rules=RULES).triage.level
+
+
+@FAST
+@given(answer_sets, st.sampled_from(RED_FLAG_QUESTIONS))
+def test_saying_yes_to_a_red_flag_feature_never_lowers_the_level(answers: dict[str, Any], qid: str) -> None:
+    before = {k: v for k, v in answers.items() if k != qid}
+    for earlier in (before, {**before, qid: "no"}):
+        after = {**earlier, qid: "yes"}
+        assert assess(after, rules=RULES).triage.level >= assess(earlier, rules=RULES).triage.level
