@@ -299,7 +299,13 @@ class _Builder:
 
     def build_questions(self) -> tuple[Section, ...]:
         doc = self.docs["questions.yaml"]
-        sections = tuple(Section(s["id"], self.text(s, "title")) for s in doc["sections"])
+        sections = tuple(
+            Section(s["id"], self.text(s, "title"), bool(s.get("checklist", False)), self.opt_text(s, "prompt"))
+            for s in doc["sections"]
+        )
+        for s in doc["sections"]:
+            if s.get("checklist") and "prompt" not in s:
+                self.problems.append(Problem("a checklist section needs a 'prompt'", self.where(s)))
         self.unique("section", doc["sections"])
         section_ids = {s.id for s in sections}
         nodes = doc["questions"]

@@ -100,6 +100,8 @@ class Question:
 class Section:
     id: str
     title: Text
+    checklist: bool
+    prompt: Text | None
 
 
 @dataclass(frozen=True)

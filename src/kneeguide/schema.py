@@ -504,6 +504,8 @@ QUESTIONS = Record(
                     (
                         F("id", Str(identifier=True), required=True),
                         F("title", Text(), required=True),
+                        F("checklist", Bool(), doc="ask the section's yes/no questions as one tick-list"),
+                        F("prompt", Text(), doc="the question above a checklist"),
                     )
                 ),
                 min_items=1,
