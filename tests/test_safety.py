@@ -8,14 +8,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kneeguide.api import as_dict, assess, load_rules
+from kneeguide.conditions import AnswerIs
 from kneeguide.model import Level
 
 RULES = load_rules()
 YN = sorted(q.id for q in RULES.questions.values() if q.type == "yn")
-RED_FLAG_QUESTIONS = sorted(
-    {leaf.question for f in RULES.red_flags for leaf in f.when.leaves() if hasattr(leaf, "question")}
-    & set(YN)
-)
+def _features() -> list[tuple[str, str]]:
+    """(question, value) pairs that count towards a red flag, e.g. (calf_swelling, yes),
+    (able_to_bear_weight, no): the direction of each yes/no feature comes from the rules."""
+    conds = [f.when for f in RULES.red_flags] + [i.when for s in RULES.scores for i in s.items]
+    found = set()
+    for cond in conds:
+        for leaf in cond.leaves():
+            if isinstance(leaf, AnswerIs) and leaf.question in YN:
+                found.update((leaf.question, v) for v in leaf.values)
+    return sorted(found)
+
+
+FEATURES = _features()
+RED_FLAG_QUESTIONS = sorted({q for q, _ in FEATURES})
 
 
 def value_for(qid: str) -> st.SearchStrategy[Any]:
@@ -65,10 +76,22 @@ def test_unknown_never_gives_a_lower_level_than_no(answers: dict[str, Any], qid:
     assert assess(unknown, rules=RULES).triage.level >= assess(said_no, rules=RULES).triage.level
 
 
+def test_every_red_flag_feature_has_one_direction() -> None:
+    """A question is either a 'yes is worse' or a 'no is worse' feature, never both."""
+    directions: dict[str, set[str]] = {}
+    for qid, value in FEATURES:
+        directions.setdefault(qid, set()).add(value)
+    assert {q: v for q, v in directions.items() if len(v) > 1} == {}
+
+
 @FAST
-@given(answer_sets, st.sampled_from(RED_FLAG_QUESTIONS))
-def test_saying_yes_to_a_red_flag_feature_never_lowers_the_level(answers: dict[str, Any], qid: str) -> None:
+@given(answer_sets, st.sampled_from(FEATURES))
+def test_reporting_a_red_flag_feature_never_lowers_the_level(
+    answers: dict[str, Any], feature: tuple[str, str]
+) -> None:
+    qid, worse = feature
+    better = "no" if worse == "yes" else "yes"
     before = {k: v for k, v in answers.items() if k != qid}
-    for earlier in (before, {**before, qid: "no"}):
-        after = {**earlier, qid: "yes"}
+    for earlier in (before, {**before, qid: better}):
+        after = {**earlier, qid: worse}
         assert assess(after, rules=RULES).triage.level >= assess(earlier, rules=RULES).triage.level

@@ -24,6 +24,8 @@ UNSURE = frozenset({"unsure", "unknown", "not sure", "dont know", "don't know", 
 
 def parse_value(question: Question, raw: Any) -> AnswerValue:
     """Normalise one answer or raise ValueError saying what was expected."""
+    if isinstance(raw, str) and raw.strip().lower() in UNSURE:
+        return "unsure"  # any question may be answered "unsure": it stays unknown
     if question.type == "yn":
         if isinstance(raw, bool):
             return "yes" if raw else "no"
@@ -35,8 +37,6 @@ def parse_value(question: Question, raw: Any) -> AnswerValue:
                 return "yes"
             if word in NO:
                 return "no"
-            if word in UNSURE:
-                return "unsure"
         raise ValueError(question.expected())
     if question.type == "choice":
         if isinstance(raw, str):

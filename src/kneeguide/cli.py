@@ -33,7 +33,7 @@ MAX_ANSWERS_BYTES = 1024 * 1024
 app = typer.Typer(
     name="kneeguide",
     help="Educational triage helper for pain behind the knee. Not a diagnosis.",
-    no_args_is_help=True,
+    invoke_without_command=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,
 )
@@ -88,14 +88,51 @@ def _version(value: bool) -> None:
         raise typer.Exit(EXIT_OK)
 
 
+LATEST = "latest"
+
+
 @app.callback()
+@guarded
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
-    """Educational triage helper for pain behind the knee. Not a diagnosis."""
+    """Educational triage helper for pain behind the knee. Not a diagnosis.
+
+    Run without a command in a terminal to start the interview. With answers
+    piped on stdin (JSON or YAML), prints the JSON assessment instead.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if sys.stdin.isatty():
+        ctx.invoke(interview)
+        return
+    data = sys.stdin.read(MAX_ANSWERS_BYTES + 1)
+    if not data.strip():
+        rules = _load(None)
+        raise InputError([Problem(rules.message("no_terminal", "en"))])
+    _assess_piped(data)
+
+
+def _assess_piped(data: str) -> None:
+    """Answers arrived on a pipe: no prompts, JSON out."""
+    import io
+
+    from . import api
+    from .render import render
+
+    rules = _load(None)
+    saved = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(data.encode("utf-8")), encoding="utf-8")
+    try:
+        clean = collect_answers(rules, "-", [])
+    finally:
+        sys.stdin = saved
+    result = api.assess(clean, rules=rules)
+    sys.stdout.write(render(Format.JSON, result, rules))
 
 
 RulesOption = Annotated[
@@ -269,6 +306,105 @@ def questions(
         sys.stdout.write(f"{row['id']:<36} {row['expected']}\n    {wording}\n")
 
 
+@app.command()
+@guarded
+def interview(
+    audience: Annotated[
+        AudienceChoice, typer.Option("--audience", help="Plain words (lay) or intake wording (practitioner).")
+    ] = AudienceChoice.lay,
+    region: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--region", help="Emergency numbers for JP, US, UK, EU or AU."),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the interview.")] = "en",
+    resume: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--resume",
+            help="Continue a saved interview (the latest one if FILE is left out).",
+            metavar="[FILE]",
+        ),
+    ] = None,
+    rules_dir: RulesOption = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    """Ask the questions one by one in the terminal, then show the report."""
+    from . import api
+    from .interview import Interview, TerminalAsker
+    from .session import Session, latest_in_progress
+
+    rules = _load(rules_dir)
+    if not sys.stdin.isatty():
+        raise InputError([Problem(rules.message("no_terminal", "en"))])
+    if resume is not None:
+        path = latest_in_progress() if resume == LATEST else Path(resume)
+        if path is None:
+            raise InputError([Problem("no interrupted interview to resume")])
+        session = Session.load(path)
+        if session.rules_digest != rules.digest:
+            sys.stderr.write(
+                "kneeguide: note: the rules changed since this interview began; "
+                "your answers are kept and checked again\n"
+            )
+            session.rules_digest = rules.digest
+    else:
+        chosen = api._region(rules, region)
+        api.assess({}, rules=rules, lang=lang)  # validates the language before any prompt
+        session = Session.new(audience.value, chosen, lang, rules.digest)
+    asker = TerminalAsker(rules, session.lang)
+    _interrupt_on_signals()
+    try:
+        result = Interview(rules, session, asker, color=sys.stderr.isatty()).run()
+        from .render import render
+
+        sys.stdout.write(render(Format.TEXT, result, rules, color=_color(), width=_width()))
+        sys.stdout.flush()
+        _offer_saves(rules, session, result, asker)
+    except (KeyboardInterrupt, EOFError):
+        if session.status != "completed":
+            session.save()
+        command = f"kneeguide interview --resume {session.path}"
+        sys.stderr.write("\n" + rules.message("interrupted", session.lang).format(command=command) + "\n")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _interrupt_on_signals() -> None:
+    """A closed terminal (SIGHUP) or SIGTERM interrupts like Ctrl-C: save, then exit 130."""
+    import signal
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), handler)
+
+
+def _offer_saves(rules: Any, session: Any, result: Any, asker: Any) -> None:
+    import json
+    from datetime import datetime
+
+    from .files import write_atomic
+    from .render import render
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    lang = session.lang
+
+    def offer(key: str, default_name: str, content: str) -> None:
+        if asker.confirm(rules.message(key, lang), False):
+            target = Path(asker.path(rules.message("ask_path", lang), default_name)).expanduser()
+            write_atomic(target, content)
+            asker.show(rules.message("saved_to", lang).format(path=target))
+
+    offer(
+        "offer_save_answers",
+        f"kneeguide-answers-{stamp}.json",
+        json.dumps(session.answers, ensure_ascii=False, indent=2) + "\n",
+    )
+    offer("offer_save_assessment", f"kneeguide-assessment-{stamp}.json", render(Format.JSON, result, rules))
+    offer("offer_note", f"kneeguide-note-{stamp}.md", render(Format.MARKDOWN, result, rules))
+
+
 @rules_app.command("validate")
 @guarded
 def rules_validate(
@@ -298,6 +434,10 @@ def main(argv: list[str] | None = None) -> None:
     global _DEBUG
     args = sys.argv[1:] if argv is None else list(argv)
     _DEBUG = "--debug" in args
+    if "--resume" in args:  # `--resume` with no FILE means the latest interrupted interview
+        at = args.index("--resume")
+        if at + 1 == len(args) or args[at + 1].startswith("-"):
+            args.insert(at + 1, LATEST)
     try:
         app(args=args, prog_name="kneeguide")
     except SystemExit:

@@ -300,7 +300,9 @@ class _Builder:
     def build_questions(self) -> tuple[Section, ...]:
         doc = self.docs["questions.yaml"]
         sections = tuple(
-            Section(s["id"], self.text(s, "title"), bool(s.get("checklist", False)), self.opt_text(s, "prompt"))
+            Section(
+                s["id"], self.text(s, "title"), bool(s.get("checklist", False)), self.opt_text(s, "prompt")
+            )
             for s in doc["sections"]
         )
         for s in doc["sections"]:

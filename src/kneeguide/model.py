@@ -87,7 +87,7 @@ class Question:
         if self.type == "yn":
             return "yes, no or unsure"
         if self.type == "choice":
-            return "one of: " + ", ".join(c.id for c in self.choices)
+            return "one of: " + ", ".join(c.id for c in self.choices) + " (or unsure)"
         kind = "a whole number" if self.type == "int" else "a number"
         if self.minimum is not None and self.maximum is not None:
             return f"{kind} from {self.minimum:g} to {self.maximum:g}"

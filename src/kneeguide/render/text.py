@@ -31,9 +31,8 @@ BORDER = {
 }
 
 
-def render(a: Assessment, rules: RuleSet, *, color: bool = False, width: int = 100) -> str:
-    buffer = io.StringIO()
-    console = Console(
+def _console(buffer: io.StringIO, color: bool, width: int) -> Console:
+    return Console(
         file=buffer,
         width=width,
         force_terminal=color,
@@ -43,6 +42,27 @@ def render(a: Assessment, rules: RuleSet, *, color: bool = False, width: int = 1
         emoji=False,
         markup=False,
     )
+
+
+def emergency_panel(a: Assessment, rules: RuleSet, *, color: bool = False, width: int = 80) -> str:
+    """The panel shown the moment an emergency becomes certain during an interview."""
+    buffer = io.StringIO()
+    console = _console(buffer, color, width)
+    body = Text()
+    body.append(a.triage.action + "\n\n", style="bold")
+    for h in a.red_flags:
+        if h.level is Level.EMERGENCY:
+            body.append(h.title + "\n", style=STYLE[Level.EMERGENCY])
+            body.append(h.action + "\n")
+    body.append(f"\n{rules.message('label_call', a.lang)}: {a.triage.call}", style="bold")
+    title = f"{rules.message('emergency_title', a.lang)}: {a.triage.call}"
+    console.print(Panel(body, title=title, border_style="red"))
+    return buffer.getvalue()
+
+
+def render(a: Assessment, rules: RuleSet, *, color: bool = False, width: int = 100) -> str:
+    buffer = io.StringIO()
+    console = _console(buffer, color, width)
 
     def m(key: str) -> str:
         return rules.message(key, a.lang)

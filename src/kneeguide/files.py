@@ -1,0 +1,60 @@
+"""Writing files so that nothing is half-written and answers stay private.
+
+Every file kneeguide writes goes through :func:`write_atomic`: a temporary file
+in the same directory, flushed to disk, then renamed over the target, so a
+crash or a full disk leaves either the old file or the new one, never a torn
+mix. Files that hold answers are created readable by their owner only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import KneeguideError, Location, Problem
+
+PRIVATE = 0o600
+
+
+class WriteError(KneeguideError):
+    """A file could not be written; the previous file, if any, is untouched."""
+
+
+def write_atomic(path: Path, data: str | bytes, *, private: bool = True, force: bool = True) -> None:
+    """Replace ``path`` with ``data`` atomically (owner-only when ``private``)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if not force and path.exists():
+        raise WriteError([Problem("file exists; use --force to overwrite it", Location(str(path)))])
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise WriteError([Problem(f"cannot write here: {exc.strerror}", Location(str(path)))]) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), PRIVATE if private else 0o644)
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise WriteError([Problem(f"cannot write: {exc.strerror}", Location(str(path)))]) from None
+    with contextlib.suppress(OSError):  # make the rename durable where the OS allows
+        dir_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def private_dir(path: Path) -> Path:
+    """Create a directory readable by its owner only (if it does not exist)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise WriteError([Problem(f"cannot create directory: {exc.strerror}", Location(str(path)))]) from None
+    return path
