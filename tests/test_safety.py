@@ -13,6 +13,8 @@ from kneeguide.model import Level
 
 RULES = load_rules()
 YN = sorted(q.id for q in RULES.questions.values() if q.type == "yn")
+
+
 def _features() -> list[tuple[str, str]]:
     """(question, value) pairs that count towards a red flag, e.g. (calf_swelling, yes),
     (able_to_bear_weight, no): the direction of each yes/no feature comes from the rules."""

@@ -1,0 +1,276 @@
+"""The interview loop with a scripted person, and the real prompts on a pipe."""
+
+from __future__ import annotations
+
+import json
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from kneeguide.interview import BACK, HELP, NOT_SURE, Checklist, Interview, Single, TerminalAsker
+from kneeguide.model import Level, RuleSet
+from kneeguide.session import Session
+
+
+class Person:
+    """Answers from a story; scripted replies (BACK, HELP, values) go first."""
+
+    def __init__(
+        self,
+        story: dict[str, Any],
+        script: list[tuple[str, Any]] | None = None,
+        finish_after_emergency: bool = True,
+    ) -> None:
+        self.story = story
+        self.script = list(script or [])
+        self.asked: list[str] = []
+        self.shown: list[str] = []
+        self.confirms: list[str] = []
+        self.finish = finish_after_emergency
+        self.interrupt_at: int | None = None
+
+    def _scripted(self, key: str) -> Any:
+        if self.script and self.script[0][0] == key:
+            return self.script.pop(0)[1]
+        return None
+
+    def _tick(self) -> None:
+        if self.interrupt_at is not None and len(self.asked) >= self.interrupt_at:
+            raise KeyboardInterrupt
+
+    def single(self, prompt: Single) -> Any:
+        self._tick()
+        self.asked.append(prompt.qid)
+        scripted = self._scripted(prompt.qid)
+        if scripted is not None:
+            return scripted
+        default = "no" if prompt.kind == "yn" else None
+        return self.story.get(prompt.qid, default)
+
+    def checklist(self, prompt: Checklist) -> list[str]:
+        self._tick()
+        self.asked.append(prompt.section)
+        scripted = self._scripted(prompt.section)
+        if scripted is not None:
+            return list(scripted)
+        return [qid for qid, _ in prompt.items if self.story.get(qid) == "yes"]
+
+    def confirm(self, message: str, default: bool) -> bool:
+        self.confirms.append(message)
+        return self.finish
+
+    def path(self, message: str, default: str) -> str:
+        return default
+
+    def show(self, text: str) -> None:
+        self.shown.append(text)
+
+
+@pytest.fixture()
+def new_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: RuleSet) -> Callable[..., Session]:
+    monkeypatch.setenv("KNEEGUIDE_DATA_DIR", str(tmp_path))
+
+    def make(audience: str = "lay") -> Session:
+        return Session.new(audience, "JP", "en", rules.digest)
+
+    return make
+
+
+DVT = {
+    "age": 64,
+    "sex": "female",
+    "duration_days": 3,
+    "pain_score": 5,
+    "onset": "gradual",
+    "calf_swelling": "yes",
+    "calf_pain": "yes",
+    "warmth": "yes",
+    "recent_surgery": "yes",
+}
+HAMSTRING = {
+    "age": 28,
+    "sex": "male",
+    "duration_days": 3,
+    "onset": "sudden",
+    "pain_score": 4,
+    "injury": "yes",
+    "injury_mechanism": "sprinting",
+    "able_to_bear_weight": "yes",
+    "can_flex_90": "yes",
+    "pain_running": "yes",
+}
+
+
+def test_a_dvt_story_ends_urgent_with_the_clot_warning(
+    rules: RuleSet, new_session: Callable[..., Session]
+) -> None:
+    person = Person(DVT)
+    result = Interview(rules, new_session(), person).run()
+    assert result.triage.level == Level.URGENT
+    assert "dvt" in [h.id for h in result.red_flags]
+    assert not result.not_excluded
+
+
+def test_the_session_is_saved_after_every_answer(rules: RuleSet, new_session: Callable[..., Session]) -> None:
+    session = new_session()
+    person = Person(HAMSTRING)
+    seen: list[int] = []
+    original = person.single
+
+    def spy(prompt: Single) -> Any:
+        on_disk = json.loads(session.path.read_text()) if session.path.exists() else {"answers": {}}
+        seen.append(len(on_disk["answers"]))
+        return original(prompt)
+
+    person.single = spy  # type: ignore[method-assign]
+    Interview(rules, session, person).run()
+    assert seen == sorted(seen) and seen[-1] > seen[0]
+    assert stat.S_IMODE(session.path.stat().st_mode) == 0o600
+    assert json.loads(session.path.read_text())["status"] == "completed"
+
+
+def test_an_emergency_shows_the_panel_at_once_and_offers_to_finish(
+    rules: RuleSet, new_session: Callable[..., Session]
+) -> None:
+    person = Person({"saddle_numbness": "yes"}, finish_after_emergency=False)
+    result = Interview(rules, new_session(), person).run()
+    assert person.asked == ["emergency"]
+    assert any("Emergency: 119" in text for text in person.shown)
+    assert person.confirms and "Finish the interview" in person.confirms[0]
+    assert result.triage.level == Level.EMERGENCY
+
+
+def test_going_back_changes_the_answer(rules: RuleSet, new_session: Callable[..., Session]) -> None:
+    person = Person(HAMSTRING, script=[("age", 80), ("sex", BACK)])
+    session = new_session()
+    Interview(rules, session, person).run()
+    assert person.asked[:4] == ["emergency", "age", "sex", "age"]
+    assert session.answers["age"] == 28
+
+
+def test_going_back_from_a_checklist_re_asks_it(rules: RuleSet, new_session: Callable[..., Session]) -> None:
+    person = Person(HAMSTRING, script=[("emergency", ["saddle_numbness"])])
+    person.finish = True
+    person.script.append(("age", BACK))
+    session = new_session()
+    Interview(rules, session, person).run()
+    # the first tick-list raised an emergency; "back" at age undid it and it was answered again
+    assert session.answers["saddle_numbness"] == "no"
+    assert person.asked.count("emergency") == 2
+
+
+def test_help_explains_then_asks_again(rules: RuleSet, new_session: Callable[..., Session]) -> None:
+    person = Person(HAMSTRING, script=[("age", HELP)])
+    Interview(rules, new_session(), person).run()
+    assert person.asked.count("age") == 2
+    assert any("Your answer is used by" in text for text in person.shown)
+
+
+def test_not_sure_on_a_checklist_asks_the_items_one_by_one(
+    rules: RuleSet, new_session: Callable[..., Session]
+) -> None:
+    person = Person(HAMSTRING, script=[("emergency", [NOT_SURE])])
+    session = new_session()
+    Interview(rules, session, person).run()
+    assert "short_of_breath" in person.asked  # asked alone afterwards
+    assert session.answers["short_of_breath"] == "no"
+
+
+def test_an_unsure_answer_keeps_the_danger_not_excluded(
+    rules: RuleSet, new_session: Callable[..., Session]
+) -> None:
+    person = Person(HAMSTRING, script=[("emergency", [NOT_SURE]), ("short_of_breath", "unsure")])
+    result = Interview(rules, new_session(), person).run()
+    assert "pulmonary_embolism" in [n.id for n in result.not_excluded]
+    assert result.triage.level >= Level.SOON
+
+
+def test_an_interrupted_interview_resumes_to_the_same_result(
+    rules: RuleSet, new_session: Callable[..., Session]
+) -> None:
+    whole = Interview(rules, new_session(), Person(DVT)).run()
+    for stop_at in (1, 3, 6):
+        session = new_session()
+        person = Person(DVT)
+        person.interrupt_at = stop_at
+        with pytest.raises(KeyboardInterrupt):
+            Interview(rules, session, person).run()
+        resumed = Session.load(session.path)
+        assert resumed.status == "in_progress"
+        result = Interview(rules, resumed, Person(DVT)).run()
+        assert result.triage == whole.triage
+        assert result.red_flags == whole.red_flags
+        assert result.likely_causes == whole.likely_causes
+
+
+# -- the real questionary prompts, fed through a pipe ------------------------------------------
+
+
+def asker_with(keys: str, rules: RuleSet) -> Iterator[TerminalAsker]:
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        yield TerminalAsker(rules, "en", input=pipe, output=DummyOutput())
+
+
+def single(qid: str, rules: RuleSet, kind: str = "yn") -> Single:
+    q = rules.questions[qid]
+    choices = (("yes", "yes"), ("no", "no")) if kind == "yn" else tuple((c.id, c.id) for c in q.choices)
+    return Single(
+        qid,
+        kind,
+        "text",
+        None,
+        choices,
+        q.expected(),
+        q.minimum,
+        q.maximum,
+        q.type == "int",
+        None,
+        "Question 1 of about 9",
+    )
+
+
+def test_a_yes_no_prompt_answers_yes_with_enter(rules: RuleSet) -> None:
+    for asker in asker_with("\r", rules):
+        assert asker.single(single("calf_swelling", rules)) == "yes"
+
+
+def test_a_yes_no_prompt_offers_not_sure(rules: RuleSet) -> None:
+    for asker in asker_with("\x1b[B\x1b[B\r", rules):
+        assert asker.single(single("calf_swelling", rules)) is None
+
+
+def test_back_is_a_choice_on_every_prompt(rules: RuleSet) -> None:
+    for asker in asker_with("\x1b[B\x1b[B\x1b[B\r", rules):
+        assert asker.single(single("calf_swelling", rules)) == BACK
+
+
+def test_a_number_prompt_validates_and_parses(rules: RuleSet) -> None:
+    prompt = single("age", rules, "int")
+    for asker in asker_with("200\r\x7f\x7f\x7f64\r", rules):
+        assert asker.single(prompt) == 64
+
+
+def test_a_number_prompt_b_goes_back_and_empty_is_unknown(rules: RuleSet) -> None:
+    prompt = single("age", rules, "int")
+    for asker in asker_with("b\r", rules):
+        assert asker.single(prompt) == BACK
+    for asker in asker_with("\r", rules):
+        assert asker.single(prompt) is None
+
+
+def test_a_checklist_ticks_with_space(rules: RuleSet) -> None:
+    prompt = Checklist("leg", "Any of these?", (("calf_swelling", "a"), ("calf_pain", "b")), (), "Q")
+    for asker in asker_with("\x1b[B \r", rules):
+        assert asker.checklist(prompt) == ["calf_pain"]
+
+
+def test_ctrl_c_raises_keyboard_interrupt_for_one_handler(rules: RuleSet) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        for asker in asker_with("\x03", rules):
+            asker.single(single("calf_swelling", rules))
