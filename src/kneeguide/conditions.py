@@ -216,13 +216,15 @@ def explain(
     and the questions it still lacks, so a score leaf can name real answers.
     """
     value = condition.evaluate(answers, scores)
-    because: list[str] = []
-    missing: list[str] = []
-    if value is True:
-        _collect(condition, answers, scores, score_questions, True, because)
-    elif value is None:
-        _collect(condition, answers, scores, score_questions, None, missing)
-    return value, _unique(because), _unique(missing)
+    if value is False:
+        return value, [], []
+    if isinstance(condition, (AnswerIs, AnswerCompare)):
+        one = [condition.question]
+        return (value, one, []) if value else (value, [], one)
+    found: list[str] = []
+    _collect(condition, answers, scores, score_questions, value, found)
+    found = _unique(found)
+    return (value, found, []) if value else (value, [], found)
 
 
 def _collect(
@@ -251,5 +253,4 @@ def _collect(
 
 
 def _unique(items: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return [i for i in items if not (i in seen or seen.add(i))]  # type: ignore[func-returns-value]
+    return list(dict.fromkeys(items))
