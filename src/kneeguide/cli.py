@@ -361,8 +361,10 @@ def interview(
         sys.stdout.flush()
         _offer_saves(rules, session, result, asker)
     except (KeyboardInterrupt, EOFError):
-        if session.status != "completed":
-            session.save()
+        if session.status == "completed":  # only the offers to save were left
+            sys.stderr.write("\nkneeguide: interrupted\n")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        session.save()
         command = f"kneeguide interview --resume {session.path}"
         sys.stderr.write("\n" + rules.message("interrupted", session.lang).format(command=command) + "\n")
         raise typer.Exit(EXIT_INTERRUPTED) from None

@@ -150,7 +150,8 @@ class Interview:
                         answers[qid] = "yes"
                     elif qid not in self.session.individually:
                         self.session.individually.append(qid)
-                self.session.steps.append([q for q in step.questions if q in ticked])
+                # The whole list is one step, so "back" restores it as a tick-list.
+                self.session.steps.append(list(step.questions))
                 return True
             for qid in step.questions:
                 answers[qid] = "yes" if qid in ticked else "no"
