@@ -71,11 +71,17 @@ def test_every_assessment_satisfies_the_contract(answers: dict[str, Any]) -> Non
 
 
 @FAST
-@given(answer_sets, st.sampled_from(RED_FLAG_QUESTIONS))
-def test_unknown_never_gives_a_lower_level_than_no(answers: dict[str, Any], qid: str) -> None:
+@given(answer_sets, st.sampled_from(FEATURES))
+def test_unknown_never_gives_a_lower_level_than_the_all_clear_answer(
+    answers: dict[str, Any], feature: tuple[str, str]
+) -> None:
+    """Unknown is never read as the reassuring answer: "no" for most features, "yes" for
+    the few asked the other way round (able to bear weight, able to bend the knee)."""
+    qid, worse = feature
+    all_clear = "no" if worse == "yes" else "yes"
     unknown = {k: v for k, v in answers.items() if k != qid}
-    said_no = {**unknown, qid: "no"}
-    assert assess(unknown, rules=RULES).triage.level >= assess(said_no, rules=RULES).triage.level
+    cleared = {**unknown, qid: all_clear}
+    assert assess(unknown, rules=RULES).triage.level >= assess(cleared, rules=RULES).triage.level
 
 
 def test_every_red_flag_feature_has_one_direction() -> None:

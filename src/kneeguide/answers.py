@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import InputError, Location, Problem
 from .model import Answers, AnswerValue, Question
-from .schema import did_you_mean
+from .suggest import did_you_mean
 
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0"})

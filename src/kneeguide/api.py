@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import engine, loading
+from . import engine, rulefiles
 from .answers import parse_answers
 from .errors import InputError, Problem
 from .model import Assessment, Audience, RuleSet
@@ -27,9 +27,9 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
     """
     global _BUILTIN
     if directory is not None:
-        return loading.load_rules(directory)
+        return rulefiles.load_rules(directory)
     if _BUILTIN is None:
-        _BUILTIN = loading.load_rules()
+        _BUILTIN = rulefiles.load_rules()
     return _BUILTIN
 
 

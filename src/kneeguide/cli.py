@@ -417,7 +417,7 @@ def rules_validate(
 ) -> None:
     """Check a rule set: schema, cross-references, translations and every rule's examples."""
     from .examples import check_examples
-    from .loading import load_rules
+    from .rulefiles import load_rules
 
     rules = load_rules(directory)
     problems = check_examples(rules)

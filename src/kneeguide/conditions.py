@@ -15,8 +15,7 @@ quietly reading a missing answer as "no".
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 Tri = bool | None  # True, False or None (unknown)
 Value = str | int | float
@@ -54,8 +53,7 @@ def _compare(op: str, left: float, right: float) -> bool:
     return left < right
 
 
-@dataclass(frozen=True)
-class AnswerIs:
+class AnswerIs(NamedTuple):
     """``{q: id, is: value}`` or ``{q: id, in: [values]}``."""
 
     question: str
@@ -71,8 +69,7 @@ class AnswerIs:
         yield self
 
 
-@dataclass(frozen=True)
-class AnswerCompare:
+class AnswerCompare(NamedTuple):
     """``{q: id, ge: 55}`` and the other numeric comparisons."""
 
     question: str
@@ -89,8 +86,7 @@ class AnswerCompare:
         yield self
 
 
-@dataclass(frozen=True)
-class ScoreCompare:
+class ScoreCompare(NamedTuple):
     """``{score: wells_dvt, ge: 2}``, decided on the score's interval.
 
     With unanswered items a score is only known to lie between ``points`` (the
@@ -118,8 +114,7 @@ class ScoreCompare:
         yield self
 
 
-@dataclass(frozen=True)
-class ScoreBand:
+class ScoreBand(NamedTuple):
     """``{score: ottawa_knee, band: positive}``."""
 
     score: str
@@ -139,8 +134,7 @@ class ScoreBand:
         yield self
 
 
-@dataclass(frozen=True)
-class All:
+class All(NamedTuple):
     children: tuple[Condition, ...]
 
     def evaluate(self, answers: Answers, scores: Scores) -> Tri:
@@ -158,8 +152,7 @@ class All:
             yield from child.leaves()
 
 
-@dataclass(frozen=True)
-class Any:
+class Any(NamedTuple):
     children: tuple[Condition, ...]
 
     def evaluate(self, answers: Answers, scores: Scores) -> Tri:
@@ -177,8 +170,7 @@ class Any:
             yield from child.leaves()
 
 
-@dataclass(frozen=True)
-class Not:
+class Not(NamedTuple):
     child: Condition
 
     def evaluate(self, answers: Answers, scores: Scores) -> Tri:

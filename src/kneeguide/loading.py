@@ -13,14 +13,9 @@ is ever returned, so a broken file can never turn into an all-clear.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import math
 import string
-import sys
 from collections.abc import Iterable
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from . import conditions, contract
@@ -55,59 +50,14 @@ from .model import (
     Suitability,
     Text,
 )
-from .schema import FILES, did_you_mean
+from .rulefiles import BUILTIN, builtin_rules, digest_of, load_rules, read_files
+from .schema import FILES
+from .suggest import did_you_mean
 from .yamlio import decode, item_location, key_location, location_of, parse
 
-if sys.version_info >= (3, 11):
-    from importlib.resources.abc import Traversable
-else:  # pragma: no cover
-    from importlib.abc import Traversable
+__all__ = ["BUILTIN", "build", "builtin_rules", "digest_of", "load_rules", "read_files"]
 
-BUILTIN = "built-in"
 PLACEHOLDERS = frozenset({"emergency", "advice", "advice_name"})
-
-
-def builtin_rules() -> Traversable:
-    """The rule files shipped inside the package."""
-    return resources.files("kneeguide").joinpath("rules")
-
-
-def read_files(source: Traversable | Path) -> dict[str, tuple[str, bytes]]:
-    """Read every rule file: name → (display path, bytes). Missing files are errors."""
-    problems: list[Problem] = []
-    out: dict[str, tuple[str, bytes]] = {}
-    if isinstance(source, Path) and not source.is_dir():
-        raise RulesError([Problem("rules directory not found", Location(str(source)))])
-    base = str(source) if isinstance(source, Path) else "kneeguide/rules"
-    for name in FILES:
-        entry = source.joinpath(name)
-        shown = f"{base}/{name}"
-        try:
-            out[name] = (shown, entry.read_bytes())
-        except FileNotFoundError:
-            problems.append(Problem("rule file is missing", Location(shown)))
-        except OSError as exc:
-            problems.append(Problem(f"cannot read rule file: {exc.strerror}", Location(shown)))
-    if problems:
-        raise RulesError(problems)
-    return out
-
-
-def digest_of(files: dict[str, tuple[str, bytes]]) -> str:
-    h = hashlib.sha256()
-    for name in FILES:
-        h.update(name.encode())
-        h.update(b"\0")
-        h.update(files[name][1])
-        h.update(b"\0")
-    return "sha256:" + h.hexdigest()
-
-
-def load_rules(directory: str | Path | None = None) -> RuleSet:
-    """Load and validate a rule set (the built-in one when ``directory`` is None)."""
-    source: Traversable | Path = builtin_rules() if directory is None else Path(directory)
-    files = read_files(source)
-    return build(files, BUILTIN if directory is None else str(directory))
 
 
 def build(files: dict[str, tuple[str, bytes]], source: str) -> RuleSet:
@@ -290,6 +240,7 @@ class _Builder:
             messages=messages,
             references=references,
             source=self.source,
+            skippable=tuple(q for q in self.questions.values() if q.type == "yn" and q.ask_if is not None),
         )
 
     def build_references(self) -> dict[str, Reference]:
@@ -706,7 +657,7 @@ def _ln(lr: float) -> float:
 
 
 def _replace(question: Question, **changes: Any) -> Question:
-    return dataclasses.replace(question, **changes)
+    return question._replace(**changes)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

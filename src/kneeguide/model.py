@@ -7,9 +7,8 @@ when it builds an :class:`Assessment`, so renderers only format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
-from functools import cached_property
+from typing import NamedTuple
 
 from .conditions import Condition, Tri
 from .errors import Location
@@ -55,14 +54,12 @@ def pick(text: Text, lang: str) -> str:
 # --- rule set ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     id: str
     text: Text
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     id: str
     type: str  # yn | int | number | choice
     section: str
@@ -96,30 +93,26 @@ class Question:
         return kind
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     id: str
     title: Text
     checklist: bool
     prompt: Text | None
 
 
-@dataclass(frozen=True)
-class Examples:
+class Examples(NamedTuple):
     fires: tuple[Answers, ...]
     quiet: tuple[Answers, ...]
 
 
-@dataclass(frozen=True)
-class Escalation:
+class Escalation(NamedTuple):
     level: Level
     when: Condition
     reason: Text
     references: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RedFlag:
+class RedFlag(NamedTuple):
     id: str
     title: Text
     level: Level
@@ -132,8 +125,7 @@ class RedFlag:
     location: Location
 
 
-@dataclass(frozen=True)
-class ScoreItem:
+class ScoreItem(NamedTuple):
     id: str
     text: Text
     points: float
@@ -142,22 +134,19 @@ class ScoreItem:
     judgement: bool
 
 
-@dataclass(frozen=True)
-class Band:
+class Band(NamedTuple):
     id: str
     minimum: float | None
     text: Text
 
 
-@dataclass(frozen=True)
-class ScoreExample:
+class ScoreExample(NamedTuple):
     answers: Answers
     points: float
     band: str
 
 
-@dataclass(frozen=True)
-class Score:
+class Score(NamedTuple):
     id: str
     title: Text
     variant: Text
@@ -176,8 +165,7 @@ class Score:
         return self.bands[-1]
 
 
-@dataclass(frozen=True)
-class Feature:
+class Feature(NamedTuple):
     id: str
     when: Condition
     weight: float
@@ -186,8 +174,7 @@ class Feature:
     references: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Cause:
+class Cause(NamedTuple):
     id: str
     name: Text
     lay_name: Text
@@ -199,16 +186,14 @@ class Cause:
     location: Location
 
 
-@dataclass(frozen=True)
-class Ranking:
+class Ranking(NamedTuple):
     strong: float
     possible: float
     show: float
     top: int
 
 
-@dataclass(frozen=True)
-class Floor:
+class Floor(NamedTuple):
     id: str
     level: Level
     when: Condition
@@ -218,8 +203,7 @@ class Floor:
     location: Location
 
 
-@dataclass(frozen=True)
-class Region:
+class Region(NamedTuple):
     id: str
     name: Text
     emergency: str
@@ -227,8 +211,7 @@ class Region:
     advice_name: Text | None
 
 
-@dataclass(frozen=True)
-class Disposition:
+class Disposition(NamedTuple):
     level: Level
     headline: Text
     action: Text
@@ -240,8 +223,7 @@ class Disposition:
     references: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
     code: str
     name: str
     hanzi: str
@@ -253,8 +235,7 @@ class Point:
     references: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     id: str
     position: str
     claim: Text
@@ -263,8 +244,7 @@ class Evidence:
     references: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Suitability:
+class Suitability(NamedTuple):
     id: str
     level: str  # caution | not_now
     when: Condition
@@ -272,8 +252,7 @@ class Suitability:
     references: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Acupuncture:
+class Acupuncture(NamedTuple):
     points: tuple[Point, ...]
     evidence: tuple[Evidence, ...]
     screening: tuple[str, ...]
@@ -283,15 +262,13 @@ class Acupuncture:
     references: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     id: str
     citation: str
     section: str | None
 
 
-@dataclass(frozen=True)
-class RuleSet:
+class RuleSet(NamedTuple):
     version: str
     digest: str
     title: Text
@@ -312,21 +289,21 @@ class RuleSet:
     messages: dict[str, Text]
     references: dict[str, Reference]
     source: str  # where the rules were loaded from
+    skippable: tuple[Question, ...]  # yes/no questions with ask_if: skipped means "no"
 
     def message(self, key: str, lang: str) -> str:
         return pick(self.messages[key], lang)
 
-    @cached_property
+    @property
     def implied_no(self) -> tuple[Question, ...]:
         """Yes/no questions with skip logic, whose skipping implies "no"."""
-        return tuple(q for q in self.questions.values() if q.type == "yn" and q.ask_if is not None)
+        return self.skippable
 
 
 # --- assessment ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RedFlagHit:
+class RedFlagHit(NamedTuple):
     id: str
     level: Level
     title: str
@@ -337,16 +314,14 @@ class RedFlagHit:
     references: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class NotExcluded:
+class NotExcluded(NamedTuple):
     id: str
     level: Level
     title: str
     missing: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ItemResult:
+class ItemResult(NamedTuple):
     id: str
     text: str
     points: float
@@ -354,8 +329,7 @@ class ItemResult:
     proxy: bool  # counted (or excluded) from a lay stand-in, not an examination
 
 
-@dataclass(frozen=True)
-class ScoreResult:
+class ScoreResult(NamedTuple):
     id: str
     title: str
     variant: str
@@ -366,12 +340,11 @@ class ScoreResult:
     band_text: str
     complete: bool
     items: tuple[ItemResult, ...]
-    counted_questions: frozenset[str] = field(default_factory=frozenset)
-    missing_questions: frozenset[str] = field(default_factory=frozenset)
+    counted_questions: frozenset[str] = frozenset()
+    missing_questions: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     feature: str
     text: str
     weight: float
@@ -379,8 +352,7 @@ class Reason:
     questions: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class CauseResult:
+class CauseResult(NamedTuple):
     id: str
     name: str
     strength: str  # strong | possible | less_likely
@@ -407,8 +379,7 @@ def _ids(reasons: tuple[Reason, ...]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-@dataclass(frozen=True)
-class PointResult:
+class PointResult(NamedTuple):
     code: str
     name: str
     hanzi: str
@@ -418,16 +389,14 @@ class PointResult:
     caution: str
 
 
-@dataclass(frozen=True)
-class EvidenceResult:
+class EvidenceResult(NamedTuple):
     id: str
     position: str
     claim: str
     source: str
 
 
-@dataclass(frozen=True)
-class AcupunctureResult:
+class AcupunctureResult(NamedTuple):
     suitability: str  # suitable | caution | not_now
     reasons: tuple[str, ...]
     points: tuple[PointResult, ...]
@@ -435,8 +404,7 @@ class AcupunctureResult:
     unscreened: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Triage:
+class Triage(NamedTuple):
     level: Level
     headline: str
     action: str
@@ -447,15 +415,13 @@ class Triage:
     reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Referral:
+class Referral(NamedTuple):
     to: str
     urgency: str
     text: str
 
 
-@dataclass(frozen=True)
-class Assessment:
+class Assessment(NamedTuple):
     tool_version: str
     rules_version: str
     rules_digest: str

@@ -8,20 +8,14 @@ silently drop a safety rule.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Sequence as Seq
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Location, Problem
+from .suggest import did_you_mean
 from .yamlio import item_location, key_location, location_of
 
 JSON = dict[str, Any]
-
-
-def did_you_mean(word: str, choices: Seq[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class Spec:
@@ -848,6 +842,15 @@ FILES: dict[str, Record] = {
     "acupuncture.yaml": ACUPUNCTURE,
     "messages.yaml": MESSAGES,
 }
+
+
+def _check_names() -> None:
+    from .rulefiles import NAMES
+
+    assert tuple(FILES) == NAMES, "schema.FILES and rulefiles.NAMES must list the same files"
+
+
+_check_names()
 
 
 def json_schema(name: str) -> JSON:

@@ -1,0 +1,66 @@
+"""A cache of the validated, compiled rule set, keyed by the rules' digest.
+
+Parsing and validating the YAML costs far more than assessing an answer set,
+so the compiled :class:`RuleSet` is pickled once per digest. The cache is only
+an accelerator: it lives in the user's cache directory (owner-only), is safe to
+delete at any time, and an entry is used only when the digest recorded inside it
+equals the digest of the rule files just read, and the kneeguide and Python
+versions match. Set ``KNEEGUIDE_NO_CACHE=1`` to bypass it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import sys
+from pathlib import Path
+
+from . import __version__
+from .files import private_dir, write_atomic
+from .model import RuleSet
+
+_TAG = f"kneeguide-{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("KNEEGUIDE_CACHE_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("kneeguide", appauthor=False))
+
+
+def enabled() -> bool:
+    return os.environ.get("KNEEGUIDE_NO_CACHE", "") in ("", "0")
+
+
+def _path(digest: str) -> Path:
+    return cache_dir() / f"rules-{digest.split(':', 1)[-1][:32]}.pickle"
+
+
+def get(digest: str, source: str) -> RuleSet | None:
+    """The cached rule set for ``digest``, or None (missing, stale or unreadable)."""
+    if not enabled():
+        return None
+    try:
+        with open(_path(digest), "rb") as handle:
+            tag, cached = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return None
+    except Exception:  # a damaged cache must never stop an assessment
+        return None
+    if tag != _TAG or not isinstance(cached, RuleSet) or cached.digest != digest:
+        return None
+    return cached._replace(source=source) if cached.source != source else cached
+
+
+def put(rules: RuleSet) -> None:
+    """Store a freshly validated rule set; failure to cache is never an error."""
+    if not enabled():
+        return
+    with contextlib.suppress(Exception):
+        private_dir(cache_dir())
+        data = pickle.dumps((_TAG, rules), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomic(_path(rules.digest), data, private=True)
