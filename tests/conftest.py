@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from typing import Any
 
 import pytest
 
-from kneeguide.api import assess, load_rules
-from kneeguide.model import Assessment, RuleSet
+# Keep the user's own cache and interview sessions out of the test run
+# (subprocesses inherit these too).
+_SANDBOX = tempfile.mkdtemp(prefix="kneeguide-tests-")
+os.environ.setdefault("KNEEGUIDE_CACHE_DIR", os.path.join(_SANDBOX, "cache"))
+os.environ.setdefault("KNEEGUIDE_DATA_DIR", os.path.join(_SANDBOX, "data"))
+
+from kneeguide.api import assess, load_rules  # noqa: E402 - after the sandbox is set
+from kneeguide.model import Assessment, RuleSet  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -407,6 +407,173 @@ def _offer_saves(rules: Any, session: Any, result: Any, asker: Any) -> None:
     offer("offer_note", f"kneeguide-note-{stamp}.md", render(Format.MARKDOWN, result, rules))
 
 
+class RecordFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _format_of(name: str | None, given: RecordFormat | None) -> RecordFormat:
+    if given is not None:
+        return given
+    if name and name.lower().endswith(".csv"):
+        return RecordFormat.csv
+    return RecordFormat.jsonl
+
+
+@app.command()
+@guarded
+def batch(
+    source: Annotated[
+        str, typer.Argument(help="JSON Lines or CSV file of answer sets; '-' reads stdin.", metavar="INPUT")
+    ],
+    output: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--output", "-o", help="Write records here instead of stdout.", metavar="OUTPUT"),
+    ] = None,
+    input_format: Annotated[
+        Optional[RecordFormat],  # noqa: UP045
+        typer.Option("--input-format", help="Default: from the file name (.csv), else jsonl."),
+    ] = None,
+    output_format: Annotated[
+        Optional[RecordFormat],  # noqa: UP045
+        typer.Option("--output-format", help="Default: from the output name (.csv), else jsonl."),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Processes to use.")] = 1,
+    full: Annotated[
+        bool, typer.Option("--full", help="Include the whole assessment in each JSON record.")
+    ] = False,
+    resume_from: Annotated[
+        int, typer.Option("--resume-from", min=1, help="Skip input records before this row.", metavar="ROW")
+    ] = 1,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
+    region: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--region", help="Emergency numbers for JP, US, UK, EU or AU."),
+    ] = None,
+    audience: Annotated[AudienceChoice, typer.Option("--audience")] = AudienceChoice.lay,
+    rules_dir: RulesOption = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    """Assess many answer sets: one output record per input record, in order.
+
+    A bad record gives an error record and the run goes on; the summary goes to
+    stderr, and the exit status is 2 if any record failed.
+    """
+    from . import api
+    from . import batch as b
+    from .model import Audience
+
+    rules = _load(rules_dir)
+    job = b.Job(rules, api._region(rules, region), Audience[audience.value.upper()], full)
+    in_fmt = _format_of(None if source == "-" else source, input_format)
+    out_fmt = _format_of(output, output_format)
+    if source == "-":
+        raw = sys.stdin.buffer
+    else:
+        try:
+            raw = open(source, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise InputError([Problem(f"cannot read: {exc.strerror}", Location(source))]) from None
+    stream = b.text_stream(raw)
+    records = (b.read_csv if in_fmt is RecordFormat.csv else b.read_jsonl)(stream)
+    if resume_from > 1:
+        records = (r for r in records if r.row >= resume_from)
+    sink = _BatchSink(output, force, out_fmt)
+    tally = b.Tally()
+    progress = _progress()
+    interrupted = False
+    try:
+        for out in b.run(job, records, workers):
+            sink.write(out)
+            tally.add(out)
+            if progress is not None and tally.records % 500 == 0:
+                progress(tally.records)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        sink.close()
+        if raw is not sys.stdin.buffer:
+            raw.close()
+    for line in tally.lines():
+        sys.stderr.write(f"kneeguide batch: {line}\n")
+    if interrupted:
+        sys.stderr.write(
+            f"kneeguide batch: interrupted after row {tally.last_row}; "
+            f"the output holds complete records only; continue with --resume-from {tally.last_row + 1}\n"
+        )
+        raise typer.Exit(EXIT_INTERRUPTED)
+    if tally.errors:
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _progress() -> Callable[[int], None] | None:
+    """A record counter on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(count: int) -> None:
+        sys.stderr.write(f"\r  {count:,} records assessed ")
+        sys.stderr.flush()
+
+    return show
+
+
+class _BatchSink:
+    """Where batch records go: stdout, or OUTPUT via a temporary file renamed at the end.
+
+    Only whole records are ever written; an interrupted run still renames what it
+    has, so OUTPUT holds complete records and nothing torn.
+    """
+
+    def __init__(self, output: str | None, force: bool, fmt: RecordFormat) -> None:
+        import tempfile
+
+        from . import batch as b
+
+        self.target = None if output is None or output == "-" else Path(output)
+        self.temp: str | None = None
+        if self.target is None:
+            self.handle: Any = sys.stdout
+        else:
+            if self.target.exists() and not force:
+                raise InputError(
+                    [Problem("file exists; use --force to overwrite it", Location(str(self.target)))]
+                )
+            try:
+                fd, self.temp = tempfile.mkstemp(
+                    prefix=f".{self.target.name}.", suffix=".tmp", dir=self.target.parent
+                )
+            except OSError as exc:
+                raise InputError(
+                    [Problem(f"cannot write here: {exc.strerror}", Location(str(self.target)))]
+                ) from None
+            os.fchmod(fd, 0o600)
+            self.handle = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self.csv = b.CsvWriter(self.handle) if fmt is RecordFormat.csv else None
+        self.jsonl = b.write_jsonl
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self.csv is not None:
+            self.csv.write(record)
+        else:
+            self.jsonl(self.handle, record)
+
+    def close(self) -> None:
+        self.handle.flush()
+        if self.target is None or self.temp is None:
+            return
+        try:
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            os.replace(self.temp, self.target)
+        except OSError as exc:
+            import contextlib
+
+            with contextlib.suppress(OSError):
+                os.unlink(self.temp)
+            raise InputError([Problem(f"cannot write: {exc.strerror}", Location(str(self.target)))]) from None
+
+
 @rules_app.command("validate")
 @guarded
 def rules_validate(

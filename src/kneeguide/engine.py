@@ -36,6 +36,7 @@ from .model import (
 )
 
 _NO_SCORES: Mapping[str, ScoreResult] = {}
+_BARE = Reason("", "", 0.0, None, ())  # a counted feature whose explanation was not asked for
 
 
 def with_implied(rules: RuleSet, answers: Answers) -> Answers:
@@ -122,8 +123,14 @@ def assess(
     region: str | None = None,
     audience: Audience = Audience.LAY,
     lang: str = "en",
+    detail: bool = True,
 ) -> Assessment:
-    """Assess one answer set. ``answers`` must already be validated (see :mod:`answers`)."""
+    """Assess one answer set. ``answers`` must already be validated (see :mod:`answers`).
+
+    ``detail=False`` (batch summaries) makes exactly the same decisions but skips
+    the explanations: which answers raised each flag, the reasons for and against
+    each cause, the referral text and the warnings.
+    """
     region_id = region or rules.default_region
     given = answers
     answers = with_implied(rules, given)
@@ -134,7 +141,10 @@ def assess(
     hits: list[RedFlagHit] = []
     open_flags: list[NotExcluded] = []
     for order, flag in enumerate(rules.red_flags):
-        value, because, missing = explain(flag.when, answers, scores, score_questions)
+        if detail:
+            value, because, missing = explain(flag.when, answers, scores, score_questions)
+        else:
+            value, because, missing = flag.when.evaluate(answers, scores), [], []
         if value is True:
             level = flag.level
             raised: list[str] = []
@@ -161,7 +171,7 @@ def assess(
     open_flags.sort(key=lambda n: -n.level)
 
     # 2. causes, ranked by transparent weights
-    causes = rank_causes(rules, answers, scores, score_questions, lang)
+    causes = rank_causes(rules, answers, scores, score_questions, lang, detail)
 
     # 3. the level: the most urgent of every reason, never below a red flag
     level, reasons = decide_level(rules, answers, scores, hits, open_flags, causes, lang)
@@ -191,8 +201,11 @@ def assess(
     )
 
     acupuncture = acupuncture_for(rules, answers, scores, level, hits, open_flags, causes, lang)
-    referral = referral_for(rules, triage, disposition.referral_to, hits, open_flags, causes, lang)
-    warnings = warnings_for(rules, answers, scores, audience, lang)
+    if detail:
+        referral = referral_for(rules, triage, disposition.referral_to, hits, open_flags, causes, lang)
+        warnings = warnings_for(rules, answers, scores, audience, lang)
+    else:
+        referral, warnings = Referral("", "", ""), []
     disclaimer = rules.message("disclaimer", lang)
     if audience is Audience.PRACTITIONER:
         disclaimer += " " + rules.message("practitioner_note", lang)
@@ -226,6 +239,7 @@ def rank_causes(
     scores: Mapping[str, ScoreResult],
     score_questions: Mapping[str, tuple[set[str], set[str]]],
     lang: str,
+    detail: bool = True,
 ) -> tuple[CauseResult, ...]:
     ranked: list[tuple[float, int, Cause, list[Reason], list[Reason]]] = []
     for order, cause in enumerate(rules.causes):
@@ -233,10 +247,13 @@ def rank_causes(
         pro: list[Reason] = []
         con: list[Reason] = []
         for feature in cause.features:
-            value, because, _ = explain(feature.when, answers, scores, score_questions)
-            if value is not True:
+            if feature.when.evaluate(answers, scores) is not True:
                 continue
             total += feature.weight
+            if not detail:
+                (pro if feature.weight > 0 else con).append(_BARE)
+                continue
+            _, because, _ = explain(feature.when, answers, scores, score_questions)
             reason = Reason(feature.id, pick(feature.text, lang), feature.weight, feature.lr, tuple(because))
             (pro if feature.weight > 0 else con).append(reason)
         if total >= rules.ranking.show and pro:

@@ -1,0 +1,275 @@
+"""Batch assessment: one output record per input record, streamed, in order.
+
+Input is JSON Lines (one answer set per line, an optional ``id`` field) or CSV
+(header = question ids, an optional ``id`` column, an empty cell = unknown).
+A record that cannot be assessed yields an error record naming the row, the
+field and the problem, and the run goes on. Memory stays flat whatever the file
+size: records are read, assessed and written in blocks. With several workers
+the blocks are shared out and the output order is still the input order. Every
+worker uses the rule set loaded once at the start, so every record carries the
+digest of the rules that actually assessed it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from .answers import check_answers
+from .engine import assess
+from .model import Assessment, Audience, Level, RuleSet
+
+BLOCK = 2000
+CSV_FIELDS = (
+    "row",
+    "id",
+    "ok",
+    "level",
+    "red_flags",
+    "not_excluded",
+    "likely_causes",
+    "wells_points",
+    "wells_band",
+    "ottawa_band",
+    "acupuncture",
+    "rules_digest",
+    "errors",
+)
+
+
+@dataclass(frozen=True)
+class Record:
+    row: int
+    id: Any
+    answers: dict[str, Any] | None
+    problems: tuple[tuple[str | None, str], ...]  # (field, message) when the row is unreadable
+
+
+def read_jsonl(stream: TextIO) -> Iterator[Record]:
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Record(number, None, None, ((None, f"invalid JSON: {exc.msg} (column {exc.colno})"),))
+            continue
+        if not isinstance(data, dict):
+            yield Record(number, None, None, ((None, "a record must be a JSON object"),))
+            continue
+        ident = data.pop("id", None)
+        yield Record(number, ident, data, ())
+
+
+def read_csv(stream: TextIO) -> Iterator[Record]:
+    reader = csv.reader(stream)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        yield Record(1, None, None, ((None, f"unreadable CSV header: {exc}"),))
+        return
+    names = [h.strip() for h in header]
+    number = 1
+    while True:
+        number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Record(number, None, None, ((None, f"unreadable CSV row: {exc}"),))
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(names):
+            yield Record(number, None, None, ((None, f"expected {len(names)} columns, found {len(cells)}"),))
+            continue
+        row = {k: v.strip() for k, v in zip(names, cells, strict=True) if v.strip() != ""}
+        ident = row.pop("id", None)
+        yield Record(number, ident, row, ())
+
+
+def summary_record(row: int, ident: Any, a: Assessment) -> dict[str, Any]:
+    """The compact batch record: the decisions, by id, exactly as ``assess`` made them."""
+    scores = {s.id: s for s in a.scores}
+    wells = scores.get("wells_dvt")
+    ottawa = scores.get("ottawa_knee")
+    return {
+        "row": row,
+        "id": ident,
+        "ok": True,
+        "level": a.triage.level.id,
+        "red_flags": [h.id for h in a.red_flags],
+        "not_excluded": [n.id for n in a.not_excluded],
+        "likely_causes": [c.id for c in a.likely_causes[:3]],
+        "wells_dvt": None
+        if wells is None
+        else {"points": _num(wells.points), "points_max": _num(wells.points_max), "band": wells.band},
+        "ottawa_knee": None if ottawa is None else {"applicable": ottawa.applicable, "band": ottawa.band},
+        "acupuncture": a.acupuncture.suitability,
+        "rules_digest": a.rules_digest,
+    }
+
+
+def _num(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def error_record(row: int, ident: Any, problems: Iterable[tuple[str | None, str]]) -> dict[str, Any]:
+    return {"row": row, "id": ident, "ok": False, "errors": [{"field": f, "message": m} for f, m in problems]}
+
+
+@dataclass
+class Job:
+    """Everything a worker needs, sent once: the rules travel with the job."""
+
+    rules: RuleSet
+    region: str
+    audience: Audience
+    full: bool
+
+
+def process(job: Job, record: Record) -> dict[str, Any]:
+    if record.answers is None:
+        return error_record(record.row, record.id, record.problems)
+    clean, problems = check_answers(record.answers, job.rules.questions)
+    if problems:
+        return error_record(record.row, record.id, [(_field(p.message), p.message) for p in problems])
+    a = assess(job.rules, clean, region=job.region, audience=job.audience, detail=job.full)
+    out = summary_record(record.row, record.id, a)
+    if job.full:
+        from .render.json import to_dict
+
+        out["assessment"] = to_dict(a)
+    return out
+
+
+def _field(message: str) -> str | None:
+    if message.startswith("unknown question id '"):
+        return message.split("'")[1]
+    head = message.split(":", 1)[0]
+    return head if head.isidentifier() else None
+
+
+_JOB: Job | None = None
+
+
+def _init_worker(job: Job) -> None:
+    global _JOB
+    _JOB = job
+
+
+def _process_block(records: list[Record]) -> list[dict[str, Any]]:
+    assert _JOB is not None
+    return [process(_JOB, r) for r in records]
+
+
+def blocks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    block: list[Record] = []
+    for record in records:
+        block.append(record)
+        if len(block) >= size:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def run(job: Job, records: Iterable[Record], workers: int = 1) -> Iterator[dict[str, Any]]:
+    """Assess records in order, with ``workers`` processes sharing the blocks."""
+    if workers <= 1:
+        for record in records:
+            yield process(job, record)
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if hasattr(__import__("os"), "fork") else "spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(job,)) as pool:
+        for block in blocks(records, BLOCK * workers):
+            share = max(1, len(block) // (workers * 4))
+            parts = [block[i : i + share] for i in range(0, len(block), share)]
+            for results in pool.imap(_process_block, parts):
+                yield from results
+
+
+@dataclass
+class Tally:
+    records: int = 0
+    errors: int = 0
+    error_rows: list[int] = field(default_factory=list)
+    levels: Counter[str] = field(default_factory=Counter)
+    red_flags: Counter[str] = field(default_factory=Counter)
+    last_row: int = 0
+
+    def add(self, out: dict[str, Any]) -> None:
+        self.records += 1
+        self.last_row = out["row"]
+        if not out["ok"]:
+            self.errors += 1
+            if len(self.error_rows) < 20:
+                self.error_rows.append(out["row"])
+            return
+        self.levels[out["level"]] += 1
+        self.red_flags.update(out["red_flags"])
+
+    def lines(self) -> list[str]:
+        order = [lvl.id for lvl in sorted(Level, reverse=True)]
+        levels = ", ".join(f"{k} {self.levels[k]}" for k in order if self.levels[k])
+        flags = ", ".join(f"{k} {v}" for k, v in self.red_flags.most_common())
+        out = [f"{self.records} records: {levels or 'none assessed'}"]
+        out.append(f"red flags: {flags or 'none'}")
+        if self.errors:
+            rows = ", ".join(map(str, self.error_rows)) + (
+                " ..." if self.errors > len(self.error_rows) else ""
+            )
+            out.append(f"errors: {self.errors} (rows {rows})")
+        else:
+            out.append("errors: 0")
+        return out
+
+
+def write_jsonl(out: TextIO, record: dict[str, Any]) -> None:
+    out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+class CsvWriter:
+    def __init__(self, out: TextIO) -> None:
+        self.writer = csv.writer(out, lineterminator="\n")
+        self.writer.writerow(CSV_FIELDS)
+
+    def write(self, r: dict[str, Any]) -> None:
+        wells = r.get("wells_dvt") or {}
+        ottawa = r.get("ottawa_knee") or {}
+        errors = "; ".join(
+            (f"{e['field']}: " if e["field"] and not e["message"].startswith(e["field"]) else "")
+            + e["message"]
+            for e in r.get("errors", [])
+        )
+        self.writer.writerow(
+            [
+                r["row"],
+                "" if r["id"] is None else r["id"],
+                "true" if r["ok"] else "false",
+                r.get("level", ""),
+                ";".join(r.get("red_flags", [])),
+                ";".join(r.get("not_excluded", [])),
+                ";".join(r.get("likely_causes", [])),
+                wells.get("points", ""),
+                wells.get("band") or "",
+                ottawa.get("band") or "",
+                r.get("acupuncture", ""),
+                r.get("rules_digest", ""),
+                errors,
+            ]
+        )
+
+
+def text_stream(raw: Any) -> TextIO:
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")

@@ -1,0 +1,130 @@
+"""Batch mode: one record out per record in, in order, errors as records."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kneeguide.api import as_dict, assess, load_rules
+
+STORIES: list[dict[str, Any]] = [
+    {"id": "dvt", "age": 64, "calf_swelling": "yes", "recent_surgery": "yes"},
+    {"id": "cauda", "age": 45, "saddle_numbness": "yes"},
+    {"id": "vague", "age": 30},
+    {"id": "bad", "age": "old", "calf_swelng": "yes"},
+    {"id": "ok-after-bad", "age": 70, "injury": "yes", "injury_mechanism": "fall", "duration_days": 1},
+]
+
+
+def batch(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kneeguide", "batch", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def jsonl(stories: list[dict[str, Any]]) -> str:
+    return "".join(json.dumps(s) + "\n" for s in stories)
+
+
+def test_jsonl_round_trip_keeps_order_ids_and_reports_errors_as_records() -> None:
+    done = batch("-", stdin=jsonl(STORIES))
+    assert done.returncode == 2  # one record failed
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["id"] for r in out] == [s["id"] for s in STORIES]
+    assert [r["row"] for r in out] == [1, 2, 3, 4, 5]
+    bad = out[3]
+    assert bad["ok"] is False
+    fields = {e["field"] for e in bad["errors"]}
+    assert fields == {"age", "calf_swelng"}
+    assert out[4]["ok"] is True and "fracture" in out[4]["red_flags"]
+    assert "5 records" in done.stderr and "errors: 1 (rows 4)" in done.stderr
+    assert "urgent 2" in done.stderr and "emergency 1" in done.stderr
+
+
+def test_each_batch_record_equals_assess() -> None:
+    rules = load_rules()
+    done = batch("-", "--full", stdin=jsonl([s for s in STORIES if s["id"] != "bad"]))
+    assert done.returncode == 0, done.stderr
+    for line, story in zip(done.stdout.splitlines(), [s for s in STORIES if s["id"] != "bad"], strict=True):
+        record = json.loads(line)
+        answers = {k: v for k, v in story.items() if k != "id"}
+        expected = as_dict(assess(answers, rules=rules))
+        assert record["assessment"]["triage"] == expected["triage"]
+        assert record["assessment"]["red_flags"] == expected["red_flags"]
+        assert record["assessment"]["likely_causes"] == expected["likely_causes"]
+        assert record["level"] == expected["triage"]["level"]
+        assert record["red_flags"] == [f["id"] for f in expected["red_flags"]]
+        assert record["not_excluded"] == [n["id"] for n in expected["not_excluded"]]
+        assert record["likely_causes"] == [c["id"] for c in expected["likely_causes"][:3]]
+        assert record["rules_digest"] == expected["rules"]["digest"]
+
+
+def test_csv_in_and_out(tmp_path: Path) -> None:
+    source = tmp_path / "intake.csv"
+    source.write_text("id,age,calf_swelling,saddle_numbness\nA1,64,yes,no\nA2,30,,\nA3,999,no,no\n")
+    target = tmp_path / "triage.csv"
+    done = batch(str(source), "-o", str(target))
+    assert done.returncode == 2
+    rows = list(csv.DictReader(io.StringIO(target.read_text())))
+    assert [r["id"] for r in rows] == ["A1", "A2", "A3"]
+    assert rows[0]["level"] == "urgent" and rows[0]["red_flags"] == "dvt"
+    assert rows[1]["ok"] == "true" and rows[1]["level"] == "soon"  # empty cells are unknown
+    assert rows[2]["ok"] == "false" and "age" in rows[2]["errors"]
+    assert oct(os.stat(target).st_mode & 0o777) == "0o600"
+
+
+def test_an_existing_output_is_not_overwritten_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    target.write_text("keep me\n")
+    done = batch("-", "-o", str(target), stdin=jsonl(STORIES[:1]))
+    assert done.returncode == 2 and "use --force" in done.stderr
+    assert target.read_text() == "keep me\n"
+    assert batch("-", "-o", str(target), "--force", stdin=jsonl(STORIES[:1])).returncode == 0
+    assert json.loads(target.read_text())["id"] == "dvt"
+
+
+def test_workers_preserve_order_and_ids(tmp_path: Path) -> None:
+    many = [{"id": f"r{i}", "age": i % 100, "calf_swelling": ["yes", "no"][i % 2]} for i in range(5000)]
+    one = batch("-", stdin=jsonl(many))
+    two = batch("-", "--workers", "2", stdin=jsonl(many))
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout
+    assert [json.loads(x)["id"] for x in two.stdout.splitlines()] == [m["id"] for m in many]
+
+
+def test_resume_from_skips_earlier_rows() -> None:
+    done = batch("-", "--resume-from", "3", stdin=jsonl(STORIES))
+    assert [json.loads(x)["row"] for x in done.stdout.splitlines()] == [3, 4, 5]
+
+
+@pytest.mark.parametrize("line", ["[1, 2]", '{"age": ', '"text"', '{"age": 30, "age": 31}'])
+def test_unreadable_lines_become_error_records(line: str) -> None:
+    done = batch("-", stdin=line + "\n" + json.dumps({"age": 30}) + "\n")
+    out = [json.loads(x) for x in done.stdout.splitlines()]
+    assert len(out) == 2 and out[1]["ok"] is True
+    if line.startswith('{"age": 30'):
+        return  # duplicate keys in JSON keep the last value, like every JSON reader
+    assert out[0]["ok"] is False and out[0]["row"] == 1
+    assert done.returncode == 2
+
+
+def test_invalid_utf8_in_a_record_is_an_error_record_not_a_crash() -> None:
+    data = b'{"age": 30, "sex": "\xff"}\n{"age": 40}\n'
+    done = subprocess.run(
+        [sys.executable, "-m", "kneeguide", "batch", "-"], input=data, capture_output=True, timeout=60
+    )
+    out = [json.loads(x) for x in done.stdout.splitlines()]
+    assert [r["ok"] for r in out] == [False, True]
+    assert b"Traceback" not in done.stderr

@@ -1,0 +1,68 @@
+"""The compiled-rules cache: an accelerator that is never trusted blindly."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kneeguide import cache
+from kneeguide.rulefiles import builtin_rules, load_rules
+
+
+@pytest.fixture()
+def rules_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("KNEEGUIDE_CACHE_DIR", str(tmp_path / "cache"))
+    target = tmp_path / "rules"
+    target.mkdir()
+    for entry in builtin_rules().iterdir():
+        if entry.name.endswith(".yaml"):
+            (target / entry.name).write_bytes(entry.read_bytes())
+    return target
+
+
+def test_the_second_load_comes_from_the_cache(rules_dir: Path, tmp_path: Path) -> None:
+    first = load_rules(rules_dir)
+    entries = list((tmp_path / "cache").glob("rules-*.pickle"))
+    assert len(entries) == 1 and (entries[0].stat().st_mode & 0o777) == 0o600
+    assert load_rules(rules_dir) == first
+
+
+def test_a_changed_rule_file_is_never_served_from_the_cache(rules_dir: Path) -> None:
+    before = load_rules(rules_dir)
+    path = rules_dir / "messages.yaml"
+    path.write_text(path.read_text().replace("Please note", "Please read"))
+    after = load_rules(rules_dir)
+    assert after.digest != before.digest
+    assert after.messages["heading_warnings"]["en"] == "Please read"
+
+
+def test_an_entry_whose_digest_differs_is_ignored(rules_dir: Path, tmp_path: Path) -> None:
+    rules = load_rules(rules_dir)
+    entry = next((tmp_path / "cache").glob("rules-*.pickle"))
+    tag, cached = pickle.loads(entry.read_bytes())
+    forged = cached._replace(version="forged", digest="sha256:" + "0" * 64)
+    entry.write_bytes(pickle.dumps((tag, forged)))
+    assert load_rules(rules_dir).version == rules.version
+
+
+def test_a_damaged_cache_file_is_ignored(rules_dir: Path, tmp_path: Path) -> None:
+    rules = load_rules(rules_dir)
+    entry = next((tmp_path / "cache").glob("rules-*.pickle"))
+    entry.write_bytes(b"not a pickle")
+    assert load_rules(rules_dir) == rules
+
+
+def test_the_cache_is_safe_to_delete(rules_dir: Path, tmp_path: Path) -> None:
+    rules = load_rules(rules_dir)
+    shutil.rmtree(tmp_path / "cache")
+    assert load_rules(rules_dir) == rules
+
+
+def test_no_cache_when_disabled(rules_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KNEEGUIDE_NO_CACHE", "1")
+    load_rules(rules_dir)
+    assert not (tmp_path / "cache").exists()
+    assert not cache.enabled()
