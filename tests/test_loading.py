@@ -94,9 +94,17 @@ def test_a_missing_translation_is_a_validation_error(rules_copy: Path) -> None:
     assert any("missing 'ja' translation" in p for p in found), found[:3]
 
 
-def test_a_missing_rule_file_is_named(rules_copy: Path) -> None:
+def test_a_directory_with_some_files_is_an_overlay_on_the_builtin_rules(rules_copy: Path) -> None:
     (rules_copy / "scores.yaml").unlink()
-    assert problems(rules_copy) == [f"{rules_copy}/scores.yaml: rule file is missing"]
+    rules = load_rules(rules_copy)
+    assert {s.id for s in rules.scores} == {"wells_dvt", "ottawa_knee"}  # from the built-in set
+
+
+def test_an_unreadable_rule_file_is_named(rules_copy: Path) -> None:
+    (rules_copy / "scores.yaml").unlink()
+    (rules_copy / "scores.yaml").mkdir()
+    found = problems(rules_copy)
+    assert len(found) == 1 and found[0].startswith(f"{rules_copy}/scores.yaml: cannot read rule file")
 
 
 def test_a_red_flag_without_examples_is_refused(rules_copy: Path) -> None:

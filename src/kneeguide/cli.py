@@ -586,7 +586,7 @@ def rules_validate(
     from .examples import check_examples
     from .rulefiles import load_rules
 
-    rules = load_rules(directory)
+    rules = load_rules(directory, use_cache=False)
     problems = check_examples(rules)
     if problems:
         raise KneeguideError(problems)
@@ -596,6 +596,159 @@ def rules_validate(
         f"{len(rules.causes)} causes; {rules.digest})",
         err=True,
     )
+
+
+RulesDir = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Argument(help="Rules directory (default: the built-in rules).", metavar="DIR"),
+]
+
+
+@rules_app.command("test")
+@guarded
+def rules_test(
+    directory: RulesDir = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.text,
+) -> None:
+    """Run every rule's examples and every tests: case; exit 1 if any fails."""
+    import json
+
+    from .rulefiles import load_rules
+    from .ruletools import run_tests
+
+    rules = load_rules(directory, use_cache=False)
+    results = run_tests(rules)
+    counts = {k: sum(1 for r in results if r.status == k) for k in ("passed", "failed", "todo")}
+    if fmt is ListFormat.json:
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "evaluated": len(results),
+                    **counts,
+                    "results": [
+                        {
+                            "name": r.name,
+                            "kind": r.kind,
+                            "rule": r.rule,
+                            "status": r.status,
+                            "problems": list(r.problems),
+                            "location": str(r.location) if r.location else None,
+                        }
+                        for r in results
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
+    else:
+        for r in results:
+            if r.status != "passed":
+                where = f"{r.location}: " if r.location else ""
+                sys.stdout.write(f"{where}{r.status.upper()}: {r.name}: {'; '.join(r.problems)}\n")
+        sys.stdout.write(
+            f"{len(results)} evaluated: {counts['passed']} passed, {counts['failed']} failed, "
+            f"{counts['todo']} todo\n"
+        )
+    if counts["failed"]:
+        raise typer.Exit(1)
+
+
+@rules_app.command("coverage")
+@guarded
+def rules_coverage(
+    directory: RulesDir = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.text,
+) -> None:
+    """Which condition leaves of red flags and scores some test makes decisive; exit 1 if a
+    red-flag leaf is untested."""
+    import json
+
+    from .rulefiles import load_rules
+    from .ruletools import coverage
+
+    rules = load_rules(directory, use_cache=False)
+    leaves = coverage(rules)
+    flag_ids = {f.id for f in rules.red_flags}
+    untested_flags = [x for x in leaves if not x.covered and x.rule in flag_ids]
+    covered = sum(1 for x in leaves if x.covered)
+    if fmt is ListFormat.json:
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "leaves": len(leaves),
+                    "covered": covered,
+                    "untested_red_flag_leaves": len(untested_flags),
+                    "items": [
+                        {"rule": x.rule, "part": x.part, "leaf": x.text, "covered": x.covered} for x in leaves
+                    ],
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+    else:
+        for x in leaves:
+            if not x.covered:
+                where = f"{x.location}: " if x.location else ""
+                sys.stdout.write(f"{where}untested: {x.rule} ({x.part}) {x.text}\n")
+        sys.stdout.write(
+            f"{covered} of {len(leaves)} condition leaves are decisive in some test; "
+            f"{len(untested_flags)} red-flag leaves untested\n"
+        )
+    if untested_flags:
+        raise typer.Exit(1)
+
+
+@rules_app.command("diff")
+@guarded
+def rules_diff(
+    directory: Annotated[Path, typer.Argument(help="A custom rules directory.", metavar="DIR")],
+) -> None:
+    """Show what a custom rule set changes compared with the built-in rules."""
+    from .rulefiles import load_rules
+    from .ruletools import diff
+
+    lines = diff(load_rules(directory, use_cache=False), load_rules())
+    sys.stdout.write("".join(line + "\n" for line in lines) or "no changes\n")
+
+
+@rules_app.command("schema")
+@guarded
+def rules_schema(
+    name: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(help="A rule file name, e.g. red_flags.yaml (default: all, by file).", metavar="FILE"),
+    ] = None,
+) -> None:
+    """Print the JSON Schema of the rule files (the loader's own schema)."""
+    import json
+
+    from .schema import FILES, json_schema
+
+    if name is None:
+        sys.stdout.write(json.dumps({n: json_schema(n) for n in FILES}, indent=2) + "\n")
+        return
+    if name not in FILES:
+        from .suggest import did_you_mean
+
+        raise InputError([Problem(f"no rule file '{name}'{did_you_mean(name, list(FILES))}")])
+    sys.stdout.write(json.dumps(json_schema(name), indent=2) + "\n")
+
+
+@rules_app.command("explain")
+@guarded
+def rules_explain(
+    rule_id: Annotated[
+        str, typer.Argument(help="A red flag, score, cause, floor or question id.", metavar="ID")
+    ],
+    rules_dir: RulesOption = None,
+) -> None:
+    """Print a rule's wording, condition, references and examples."""
+    from .explain import explain_rule
+
+    sys.stdout.write(explain_rule(_load(rules_dir), rule_id))
 
 
 def main(argv: list[str] | None = None) -> None:

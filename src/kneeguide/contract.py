@@ -197,4 +197,5 @@ MESSAGE_IDS = [
     "saved_to",
     "interrupted",
     "no_terminal",
+    "warn_disabled",
 ]

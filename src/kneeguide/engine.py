@@ -205,7 +205,8 @@ def assess(
         referral = referral_for(rules, triage, disposition.referral_to, hits, open_flags, causes, lang)
         warnings = warnings_for(rules, answers, scores, audience, lang)
     else:
-        referral, warnings = Referral("", "", ""), []
+        referral = Referral("", "", "")
+        warnings = [rules.message("warn_disabled", lang).format(id=i, reason=r) for i, r in rules.disabled]
     disclaimer = rules.message("disclaimer", lang)
     if audience is Audience.PRACTITIONER:
         disclaimer += " " + rules.message("practitioner_note", lang)
@@ -402,7 +403,10 @@ def warnings_for(
     audience: Audience,
     lang: str,
 ) -> list[str]:
-    warnings: list[str] = []
+    warnings: list[str] = [
+        rules.message("warn_disabled", lang).format(id=flag_id, reason=reason)
+        for flag_id, reason in rules.disabled
+    ]
     for result in scores.values():
         proxies = [i.text for i in result.items if i.proxy and i.present is True]
         if proxies:

@@ -43,6 +43,7 @@ from .model import (
     Reference,
     Region,
     RuleSet,
+    RuleTest,
     Score,
     ScoreExample,
     ScoreItem,
@@ -51,7 +52,7 @@ from .model import (
     Text,
 )
 from .rulefiles import BUILTIN, builtin_rules, digest_of, load_rules, read_files
-from .schema import FILES
+from .schema import FILES, F, Record
 from .suggest import did_you_mean
 from .yamlio import decode, item_location, key_location, location_of, parse
 
@@ -60,7 +61,27 @@ __all__ = ["BUILTIN", "build", "builtin_rules", "digest_of", "load_rules", "read
 PLACEHOLDERS = frozenset({"emergency", "advice", "advice_name"})
 
 
-def build(files: dict[str, tuple[str, bytes]], source: str) -> RuleSet:
+#: Where each file keeps its id-keyed entries, merged entry by entry in an overlay.
+MERGED = {
+    "references.yaml": [("references", "id")],
+    "questions.yaml": [("sections", "id"), ("questions", "id")],
+    "red_flags.yaml": [("red_flags", "id")],
+    "scores.yaml": [("scores", "id")],
+    "causes.yaml": [("causes", "id")],
+    "triage.yaml": [("floors", "id")],
+    "dispositions.yaml": [("regions", "id"), ("levels", "id")],
+    "acupuncture.yaml": [("points", "code"), ("evidence", "id"), ("suitability", "id")],
+    "ruleset.yaml": [],
+    "messages.yaml": [],
+}
+
+
+def parse_files(files: dict[str, tuple[str, bytes]], *, partial: bool = False) -> dict[str, Any]:
+    """Parse and schema-check every file, collecting all problems.
+
+    With ``partial`` (an overlay) a file's top-level keys are all optional: it
+    holds only what it adds or changes.
+    """
     problems: list[Problem] = []
     docs: dict[str, Any] = {}
     for name, (shown, data) in files.items():
@@ -70,13 +91,56 @@ def build(files: dict[str, tuple[str, bytes]], source: str) -> RuleSet:
             problems.extend(exc.problems)
             continue
         found: list[Problem] = []
-        FILES[name].check(doc, location_of(doc, Location(shown, 1, 1)), found)
+        record = FILES[name]
+        if partial:
+            record = Record(tuple(F(f.name, f.spec, False, f.doc) for f in record.fields), record.doc)
+        record.check(doc, location_of(doc, Location(shown, 1, 1)), found)
         problems.extend(found)
         if not found:
             docs[name] = doc
     if problems:
         raise RulesError(problems)
-    return _Builder(docs, files, source).build()
+    return docs
+
+
+def build(
+    files: dict[str, tuple[str, bytes]],
+    source: str,
+    base: dict[str, tuple[str, bytes]] | None = None,
+) -> RuleSet:
+    """Build a rule set; with ``base``, ``files`` is an overlay merged into it by id."""
+    docs = parse_files(files, partial=base is not None)
+    all_files = dict(files)
+    if base is not None:
+        base_docs = parse_files(base)
+        for name, doc in docs.items():
+            base_docs[name] = _merge(name, base_docs[name], doc)
+        docs = base_docs
+        all_files = {**base, **files}
+    return _Builder(docs, all_files, source).build()
+
+
+def _merge(name: str, base: Any, over: Any) -> Any:
+    """Overlay ``over`` onto ``base``: same id replaces, new ids are added, other keys win."""
+    merged = type(base)(base)
+    for attr in ("location", "key_locations"):
+        if hasattr(base, attr):
+            setattr(merged, attr, getattr(base, attr))
+    keyed = dict(MERGED[name])
+    for key, value in over.items():
+        if key in keyed and key in base:
+            id_key = keyed[key]
+            entries = {entry[id_key]: entry for entry in base[key]}
+            for entry in value:
+                entries[entry[id_key]] = entry
+            merged[key] = list(entries.values())
+        elif key == "messages" and key in base:
+            merged[key] = {**base[key], **value}
+        elif key == "tests" and key in base:
+            merged[key] = list(base[key]) + list(value)
+        else:
+            merged[key] = value
+    return merged
 
 
 class _Builder:
@@ -197,10 +261,20 @@ class _Builder:
 
     def build(self) -> RuleSet:
         meta = self.docs["ruleset.yaml"]
+        self.disabled = tuple((d["id"], d["reason"]) for d in meta.get("disable", []))
         references = self.build_references()
         sections = self.build_questions()
         scores = self.build_scores()
         red_flags = self.build_red_flags()
+        known_flags = {f.id for f in red_flags}
+        for d in meta.get("disable", []):
+            if d["id"] not in known_flags and d["id"] not in contract.RED_FLAG_IDS:
+                hint = did_you_mean(d["id"], sorted(known_flags))
+                self.problems.append(
+                    Problem(f"cannot disable unknown red flag '{d['id']}'{hint}", self.where(d, "id"))
+                )
+        red_flags = tuple(f for f in red_flags if f.id not in {d for d, _ in self.disabled})
+        tests = self.build_tests(known_flags)
         causes, ranking = self.build_causes()
         floors, no_cause, not_excluded = self.build_triage()
         regions, dispositions = self.build_dispositions()
@@ -241,7 +315,44 @@ class _Builder:
             references=references,
             source=self.source,
             skippable=tuple(q for q in self.questions.values() if q.type == "yn" and q.ask_if is not None),
+            disabled=self.disabled,
+            tests=tests,
         )
+
+    def build_tests(self, known_flags: set[str]) -> tuple[RuleTest, ...]:
+        tests = []
+        for name, doc in self.docs.items():
+            for case in doc.get("tests", []):
+                for key in ("fires", "quiet"):
+                    for flag in case.get(key, []):
+                        if flag not in known_flags:
+                            hint = did_you_mean(flag, sorted(known_flags))
+                            self.problems.append(
+                                Problem(f"unknown red flag '{flag}'{hint}", self.where(case, key))
+                            )
+                level = case.get("level")
+                if level is not None:
+                    low, high = Level.parse(level[0]), Level.parse(level[-1])
+                    if low > high:
+                        self.problems.append(
+                            Problem("level range must go lowest first", self.where(case, "level"))
+                        )
+                if "references" in case:
+                    self.refs(case)
+                tests.append(
+                    RuleTest(
+                        name=case["name"],
+                        file=name,
+                        answers=self.answers(case["answers"], self.where(case, "answers")),
+                        audience=case.get("audience", "lay"),
+                        fires=tuple(case.get("fires", [])),
+                        quiet=tuple(case.get("quiet", [])),
+                        level=(Level.parse(level[0]), Level.parse(level[-1])) if level else None,
+                        todo=case.get("todo"),
+                        location=self.where(case),
+                    )
+                )
+        return tuple(tests)
 
     def build_references(self) -> dict[str, Reference]:
         nodes = self.docs["references.yaml"]["references"]
@@ -627,14 +738,27 @@ class _Builder:
     ) -> None:
         def need(kind: str, required: Iterable[str], have: set[str], file: str) -> None:
             shown = self.files[file][0]
+            extra = (
+                " (to switch it off, list it under 'disable:' in ruleset.yaml with a reason)"
+                if kind == "red flag"
+                else ""
+            )
             for rid in required:
                 if rid not in have:
                     self.problems.append(
-                        Problem(f"contract {kind} '{rid}' is missing; scripts rely on it", Location(shown))
+                        Problem(
+                            f"contract {kind} '{rid}' is missing; scripts rely on it{extra}", Location(shown)
+                        )
                     )
 
         need("question", contract.QUESTION_IDS, set(self.questions), "questions.yaml")
-        need("red flag", contract.RED_FLAG_IDS, {f.id for f in red_flags}, "red_flags.yaml")
+        disabled = {d for d, _ in self.disabled}
+        need(
+            "red flag",
+            [r for r in contract.RED_FLAG_IDS if r not in disabled],
+            {f.id for f in red_flags},
+            "red_flags.yaml",
+        )
         need("cause", contract.CAUSE_IDS, {c.id for c in causes}, "causes.yaml")
         need("score", contract.SCORE_IDS, {s.id for s in scores}, "scores.yaml")
         need("region", contract.REGION_IDS, set(regions), "dispositions.yaml")

@@ -268,6 +268,20 @@ class Reference(NamedTuple):
     section: str | None
 
 
+class RuleTest(NamedTuple):
+    """A rule test case from a rule file's ``tests:`` list."""
+
+    name: str
+    file: str
+    answers: Answers
+    audience: str
+    fires: tuple[str, ...]
+    quiet: tuple[str, ...]
+    level: tuple[Level, Level] | None
+    todo: str | None
+    location: Location
+
+
 class RuleSet(NamedTuple):
     version: str
     digest: str
@@ -290,6 +304,8 @@ class RuleSet(NamedTuple):
     references: dict[str, Reference]
     source: str  # where the rules were loaded from
     skippable: tuple[Question, ...]  # yes/no questions with ask_if: skipped means "no"
+    disabled: tuple[tuple[str, str], ...]  # (red flag id, reason) switched off by this rule set
+    tests: tuple[RuleTest, ...]
 
     def message(self, key: str, lang: str) -> str:
         return pick(self.messages[key], lang)

@@ -42,8 +42,12 @@ def builtin_rules() -> Traversable:
     return resources.files("kneeguide").joinpath("rules")
 
 
-def read_files(source: Traversable | Path) -> dict[str, tuple[str, bytes]]:
-    """Read every rule file: name → (display path, bytes). Missing files are errors."""
+def read_files(source: Traversable | Path, *, partial: bool = False) -> dict[str, tuple[str, bytes]]:
+    """Read the rule files: name → (display path, bytes).
+
+    A missing file is an error, unless ``partial`` (an overlay directory holds only
+    the files it changes).
+    """
     problems: list[Problem] = []
     out: dict[str, tuple[str, bytes]] = {}
     if isinstance(source, Path) and not source.is_dir():
@@ -55,7 +59,8 @@ def read_files(source: Traversable | Path) -> dict[str, tuple[str, bytes]]:
         try:
             out[name] = (shown, entry.read_bytes())
         except FileNotFoundError:
-            problems.append(Problem("rule file is missing", Location(shown)))
+            if not partial:
+                problems.append(Problem("rule file is missing", Location(shown)))
         except OSError as exc:
             problems.append(Problem(f"cannot read rule file: {exc.strerror}", Location(shown)))
     if problems:
@@ -63,29 +68,48 @@ def read_files(source: Traversable | Path) -> dict[str, tuple[str, bytes]]:
     return out
 
 
-def digest_of(files: dict[str, tuple[str, bytes]]) -> str:
-    """sha256 over every file's name and bytes: any change gives a new digest."""
+def digest_of(files: dict[str, tuple[str, bytes]], base: dict[str, tuple[str, bytes]] | None = None) -> str:
+    """sha256 over every file's name and bytes (an overlay's and its base's): any change
+    gives a new digest."""
     h = hashlib.sha256()
+    if base is not None:
+        h.update(digest_of(base).encode() + b"\0overlay\0")
     for name in NAMES:
-        h.update(name.encode())
-        h.update(b"\0")
-        h.update(files[name][1])
-        h.update(b"\0")
+        if name in files:
+            h.update(name.encode())
+            h.update(b"\0")
+            h.update(files[name][1])
+            h.update(b"\0")
     return "sha256:" + h.hexdigest()
 
 
-def load_rules(directory: str | Path | None = None) -> RuleSet:
-    """Load and validate a rule set (the built-in one when ``directory`` is None)."""
+def load_rules(directory: str | Path | None = None, *, use_cache: bool = True) -> RuleSet:
+    """Load and validate a rule set (the built-in one when ``directory`` is None).
+
+    A directory holding every rule file is a complete rule set; one holding only
+    some files is an overlay, merged by id into the built-in set. Either way a
+    custom set is checked against the built-in red flags: it may make them stricter,
+    never weaker, unless it lists them under ``disable:`` with a reason.
+    """
     from . import cache
 
-    source: Traversable | Path = builtin_rules() if directory is None else Path(directory)
-    files = read_files(source)
-    label = BUILTIN if directory is None else str(directory)
-    cached = cache.get(digest_of(files), label)
+    if directory is None:
+        files, base, label = read_files(builtin_rules()), None, BUILTIN
+    else:
+        files = read_files(Path(directory), partial=True)
+        label = str(directory)
+        base = None if len(files) == len(NAMES) else read_files(builtin_rules())
+    digest = digest_of(files, base)
+    cached = cache.get(digest, label) if use_cache else None
     if cached is not None:
         return cached
     from .loading import build
 
-    rules = build(files, label)
-    cache.put(rules)
+    rules = build(files, label, base)._replace(digest=digest)
+    if directory is not None:
+        from .regression import check_against_builtin
+
+        check_against_builtin(rules, load_rules(use_cache=use_cache))
+    if use_cache:
+        cache.put(rules)
     return rules

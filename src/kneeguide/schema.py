@@ -829,6 +829,41 @@ ACUPUNCTURE = Record(
 
 MESSAGES = Record((F("messages", MapOf(Text()), required=True),))
 
+TEST_CASE = Record(
+    (
+        F("name", Str(), required=True),
+        F("answers", MapOf(Scalar()), required=True),
+        F("audience", Enum(AUDIENCES)),
+        F("fires", ListOf(Str(identifier=True)), doc="red flags that must be raised"),
+        F("quiet", ListOf(Str(identifier=True)), doc="red flags that must be neither raised nor open"),
+        F("level", ListOf(Enum(LEVELS), min_items=2), doc="accepted level range [lowest, highest]"),
+        F("todo", Str(), doc="a known disagreement: reported, not failed"),
+        F("references", REFS),
+    ),
+    doc="answers → red flags that must and must not fire, and the accepted level range",
+)
+TESTS = ListOf(TEST_CASE)
+
+RULESET = Record(
+    (
+        *RULESET.fields,
+        F(
+            "disable",
+            ListOf(Record((F("id", Str(identifier=True), required=True), F("reason", Str(), required=True)))),
+            doc="built-in red flags switched off, each with a reason; every report then warns",
+        ),
+    )
+)
+
+
+def _with_tests(record: Record) -> Record:
+    return Record(
+        (*record.fields, F("tests", TESTS, doc="rule tests run by `kneeguide rules test`")),
+        record.doc,
+        record.one_of,
+    )
+
+
 #: file name → its record. Every file of a rule set is listed here.
 FILES: dict[str, Record] = {
     "ruleset.yaml": RULESET,
@@ -842,6 +877,7 @@ FILES: dict[str, Record] = {
     "acupuncture.yaml": ACUPUNCTURE,
     "messages.yaml": MESSAGES,
 }
+FILES = {name: _with_tests(record) for name, record in FILES.items()}
 
 
 def _check_names() -> None:

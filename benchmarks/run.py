@@ -1,0 +1,139 @@
+"""kneeguide benchmarks: startup, batch throughput and batch memory.
+
+Run from the repository root, with kneeguide installed:
+
+    python benchmarks/run.py                      # all three, default sizes
+    python benchmarks/run.py startup --runs 30
+    python benchmarks/run.py throughput --records 100000
+    python benchmarks/run.py memory --small 10000 --large 1000000
+
+These are measurements, not tests: they print figures for the README's
+Performance section and never fail on a number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+KNEEGUIDE = [sys.executable, "-m", "kneeguide"]
+
+
+def answer_sets(count: int, seed: int = 7) -> Iterator[str]:
+    """Deterministic random answer sets over the real question ids, as JSON lines."""
+    from kneeguide.api import load_rules
+
+    rules = load_rules()
+    questions = list(rules.questions.values())
+    rng = random.Random(seed)
+    for i in range(count):
+        answers: dict[str, object] = {"id": i}
+        for q in rng.sample(questions, 30):
+            if q.type == "yn":
+                answers[q.id] = rng.choice(("yes", "no", "no", "no", "unsure"))
+            elif q.type == "choice":
+                answers[q.id] = rng.choice(q.choices).id
+            else:
+                low = int(q.minimum or 0)
+                answers[q.id] = rng.randint(low, int(q.maximum if q.maximum is not None else low + 100))
+        yield json.dumps(answers) + "\n"
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def startup(runs: int) -> None:
+    assess = [*KNEEGUIDE, "assess", "-a", "age=30", "-a", "calf_swelling=yes", "--format", "json"]
+    exe = Path(sys.executable).with_name("kneeguide")
+    if exe.exists():
+        assess = [str(exe), *assess[3:]]
+    floor = [sys.executable, "-c", "import typer, yaml, json"]
+    timed(assess)  # warm the rules cache and the OS page cache once
+    ours, base = [], []
+    for _ in range(runs):  # interleaved, so both see the same machine load
+        ours.append(timed(assess))
+        base.append(timed(floor))
+    a, b = statistics.median(ours), statistics.median(base)
+    print(f"(a) startup, median of {runs} cold processes:")
+    print(f"    kneeguide assess --format json   {a * 1000:7.1f} ms")
+    print(f"    python -c 'import typer, yaml, json' {b * 1000:7.1f} ms (floor)")
+    print(f"    ratio {a / b:.2f} x the floor (target <= 1.3)")
+
+
+def throughput(records: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp, "answers.jsonl")
+        with source.open("w") as handle:
+            handle.writelines(answer_sets(records))
+        print(f"(b) batch throughput on {records:,} generated answer sets:")
+        for workers in (1, 2):
+            out = Path(tmp, f"out{workers}.jsonl")
+            took = timed([*KNEEGUIDE, "batch", str(source), "-o", str(out), "--force",
+                          "--workers", str(workers)])
+            lines = sum(1 for _ in out.open())
+            assert lines == records, f"expected {records} records, got {lines}"
+            print(f"    --workers {workers}: {records / took:10,.0f} records/s ({took:.1f} s)")
+
+
+def peak_rss(records: int, workers: int) -> float:
+    """Peak resident memory (MiB) of a batch run fed through a pipe."""
+    script = (
+        "import resource, subprocess, sys\n"
+        "p = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)\n"
+        "for line in sys.stdin: p.stdin.write(line.encode())\n"
+        "p.stdin.close(); p.wait()\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, *KNEEGUIDE, "batch", "-", "--workers", str(workers)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert proc.stdin is not None
+    for line in answer_sets(records):
+        proc.stdin.write(line)
+    proc.stdin.close()
+    out = proc.stdout.read() if proc.stdout else "0"
+    proc.wait()
+    return int(out.strip() or 0) / 1024
+
+
+def memory(small: int, large: int, workers: int) -> None:
+    print(f"(c) peak resident memory of one batch process (--workers {workers}):")
+    for count in (small, large):
+        start = time.perf_counter()
+        mib = peak_rss(count, workers)
+        print(f"    {count:>9,} records: {mib:6.1f} MiB  ({time.perf_counter() - start:.0f} s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("which", nargs="?", default="all", choices=("all", "startup", "throughput", "memory"))
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=2, help="workers for the memory runs")
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, {time.strftime('%Y-%m-%d')}")
+    if args.which in ("all", "startup"):
+        startup(args.runs)
+    if args.which in ("all", "throughput"):
+        throughput(args.records)
+    if args.which in ("all", "memory"):
+        memory(args.small, args.large, args.workers)
+
+
+if __name__ == "__main__":
+    main()
