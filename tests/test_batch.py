@@ -96,7 +96,7 @@ def test_an_existing_output_is_not_overwritten_without_force(tmp_path: Path) -> 
 
 
 def test_workers_preserve_order_and_ids(tmp_path: Path) -> None:
-    many = [{"id": f"r{i}", "age": i % 100, "calf_swelling": ["yes", "no"][i % 2]} for i in range(5000)]
+    many = [{"id": f"r{i}", "age": i % 100, "calf_swelling": ["yes", "no"][i % 2]} for i in range(1500)]
     one = batch("-", stdin=jsonl(many))
     two = batch("-", "--workers", "2", stdin=jsonl(many))
     assert one.returncode == two.returncode == 0

@@ -32,11 +32,11 @@ def test_the_second_load_comes_from_the_cache(rules_dir: Path, tmp_path: Path) -
 
 def test_a_changed_rule_file_is_never_served_from_the_cache(rules_dir: Path) -> None:
     before = load_rules(rules_dir)
-    path = rules_dir / "messages.yaml"
-    path.write_text(path.read_text().replace("Please note", "Please read"))
+    path = rules_dir / "ruleset.yaml"
+    path.write_text(path.read_text().replace('version: "', 'version: "changed-'))
     after = load_rules(rules_dir)
     assert after.digest != before.digest
-    assert after.messages["heading_warnings"]["en"] == "Please read"
+    assert after.version.startswith("changed-")
 
 
 def test_an_entry_whose_digest_differs_is_ignored(rules_dir: Path, tmp_path: Path) -> None:

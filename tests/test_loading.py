@@ -89,9 +89,22 @@ def test_an_unknown_reference_is_reported(rules_copy: Path) -> None:
 
 
 def test_a_missing_translation_is_a_validation_error(rules_copy: Path) -> None:
-    edit(rules_copy / "ruleset.yaml", "languages: [en]", "languages: [en, ja]")
+    edit(rules_copy / "messages.yaml", 'heading_warnings: "Please note"', 'heading_warnings: "Please read"')
     found = problems(rules_copy)
-    assert any("missing 'ja' translation" in p for p in found), found[:3]
+    assert len(found) == 1, found
+    assert "missing 'ja' translation of heading_warnings \"Please read\"" in found[0]
+    assert found[0].startswith(f"{rules_copy}/messages.yaml:")
+
+
+def test_a_translation_must_keep_the_placeholders(rules_copy: Path) -> None:
+    path = rules_copy / "translations.yaml"
+    text = path.read_text(encoding="utf-8")
+    key = "Question {n} of about {total}"
+    start = text.index(key)
+    line_end = text.index("\n", start)
+    path.write_text(text[:start] + key + ": 質問" + text[line_end:], encoding="utf-8")
+    found = problems(rules_copy)
+    assert any("must keep the placeholders" in p for p in found), found
 
 
 def test_a_directory_with_some_files_is_an_overlay_on_the_builtin_rules(rules_copy: Path) -> None:
@@ -118,7 +131,7 @@ def test_a_red_flag_without_examples_is_refused(rules_copy: Path) -> None:
 
 def test_the_digest_changes_with_any_byte(rules_copy: Path) -> None:
     before = load_rules(rules_copy).digest
-    edit(rules_copy / "messages.yaml", "Please note", "Please note:")
+    edit(rules_copy / "ruleset.yaml", 'version: "', 'version: "x')
     assert load_rules(rules_copy).digest != before
 
 

@@ -41,6 +41,7 @@ def full_copy(tmp_path: Path) -> Path:
     return target
 
 
+EN_ONLY = "languages: [en]\n"  # an English-only overlay needs no Japanese translations
 RULESET = 'version: "clinic-1"\ntitle: "Clinic rules"\nlanguages: [en]\ndefault_region: JP\n'
 
 # -- rule tests -----------------------------------------------------------------------------
@@ -92,6 +93,7 @@ def test_every_red_flag_leaf_of_the_builtin_rules_is_tested() -> None:
 def test_a_new_red_flag_is_covered_by_its_own_examples(tmp_path: Path) -> None:
     custom = overlay(
         tmp_path,
+        ruleset=EN_ONLY,
         red_flags="""
 red_flags:
   - id: clinic_night_sweats
@@ -118,6 +120,7 @@ red_flags:
 def test_an_overlay_adds_a_red_flag_to_the_builtin_set(tmp_path: Path) -> None:
     custom = overlay(
         tmp_path,
+        ruleset=EN_ONLY,
         red_flags="""
 red_flags:
   - id: clinic_recent_acupuncture_bruise
@@ -155,6 +158,7 @@ def test_dropping_dvt_without_disable_is_rejected(tmp_path: Path) -> None:
 def test_weakening_dvt_in_an_overlay_is_rejected(tmp_path: Path) -> None:
     custom = overlay(
         tmp_path,
+        ruleset=EN_ONLY,
         red_flags="""
 red_flags:
   - id: dvt

@@ -234,13 +234,18 @@ def assess(
         typer.Option("--region", help="Emergency numbers for JP, US, UK, EU or AU."),
     ] = None,
     audience: Annotated[
-        AudienceChoice, typer.Option("--audience", help="Wording and disclaimers for whom.")
-    ] = AudienceChoice.lay,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the report.")] = "en",
+        Optional[AudienceChoice],  # noqa: UP045
+        typer.Option("--audience", help="Wording and disclaimers for whom (default: lay)."),
+    ] = None,
+    lang: LangOption = None,
     fail_on: Annotated[
         Optional[LevelChoice],  # noqa: UP045
         typer.Option("--fail-on", help="Exit 3 when the triage level is LEVEL or higher.", metavar="LEVEL"),
     ] = None,
+    note: NoteOption = None,
+    patient: PatientOption = None,
+    clinic: ClinicOption = None,
+    force: ForceOption = False,
     rules_dir: RulesOption = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
@@ -249,9 +254,14 @@ def assess(
     from .model import Level
     from .render import render
 
-    rules = _load(rules_dir)
+    settings = _settings(lang, region, audience.value if audience else None, rules_dir)
+    rules = settings["rules_set"]
     clean = collect_answers(rules, answers, answer or [])
-    result = api.assess(clean, rules=rules, region=region, audience=audience.value, lang=lang)
+    result = api.assess(
+        clean, rules=rules, region=settings["region"], audience=settings["audience"], lang=settings["lang"]
+    )
+    if note is not None:
+        _write_note(note, result, rules, patient, clinic or settings["clinic"], force)
     output = render(fmt, result, rules, color=_color() and fmt is Format.TEXT, width=_width())
     sys.stdout.write(output)
     sys.stdout.flush()
@@ -316,7 +326,8 @@ def interview(
         Optional[str],  # noqa: UP045
         typer.Option("--region", help="Emergency numbers for JP, US, UK, EU or AU."),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the interview.")] = "en",
+    lang: LangOption = None,
+    note: NoteOption = None,
     resume: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -333,7 +344,8 @@ def interview(
     from .interview import Interview, TerminalAsker
     from .session import Session, latest_in_progress
 
-    rules = _load(rules_dir)
+    settings = _settings(lang, region, audience.value, rules_dir)
+    rules = settings["rules_set"]
     if not sys.stdin.isatty():
         raise InputError([Problem(rules.message("no_terminal", "en"))])
     if resume is not None:
@@ -348,9 +360,9 @@ def interview(
             )
             session.rules_digest = rules.digest
     else:
-        chosen = api._region(rules, region)
-        api.assess({}, rules=rules, lang=lang)  # validates the language before any prompt
-        session = Session.new(audience.value, chosen, lang, rules.digest)
+        chosen = api._region(rules, settings["region"])
+        api.assess({}, rules=rules, lang=settings["lang"])  # validates the language before any prompt
+        session = Session.new(audience.value, chosen, settings["lang"], rules.digest)
     asker = TerminalAsker(rules, session.lang)
     _interrupt_on_signals()
     try:
@@ -359,6 +371,8 @@ def interview(
 
         sys.stdout.write(render(Format.TEXT, result, rules, color=_color(), width=_width()))
         sys.stdout.flush()
+        if note is not None:
+            _write_note(note, result, rules, None, settings["clinic"], True)
         _offer_saves(rules, session, result, asker)
     except (KeyboardInterrupt, EOFError):
         if session.status == "completed":  # only the offers to save were left
@@ -395,7 +409,16 @@ def _offer_saves(rules: Any, session: Any, result: Any, asker: Any) -> None:
     def offer(key: str, default_name: str, content: str) -> None:
         if asker.confirm(rules.message(key, lang), False):
             target = Path(asker.path(rules.message("ask_path", lang), default_name)).expanduser()
-            write_atomic(target, content)
+            if target.exists() and not asker.confirm(
+                rules.message("ask_overwrite", lang).format(path=target), False
+            ):
+                return
+            try:
+                write_atomic(target, content)
+            except KneeguideError as exc:  # a read-only folder or a full disk: say so, keep going
+                for line in exc.lines():
+                    asker.show(f"kneeguide: {line}")
+                return
             asker.show(rules.message("saved_to", lang).format(path=target))
 
     offer(
@@ -405,6 +428,159 @@ def _offer_saves(rules: Any, session: Any, result: Any, asker: Any) -> None:
     )
     offer("offer_save_assessment", f"kneeguide-assessment-{stamp}.json", render(Format.JSON, result, rules))
     offer("offer_note", f"kneeguide-note-{stamp}.md", render(Format.MARKDOWN, result, rules))
+
+
+LangOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--lang", help="Language: en or ja (default: config, then the locale)."),
+]
+NoteOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--note", help="Also write the referral note (.md, .txt or .html).", metavar="FILE"),
+]
+PatientOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--patient", help="Patient name or reference printed on the note."),
+]
+ClinicOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--clinic", help="Clinic profile (YAML) named on routine notes.", metavar="FILE"),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
+
+
+def _settings(
+    lang: str | None, region: str | None, audience: str | None, rules_dir: Path | None
+) -> dict[str, Any]:
+    """Command-line options, then the config file, then the locale."""
+    from .config import effective
+
+    chosen = effective(lang, region, audience)
+    rules = _load(rules_dir or (Path(chosen["rules"]) if chosen["rules"] else None))
+    if lang is None and chosen["lang"] not in rules.languages:
+        chosen["lang"] = "en"  # a locale or config default the rules cannot speak: fall back
+    if lang is None and region is None and chosen["lang"] == "ja":
+        chosen["region"] = "JP"
+    chosen["rules_set"] = rules
+    return chosen
+
+
+def _write_note(path: Path, result: Any, rules: Any, patient: str | None, clinic: Any, force: bool) -> None:
+    from datetime import datetime
+
+    from .clinic import load_clinic
+    from .files import write_atomic
+    from .render import note as notes
+
+    profile = load_clinic(clinic) if clinic else None
+    blocks = notes.build(result, rules, when=datetime.now(), patient=patient, clinic=profile)
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        text = notes.to_html(blocks, rules, result.lang)
+    elif suffix == ".txt":
+        text = notes.to_text(blocks, rules, result.lang)
+    else:
+        text = notes.to_markdown(blocks, rules, result.lang)
+    write_atomic(path, text, private=True, force=force)
+
+
+class NoteFormat(str, Enum):
+    markdown = "markdown"
+    text = "text"
+    html = "html"
+
+
+@app.command()
+@guarded
+def note(
+    session: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--session", help="A saved interview session.", metavar="FILE"),
+    ] = None,
+    answers: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--answers", "-f", help="Answers as JSON or YAML; '-' reads stdin.", metavar="FILE|-"),
+    ] = None,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="Write here (format from .md/.txt/.html) instead of stdout."),
+    ] = None,
+    fmt: Annotated[
+        NoteFormat, typer.Option("--format", help="Format when writing to stdout.")
+    ] = NoteFormat.markdown,
+    patient: PatientOption = None,
+    clinic: ClinicOption = None,
+    lang: LangOption = None,
+    region: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--region", help="Emergency numbers for JP, US, UK, EU or AU."),
+    ] = None,
+    audience: Annotated[
+        Optional[AudienceChoice],  # noqa: UP045
+        typer.Option("--audience", help="Wording for whom (default: the session's, else lay)."),
+    ] = None,
+    force: ForceOption = False,
+    rules_dir: RulesOption = None,
+) -> None:
+    """Write the referral note from a saved session, an answers file or stdin."""
+    from datetime import datetime
+
+    from . import api
+    from .clinic import load_clinic
+    from .render import note as notes
+    from .session import Session
+
+    if (session is None) == (answers is None):
+        raise InputError([Problem("give exactly one of --session FILE or --answers FILE|-")])
+    saved = Session.load(session) if session is not None else None
+    settings = _settings(
+        lang or (saved.lang if saved else None),
+        region or (saved.region if saved else None),
+        audience.value if audience else (saved.audience if saved else None),
+        rules_dir,
+    )
+    rules = settings["rules_set"]
+    if saved is not None:
+        from .answers import check_answers
+
+        clean, problems = check_answers(saved.answers, rules.questions, where=Location(str(session)))
+        if problems:
+            raise InputError(problems)
+    else:
+        clean = collect_answers(rules, answers, [])
+    result = api.assess(
+        clean, rules=rules, region=settings["region"], audience=settings["audience"], lang=settings["lang"]
+    )
+    if output is not None:
+        _write_note(output, result, rules, patient, clinic or settings["clinic"], force)
+        return
+    profile_path = clinic or settings["clinic"]
+    profile = load_clinic(profile_path) if profile_path else None
+    blocks = notes.build(result, rules, when=datetime.now(), patient=patient, clinic=profile)
+    render_fn = {
+        NoteFormat.markdown: notes.to_markdown,
+        NoteFormat.text: notes.to_text,
+        NoteFormat.html: notes.to_html,
+    }[fmt]
+    sys.stdout.write(render_fn(blocks, rules, result.lang))
+
+
+config_app = typer.Typer(help="Show the user's defaults.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+@guarded
+def config_show() -> None:
+    """Print the configuration file's location and the defaults in effect."""
+    import yaml
+
+    from .config import config_path, effective
+
+    chosen = effective(None, None, None)
+    exists = config_path().is_file()
+    sys.stdout.write(f"# {config_path()}{'' if exists else ' (not created; built-in defaults)'}\n")
+    sys.stdout.write(yaml.safe_dump({k: v for k, v in chosen.items() if k != "config"}, sort_keys=False))
 
 
 class RecordFormat(str, Enum):
@@ -479,6 +655,7 @@ def batch(
     if resume_from > 1:
         records = (r for r in records if r.row >= resume_from)
     sink = _BatchSink(output, force, out_fmt)
+    _interrupt_on_signals()
     tally = b.Tally()
     progress = _progress()
     interrupted = False
@@ -749,6 +926,29 @@ def rules_explain(
     from .explain import explain_rule
 
     sys.stdout.write(explain_rule(_load(rules_dir), rule_id))
+
+
+@rules_app.command("strings")
+@guarded
+def rules_strings(
+    lang: Annotated[str, typer.Option("--lang", help="The language to list translations for.")] = "ja",
+    missing: Annotated[bool, typer.Option("--missing", help="Only the texts without a translation.")] = False,
+    directory: RulesDir = None,
+) -> None:
+    """List every user-facing text of the rules with its translation, as YAML for translations.yaml."""
+    import yaml
+
+    from .loading import english_texts
+    from .rulefiles import builtin_rules, read_files
+
+    files = read_files(directory if directory is not None else builtin_rules())
+    texts, catalog = english_texts(files)
+    known = catalog.get(lang, {})
+    entries: dict[str, str] = {}
+    for text, _ in texts:
+        if text and text not in entries and (not missing or text not in known):
+            entries[text] = known.get(text, "")
+    sys.stdout.write(yaml.safe_dump({lang: entries}, allow_unicode=True, sort_keys=False, width=1000))
 
 
 def main(argv: list[str] | None = None) -> None:

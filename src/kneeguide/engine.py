@@ -364,6 +364,8 @@ def acupuncture_for(
                 pick(p.location, lang),
                 pick(p.indications, lang),
                 pick(p.caution, lang),
+                p.figure,
+                pick(p.figure.avoid[2], lang) if p.figure is not None and p.figure.avoid else "",
             )
             for p in acu.points
             if top_ids.intersection(p.causes)

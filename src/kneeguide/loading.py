@@ -13,6 +13,7 @@ is ever returned, so a broken file can never turn into an all-clear.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import string
 from collections.abc import Iterable
@@ -34,6 +35,7 @@ from .model import (
     Evidence,
     Examples,
     Feature,
+    Figure,
     Floor,
     Level,
     Point,
@@ -73,6 +75,7 @@ MERGED = {
     "acupuncture.yaml": [("points", "code"), ("evidence", "id"), ("suitability", "id")],
     "ruleset.yaml": [],
     "messages.yaml": [],
+    "translations.yaml": [],
 }
 
 
@@ -120,6 +123,18 @@ def build(
     return _Builder(docs, all_files, source).build()
 
 
+def english_texts(
+    files: dict[str, tuple[str, bytes]],
+) -> tuple[list[tuple[str, Location]], dict[str, dict[str, str]]]:
+    """Every English text of a rule set with where it is, and the translation catalog."""
+    docs = parse_files(files)
+    builder = _Builder(docs, files, "texts")
+    builder.languages = ("en",)
+    with contextlib.suppress(RulesError):  # the texts are collected even when other problems remain
+        builder.build()
+    return builder.english, builder.catalog
+
+
 def _merge(name: str, base: Any, over: Any) -> Any:
     """Overlay ``over`` onto ``base``: same id replaces, new ids are added, other keys win."""
     merged = type(base)(base)
@@ -136,6 +151,10 @@ def _merge(name: str, base: Any, over: Any) -> Any:
             merged[key] = list(entries.values())
         elif key == "messages" and key in base:
             merged[key] = {**base[key], **value}
+        elif key == "translations" and key in base:
+            merged[key] = {lang: {**base[key].get(lang, {}), **entries} for lang, entries in value.items()}
+            for lang, entries in base[key].items():
+                merged[key].setdefault(lang, entries)
         elif key == "tests" and key in base:
             merged[key] = list(base[key]) + list(value)
         else:
@@ -151,6 +170,10 @@ class _Builder:
         self.problems: list[Problem] = []
         meta = docs["ruleset.yaml"]
         self.languages = tuple(meta["languages"])
+        self.english: list[tuple[str, Location]] = []
+        self.catalog: dict[str, dict[str, str]] = {
+            lang: dict(entries) for lang, entries in docs["translations.yaml"].get("translations", {}).items()
+        }
         self.questions: dict[str, Question] = {}
         self.score_bands: dict[str, set[str]] = {}
         self.cited: list[tuple[str, Location]] = []
@@ -162,12 +185,34 @@ class _Builder:
         return key_location(node, key, base) if key else base
 
     def text(self, node: Any, key: str) -> Text:
+        """A user-facing text in every declared language.
+
+        English is written in place; other languages come either in place
+        (``{en: ..., ja: ...}``) or from ``translations.yaml``, keyed by the
+        English text. A missing translation is a load error pointing at the text.
+        """
         value = node[key]
-        loc = location_of(value, self.where(node, key))
+        loc = self.where(node, key)
         text = {"en": value} if isinstance(value, str) else {k: str(v) for k, v in value.items()}
+        english = text.get("en", "")
+        self.english.append((english, loc))
         for lang in self.languages:
-            if lang not in text:
-                self.problems.append(Problem(f"missing '{lang}' translation of '{key}'", loc))
+            if lang in text:
+                continue
+            found = self.catalog.get(lang, {}).get(english)
+            if found is None:
+                short = english if len(english) <= 50 else english[:47] + "..."
+                self.problems.append(Problem(f"missing '{lang}' translation of {key} \"{short}\"", loc))
+                continue
+            if _placeholders(found) != _placeholders(english):
+                self.problems.append(
+                    Problem(
+                        f"the '{lang}' translation of {key} must keep the placeholders of the English text "
+                        f"({', '.join(sorted(_placeholders(english))) or 'none'})",
+                        loc,
+                    )
+                )
+            text[lang] = found
         return text
 
     def opt_text(self, node: Any, key: str) -> Text | None:
@@ -274,7 +319,7 @@ class _Builder:
                     Problem(f"cannot disable unknown red flag '{d['id']}'{hint}", self.where(d, "id"))
                 )
         red_flags = tuple(f for f in red_flags if f.id not in {d for d, _ in self.disabled})
-        tests = self.build_tests(known_flags)
+        tests = self.build_tests(known_flags | {d for d, _ in self.disabled})
         causes, ranking = self.build_causes()
         floors, no_cause, not_excluded = self.build_triage()
         regions, dispositions = self.build_dispositions()
@@ -681,6 +726,7 @@ class _Builder:
                 caution=self.text(n, "caution"),
                 causes=check_causes(n),
                 references=self.refs(n),
+                figure=self.figure(n),
             )
             for n in doc["points"]
         )
@@ -717,6 +763,18 @@ class _Builder:
             not_now_text=self.text(doc, "not_now_text"),
             unscreened_text=self.text(doc, "unscreened_text"),
             references=self.refs(doc),
+        )
+
+    def figure(self, node: Any) -> Figure | None:
+        fig = node.get("figure")
+        if fig is None:
+            return None
+        avoid = fig.get("avoid")
+        return Figure(
+            view=fig["view"],
+            x=float(fig["x"]),
+            y=float(fig["y"]),
+            avoid=(float(avoid["rx"]), float(avoid["ry"]), self.text(avoid, "label")) if avoid else None,
         )
 
     def build_messages(self) -> dict[str, Text]:
@@ -762,6 +820,13 @@ class _Builder:
         need("cause", contract.CAUSE_IDS, {c.id for c in causes}, "causes.yaml")
         need("score", contract.SCORE_IDS, {s.id for s in scores}, "scores.yaml")
         need("region", contract.REGION_IDS, set(regions), "dispositions.yaml")
+
+
+def _placeholders(text: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    except ValueError:
+        return {"<unbalanced braces>"}
 
 
 def _allowed_values(question: Question) -> set[str]:

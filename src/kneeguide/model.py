@@ -223,6 +223,13 @@ class Disposition(NamedTuple):
     references: tuple[str, ...]
 
 
+class Figure(NamedTuple):
+    view: str  # back | front
+    x: float
+    y: float
+    avoid: tuple[float, float, Text] | None  # rx, ry, label
+
+
 class Point(NamedTuple):
     code: str
     name: str
@@ -233,6 +240,7 @@ class Point(NamedTuple):
     caution: Text
     causes: tuple[str, ...]
     references: tuple[str, ...]
+    figure: Figure | None = None
 
 
 class Evidence(NamedTuple):
@@ -403,6 +411,8 @@ class PointResult(NamedTuple):
     location: str
     indications: str
     caution: str
+    figure: Figure | None = None
+    avoid_label: str = ""
 
 
 class EvidenceResult(NamedTuple):

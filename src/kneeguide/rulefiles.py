@@ -34,6 +34,7 @@ NAMES = (
     "dispositions.yaml",
     "acupuncture.yaml",
     "messages.yaml",
+    "translations.yaml",
 )
 
 

@@ -748,6 +748,26 @@ DISPOSITIONS = Record(
     )
 )
 
+FIGURE = Record(
+    (
+        F("view", Enum(("back", "front")), required=True, doc="drawing of the back or the front of the knee"),
+        F("x", Number(minimum=0, maximum=120), required=True),
+        F("y", Number(minimum=0, maximum=200), required=True),
+        F(
+            "avoid",
+            Record(
+                (
+                    F("rx", Number(minimum=1, maximum=60), required=True),
+                    F("ry", Number(minimum=1, maximum=100), required=True),
+                    F("label", Text(), required=True),
+                )
+            ),
+            doc="a zone to avoid drawn around the point (e.g. the popliteal vessels)",
+        ),
+    ),
+    doc="where the point is drawn in the note's figure (viewBox 120 x 200, knee crease at y=70)",
+)
+
 ACUPUNCTURE = Record(
     (
         F(
@@ -767,6 +787,7 @@ ACUPUNCTURE = Record(
                             ListOf(Str(identifier=True)),
                             doc="causes for which the point is discussed",
                         ),
+                        F("figure", FIGURE),
                         F("references", REFS, required=True),
                     )
                 ),
@@ -829,6 +850,17 @@ ACUPUNCTURE = Record(
 
 MESSAGES = Record((F("messages", MapOf(Text()), required=True),))
 
+TRANSLATIONS = Record(
+    (
+        F(
+            "translations",
+            MapOf(MapOf(Str(), keys=Str()), keys=Enum(LANGUAGES)),
+            required=True,
+            doc="language → English text → translated text",
+        ),
+    )
+)
+
 TEST_CASE = Record(
     (
         F("name", Str(), required=True),
@@ -876,6 +908,7 @@ FILES: dict[str, Record] = {
     "dispositions.yaml": DISPOSITIONS,
     "acupuncture.yaml": ACUPUNCTURE,
     "messages.yaml": MESSAGES,
+    "translations.yaml": TRANSLATIONS,
 }
 FILES = {name: _with_tests(record) for name, record in FILES.items()}
 

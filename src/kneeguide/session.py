@@ -9,6 +9,7 @@ for clinics that keep records elsewhere).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -83,7 +84,19 @@ class Session:
             "individually": self.individually,
             "emergency_shown": self.emergency_shown,
         }
+        if self.path.exists():
+            # Keep the last good copy: a file damaged later (by hand, by a disk fault)
+            # never takes the answers with it.
+            prev = self.previous
+            with contextlib.suppress(OSError):
+                if prev.exists():
+                    prev.unlink()
+                os.link(self.path, prev)
         write_atomic(self.path, json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+
+    @property
+    def previous(self) -> Path:
+        return self.path.with_name(self.path.name + ".prev")
 
     @classmethod
     def load(cls, path: Path) -> Session:
@@ -124,6 +137,7 @@ def latest_in_progress() -> Path | None:
     if not folder.is_dir():
         return None
     for path in sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True):
+        # (".prev" copies do not match "*.json")
         try:
             if Session.load(path).status == "in_progress":
                 return path

@@ -1,0 +1,79 @@
+"""The user's defaults: language, region, audience, clinic profile.
+
+One YAML file under the user config directory (``KNEEGUIDE_CONFIG`` points
+elsewhere). Command-line options always win. Without a configured language,
+the locale decides (Japanese locale → ``ja``), and Japanese implies region JP.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, KneeguideError, Location, Problem
+from .schema import AUDIENCES, LANGUAGES, Enum, F, Record, Str
+from .yamlio import decode, location_of, parse
+
+CONFIG = Record(
+    (
+        F("lang", Enum(LANGUAGES)),
+        F("region", Enum(("JP", "US", "UK", "EU", "AU"))),
+        F("audience", Enum(AUDIENCES)),
+        F("clinic", Str(), doc="path of a clinic profile"),
+        F("rules", Str(), doc="path of a custom rules directory"),
+    )
+)
+
+
+def config_path() -> Path:
+    override = os.environ.get("KNEEGUIDE_CONFIG")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("kneeguide", appauthor=False)) / "config.yaml"
+
+
+def load_config() -> dict[str, Any]:
+    path = config_path()
+    if not path.is_file():
+        return {}
+    shown = str(path)
+    data = path.read_bytes()
+    if len(data) > 64 * 1024:
+        raise InputError([Problem("config file larger than 64 KiB", Location(shown))])
+    try:
+        doc = parse(decode(data, shown), shown)
+    except KneeguideError as exc:
+        raise InputError(exc.problems) from None
+    if doc is None:
+        return {}
+    problems: list[Problem] = []
+    CONFIG.check(doc, location_of(doc, Location(shown, 1, 1)), problems)
+    if problems:
+        raise InputError(problems)
+    return dict(doc)
+
+
+def locale_lang() -> str:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"
+
+
+def effective(lang: str | None, region: str | None, audience: str | None) -> dict[str, Any]:
+    """Options, then the config file, then the locale: the settings a command uses."""
+    config = load_config()
+    chosen_lang = lang or config.get("lang") or locale_lang()
+    chosen_region = region or config.get("region") or "JP"
+    return {
+        "lang": chosen_lang,
+        "region": chosen_region,
+        "audience": audience or config.get("audience") or "lay",
+        "clinic": config.get("clinic"),
+        "rules": config.get("rules"),
+        "config": str(config_path()),
+    }
