@@ -443,14 +443,14 @@ class _Builder:
                 )
             if qtype in ("yn", "choice") and ("min" in n or "max" in n):
                 self.problems.append(Problem("'min'/'max' only apply to int and number questions", loc))
-            fallback = n.get("lay") or n.get("practitioner") or n["clinical"]
+            fallback_key = "lay" if "lay" in n else "practitioner" if "practitioner" in n else "clinical"
             question = Question(
                 id=n["id"],
                 type=qtype,
                 section=n["section"],
                 audiences=audiences,
-                lay=self.text(n, "lay") if "lay" in n else _as_text(fallback),
-                practitioner=self.text(n, "practitioner") if "practitioner" in n else _as_text(fallback),
+                lay=self.text(n, "lay" if "lay" in n else fallback_key),
+                practitioner=self.text(n, "practitioner" if "practitioner" in n else fallback_key),
                 clinical=self.text(n, "clinical"),
                 help=self.opt_text(n, "help"),
                 minimum=n.get("min"),
