@@ -45,9 +45,7 @@ CHOICE_IDS = sorted({c.id for q in QUESTIONS.values() for c in q.choices})
 RULE_TEXTS = {name: builtin_rules().joinpath(name).read_text(encoding="utf-8") for name in NAMES}
 
 FAST = settings(max_examples=200, deadline=None, database=None)
-SLOW = settings(
-    max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SLOW = settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --- strategies -----------------------------------------------------------------------------------
 
@@ -227,7 +225,9 @@ def _parse_or_rules_error(text: str, path: str = "fuzz.yaml") -> Any:
         return exc
 
 
-YAMLISH = st.text(alphabet=st.sampled_from(list(":-[]{}&*!|>'\"#%@`,?\n\t ab1.\\<=~") + ["\x00"]), max_size=200)
+YAMLISH = st.text(
+    alphabet=st.sampled_from(list(":-[]{}&*!|>'\"#%@`,?\n\t ab1.\\<=~") + ["\x00"]), max_size=200
+)
 
 
 @FAST

@@ -121,7 +121,11 @@ CASES: dict[str, tuple[Callable[[Path], bytes], Callable[[Path], bytes], str]] =
         r"larger than (1 MiB|2048 KiB)",
     ),
     "deep_flow": (lambda d: deep_flow("age"), lambda d: deep_flow("red_flags"), r":1:\d+: nesting deeper"),
-    "deep_block": (lambda d: deep_block("age"), lambda d: deep_block("red_flags"), r":\d+:\d+: nesting deeper"),
+    "deep_block": (
+        lambda d: deep_block("age"),
+        lambda d: deep_block("red_flags"),
+        r":\d+:\d+: nesting deeper",
+    ),
     "invalid_utf8": (
         lambda d: b'age: 30\nsex: "\xff"\n',
         lambda d: b'red_flags: []\nx: "\xff"\n',
@@ -284,7 +288,9 @@ def test_an_empty_rule_file_is_refused(command: str, rules_copy: Path, tmp_path:
 
 
 @pytest.mark.parametrize("command", list(RULE_COMMANDS))
-def test_a_directory_in_place_of_a_rule_file_is_refused(command: str, rules_copy: Path, tmp_path: Path) -> None:
+def test_a_directory_in_place_of_a_rule_file_is_refused(
+    command: str, rules_copy: Path, tmp_path: Path
+) -> None:
     (rules_copy / "red_flags.yaml").unlink()
     (rules_copy / "red_flags.yaml").mkdir()
     done, elapsed = kneeguide(*RULE_COMMANDS[command], cwd=tmp_path)
@@ -335,7 +341,9 @@ def test_the_memory_cap_is_enough_for_real_rules(rules_copy: Path, tmp_path: Pat
     "limit, so a rule file linked to /dev/zero exhausts memory ('internal error: MemoryError') "
     "and a FIFO blocks forever",
 )
-def test_a_rule_file_linked_to_dev_zero_is_refused_at_the_size_limit(rules_copy: Path, tmp_path: Path) -> None:
+def test_a_rule_file_linked_to_dev_zero_is_refused_at_the_size_limit(
+    rules_copy: Path, tmp_path: Path
+) -> None:
     (rules_copy / "red_flags.yaml").unlink()
     (rules_copy / "red_flags.yaml").symlink_to("/dev/zero")
     done, elapsed = kneeguide("rules", "validate", "rules", cwd=tmp_path, preexec_fn=_cap_memory)

@@ -22,26 +22,93 @@ from kneeguide.render.note import Clinic
 
 GOLDEN = Path(__file__).parent / "golden"
 WHEN = datetime(2026, 11, 28, 9, 30)
-CLINIC = Clinic("Fuji Wellness (acupuncture clinic)", "132-0031 Matsushima 1-chome 21-14, Tokyo, Japan",
-                "+81 3-0000-0000", "info@fuji-wellness.example", ("ja", "en"), "Mon-Sat 9:00-19:00",
-                ("routine", "self_care"))
-NEGATIVE = {q: "no" for q in (
-    "short_of_breath chest_pain coughing_blood fainting foot_cold_or_pale foot_numb_or_weak "
-    "pain_out_of_proportion calf_tense pain_moving_toes tight_cast_or_bandage saddle_numbness "
-    "bladder_bowel_change both_legs_symptoms high_energy_trauma knee_deformity fever feels_very_unwell "
-    "calf_swelling whole_leg_swollen calf_pain warmth redness sudden_calf_pain_after_pop lump_behind_knee "
-    "swelling_behind_knee bruising_to_ankle knee_joint_swelling cannot_straighten foot_drop "
-    "weakness_worsening weight_loss night_pain recent_joint_procedure knee_replacement immobilised "
-    "recent_surgery long_travel active_cancer previous_dvt hormones injury pregnant visible_new_veins "
-    "pain_getting_worse unexplained_limp anticoagulants bleeding_disorder pacemaker diabetes "
-    "skin_problem_at_site needle_fear immunosuppressed"
-).split()}
+CLINIC = Clinic(
+    "Fuji Wellness (acupuncture clinic)",
+    "132-0031 Matsushima 1-chome 21-14, Tokyo, Japan",
+    "+81 3-0000-0000",
+    "info@fuji-wellness.example",
+    ("ja", "en"),
+    "Mon-Sat 9:00-19:00",
+    ("routine", "self_care"),
+)
+NEGATIVE = {
+    q: "no"
+    for q in [
+        "short_of_breath",
+        "chest_pain",
+        "coughing_blood",
+        "fainting",
+        "foot_cold_or_pale",
+        "foot_numb_or_weak",
+        "pain_out_of_proportion",
+        "calf_tense",
+        "pain_moving_toes",
+        "tight_cast_or_bandage",
+        "saddle_numbness",
+        "bladder_bowel_change",
+        "both_legs_symptoms",
+        "high_energy_trauma",
+        "knee_deformity",
+        "fever",
+        "feels_very_unwell",
+        "calf_swelling",
+        "whole_leg_swollen",
+        "calf_pain",
+        "warmth",
+        "redness",
+        "sudden_calf_pain_after_pop",
+        "lump_behind_knee",
+        "swelling_behind_knee",
+        "bruising_to_ankle",
+        "knee_joint_swelling",
+        "cannot_straighten",
+        "foot_drop",
+        "weakness_worsening",
+        "weight_loss",
+        "night_pain",
+        "recent_joint_procedure",
+        "knee_replacement",
+        "immobilised",
+        "recent_surgery",
+        "long_travel",
+        "active_cancer",
+        "previous_dvt",
+        "hormones",
+        "injury",
+        "pregnant",
+        "visible_new_veins",
+        "pain_getting_worse",
+        "unexplained_limp",
+        "anticoagulants",
+        "bleeding_disorder",
+        "pacemaker",
+        "diabetes",
+        "skin_problem_at_site",
+        "needle_fear",
+        "immunosuppressed",
+    ]
+}
 STORIES: dict[str, dict[str, Any]] = {
     "emergency": {"age": 45, "sex": "male", "back_pain": "yes", "saddle_numbness": "yes"},
-    "urgent": {"age": 64, "sex": "female", "calf_swelling": "yes", "calf_pain": "yes", "recent_surgery": "yes"},
-    "routine": {**NEGATIVE, "age": 68, "sex": "female", "onset": "gradual", "duration_days": 200,
-                "morning_stiffness_minutes": 15, "pain_bending": "yes", "able_to_bear_weight": "yes",
-                "can_flex_90": "yes", "sex_": None},
+    "urgent": {
+        "age": 64,
+        "sex": "female",
+        "calf_swelling": "yes",
+        "calf_pain": "yes",
+        "recent_surgery": "yes",
+    },
+    "routine": {
+        **NEGATIVE,
+        "age": 68,
+        "sex": "female",
+        "onset": "gradual",
+        "duration_days": 200,
+        "morning_stiffness_minutes": 15,
+        "pain_bending": "yes",
+        "able_to_bear_weight": "yes",
+        "can_flex_90": "yes",
+        "sex_": None,
+    },
 }
 STORIES["routine"].pop("sex_")
 RENDER = {"md": notes.to_markdown, "txt": notes.to_text, "html": notes.to_html}
@@ -62,7 +129,8 @@ def test_note_matches_its_golden_file(story: str, lang: str, ext: str) -> None:
     if os.environ.get("KNEEGUIDE_UPDATE_GOLDEN"):
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8"), (
-        f"{path.name} differs; if intended: KNEEGUIDE_UPDATE_GOLDEN=1 pytest tests/test_notes.py")
+        f"{path.name} differs; if intended: KNEEGUIDE_UPDATE_GOLDEN=1 pytest tests/test_notes.py"
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -130,15 +198,35 @@ def test_assess_writes_a_japanese_html_note(tmp_path: Path) -> None:
     story = tmp_path / "story.json"
     story.write_text('{"age": 64, "calf_swelling": "yes", "recent_surgery": "yes"}')
     target = tmp_path / "note.html"
-    done = subprocess.run([sys.executable, "-m", "kneeguide", "assess", "--answers", str(story), "--lang", "ja",
-                           "--note", str(target), "--format", "json"], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kneeguide",
+            "assess",
+            "--answers",
+            str(story),
+            "--lang",
+            "ja",
+            "--note",
+            str(target),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     html = target.read_text(encoding="utf-8")
     assert '<html lang="ja">' in html and "深部静脈血栓症" in html
     assert oct(target.stat().st_mode & 0o777) == "0o600"
-    again = subprocess.run([sys.executable, "-m", "kneeguide", "assess", "--answers", str(story),
-                            "--note", str(target)], capture_output=True, text=True, timeout=120)
+    again = subprocess.run(
+        [sys.executable, "-m", "kneeguide", "assess", "--answers", str(story), "--note", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert again.returncode == 2 and "--force" in again.stderr
 
 
@@ -146,10 +234,26 @@ def test_note_command_from_a_saved_session(tmp_path: Path) -> None:
     import json
 
     session = tmp_path / "s.json"
-    session.write_text(json.dumps({"format": "kneeguide-session", "version": 1, "status": "completed",
-                                   "audience": "lay", "region": "UK", "lang": "en", "rules_digest": "x",
-                                   "answers": {"calf_swelling": "yes"}, "steps": []}))
-    done = subprocess.run([sys.executable, "-m", "kneeguide", "note", "--session", str(session),
-                           "--format", "text"], capture_output=True, text=True, timeout=120)
+    session.write_text(
+        json.dumps(
+            {
+                "format": "kneeguide-session",
+                "version": 1,
+                "status": "completed",
+                "audience": "lay",
+                "region": "UK",
+                "lang": "en",
+                "rules_digest": "x",
+                "answers": {"calf_swelling": "yes"},
+                "steps": [],
+            }
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "kneeguide", "note", "--session", str(session), "--format", "text"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "Referral note" in done.stdout and "999" in done.stdout

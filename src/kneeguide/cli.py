@@ -189,6 +189,10 @@ def collect_answers(rules: Any, answers_file: str | None, assignments: list[str]
     if answers_file is not None:
         raw, shown = read_answers_source(answers_file)
         where = Location(shown)
+        if raw.get("resourceType") == "QuestionnaireResponse":  # FHIR, e.g. from `kneeguide export --fhir`
+            from .fhir import answers_from_response
+
+            raw = answers_from_response(raw)
         locations = {k: key_location(raw, k, where) for k in raw}
         file_answers, found = check_answers(raw, rules.questions, where=where, locations=locations)
         clean.update(file_answers)
@@ -563,6 +567,70 @@ def note(
         NoteFormat.html: notes.to_html,
     }[fmt]
     sys.stdout.write(render_fn(blocks, rules, result.lang))
+
+
+@app.command()
+@guarded
+def export(
+    fhir: Annotated[bool, typer.Option("--fhir", help="A FHIR R4 Bundle (the only format so far).")] = False,
+    session: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--session", help="A saved interview session.", metavar="FILE"),
+    ] = None,
+    answers: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--answers",
+            "-f",
+            help="Answers as JSON, YAML or a QuestionnaireResponse; '-' reads stdin.",
+            metavar="FILE|-",
+        ),
+    ] = None,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="Write here instead of stdout."),
+    ] = None,
+    lang: LangOption = None,
+    force: ForceOption = False,
+    rules_dir: RulesOption = None,
+) -> None:
+    """Export the questionnaire, the answers and the triage outcome as a FHIR R4 Bundle."""
+    import json
+
+    from . import api
+    from . import fhir as fhir_out
+    from .files import write_atomic
+    from .session import Session
+
+    if not fhir:
+        raise InputError([Problem("choose an export format: --fhir")])
+    saved = Session.load(session) if session is not None else None
+    settings = _settings(
+        lang or (saved.lang if saved else None),
+        saved.region if saved else None,
+        saved.audience if saved else None,
+        rules_dir,
+    )
+    rules = settings["rules_set"]
+    if saved is not None:
+        from .answers import check_answers
+
+        clean, problems = check_answers(saved.answers, rules.questions, where=Location(str(session)))
+        if problems:
+            raise InputError(problems)
+    else:
+        clean = collect_answers(rules, answers, []) if answers is not None else {}
+    result = api.assess(
+        clean, rules=rules, region=settings["region"], audience=settings["audience"], lang=settings["lang"]
+    )
+    completed = saved is None or saved.status == "completed"
+    text = (
+        json.dumps(fhir_out.bundle(rules, result, completed=completed), ensure_ascii=False, indent=2) + "\n"
+    )
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text, private=True, force=force)
 
 
 config_app = typer.Typer(help="Show the user's defaults.", no_args_is_help=True)

@@ -18,7 +18,7 @@ from .common import answer_text, clinical, score_line
 
 
 class Block(NamedTuple):
-    kind: str  # h1 | h2 | p | strong | ul | note | figure
+    kind: str  # h1 | h2 | p | strong | ul | cols (a compact list) | note | figure
     content: Any
 
 
@@ -83,7 +83,7 @@ def build(
             marks = {True: "+", False: "-", None: "?"}
             blocks.append(
                 Block(
-                    "ul",
+                    "cols",
                     [
                         f"[{marks[i.present]}] {i.text} ({i.points:+g})"
                         + (f" ({m('label_proxy')})" if i.proxy else "")
@@ -106,7 +106,10 @@ def build(
     blocks.append(Block("h2", m("heading_acupuncture")))
     blocks.append(Block("p", f"{m('label_suitability')}: {m(f'suitability_{acu.suitability}')}"))
     if acu.reasons:
-        blocks.append(Block("ul", list(acu.reasons)))
+        # what is not yet excluded is listed above; here only the reasons themselves
+        prefix = m("not_excluded_reason").split("{", 1)[0]
+        reasons = [r for r in acu.reasons if not (prefix and r.startswith(prefix))]
+        blocks.append(Block("ul", reasons))
     if acu.points:
         blocks.append(Block("figure", acu.points))
         blocks.append(
@@ -144,7 +147,7 @@ def build(
                 )
             elif not rows:
                 rows = [m("answer_unanswered")]
-            blocks.append(Block("ul", rows))
+            blocks.append(Block("cols", rows))
     if a.warnings:
         blocks.append(Block("h2", m("heading_warnings")))
         blocks.append(Block("ul", list(a.warnings)))
@@ -164,7 +167,7 @@ def to_markdown(blocks: Sequence[Block], rules: RuleSet, lang: str) -> str:
             out += [f"**{b.content}**", ""]
         elif b.kind == "note":
             out += [f"> {b.content}", ""]
-        elif b.kind == "ul":
+        elif b.kind in ("ul", "cols"):
             out += [f"- {item}" for item in b.content] + [""]
         elif b.kind == "p":
             out += [b.content, ""]
@@ -179,19 +182,21 @@ def to_text(blocks: Sequence[Block], rules: RuleSet, lang: str) -> str:
             out += [b.content, line * max(8, len(b.content)), ""]
         elif b.kind in ("strong", "p", "note"):
             out += [b.content, ""]
-        elif b.kind == "ul":
+        elif b.kind in ("ul", "cols"):
             out += [f"  * {item}" for item in b.content] + [""]
     return "\n".join(out)
 
 
 CSS = """
-@page { size: A4; margin: 15mm; }
+@page { size: A4; margin: 11mm 12mm; }
 body { font-family: "Hiragino Sans", "Noto Sans CJK JP", "Yu Gothic", Arial, sans-serif;
-       font-size: 10.5pt; line-height: 1.45; color: #111; max-width: 180mm; margin: 0 auto; }
-h1 { font-size: 16pt; margin: 0 0 4mm; border-bottom: 2px solid #111; }
-h2 { font-size: 12pt; margin: 5mm 0 2mm; border-bottom: 1px solid #999; page-break-after: avoid; }
-ul { margin: 1mm 0 2mm 5mm; padding: 0; }
-li { margin: 0.5mm 0; }
+       font-size: 9pt; line-height: 1.3; color: #111; max-width: 186mm; margin: 0 auto; }
+h1 { font-size: 14pt; margin: 0 0 2mm; border-bottom: 2px solid #111; }
+h2 { font-size: 10.5pt; margin: 3mm 0 1mm; border-bottom: 1px solid #999; page-break-after: avoid; }
+p { margin: 1mm 0; }
+ul { margin: 0.5mm 0 1mm 4mm; padding: 0; }
+ul.compact { column-count: 2; column-gap: 6mm; font-size: 8pt; }
+li { margin: 0.2mm 0; break-inside: avoid; }
 .level { font-size: 13pt; font-weight: bold; padding: 2mm 3mm; border: 2px solid #111; }
 .note { border-left: 3px solid #b00; padding: 1mm 3mm; background: #fafafa; }
 figure { margin: 2mm 0; page-break-inside: avoid; }
@@ -221,6 +226,10 @@ def to_html(blocks: Sequence[Block], rules: RuleSet, lang: str) -> str:
             body.append(f"<p>{esc(b.content)}</p>")
         elif b.kind == "ul":
             body.append("<ul>" + "".join(f"<li>{esc(item)}</li>" for item in b.content) + "</ul>")
+        elif b.kind == "cols":
+            body.append(
+                '<ul class="compact">' + "".join(f"<li>{esc(item)}</li>" for item in b.content) + "</ul>"
+            )
         elif b.kind == "figure":
             body.append(f"<figure>{svg(b.content, rules, lang)}</figure>")
     title = esc(rules.message("referral_title", lang))

@@ -1,0 +1,185 @@
+"""FHIR R4 export: the questionnaire, the answers and the triage outcome.
+
+``kneeguide export --fhir`` writes a Bundle (type ``collection``) holding the
+Questionnaire generated from ``rules/questions.yaml`` (``enableWhen`` from
+``ask_if``), the QuestionnaireResponse of the answers (``completed``, or
+``in-progress`` for an unfinished session) and a RiskAssessment with the triage
+level and the red flags. A QuestionnaireResponse can be read back as answers,
+so answers → FHIR → answers is exact. Plain dicts, no FHIR library at run time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from . import conditions
+from .errors import InputError, Problem
+from .model import Answers, AnswerValue, Assessment, Question, RuleSet, pick
+
+ANSWER_SYSTEM = "urn:kneeguide:answer"
+LEVEL_SYSTEM = "urn:kneeguide:triage-level"
+FLAG_SYSTEM = "urn:kneeguide:red-flag"
+
+
+def _uuid(*parts: str) -> str:
+    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return f"urn:uuid:{digest[:8]}-{digest[8:12]}-4{digest[13:16]}-8{digest[17:20]}-{digest[20:32]}"
+
+
+def questionnaire_url(rules: RuleSet) -> str:
+    return f"urn:kneeguide:questionnaire:{rules.version}"
+
+
+def _item_type(q: Question) -> str:
+    return {"yn": "choice", "choice": "choice", "int": "integer", "number": "decimal"}[q.type]
+
+
+def _enable_when(q: Question) -> tuple[list[dict[str, Any]], str | None]:
+    """``ask_if`` as enableWhen. Conditions FHIR cannot express exactly are widened
+    (asked more often, never less): only their answer tests are kept."""
+    cond = q.ask_if
+    if cond is None:
+        return [], None
+    behavior = "any" if isinstance(cond, conditions.Any) else "all"
+    leaves = [cond] if not isinstance(cond, (conditions.All, conditions.Any)) else list(cond.children)
+    out: list[dict[str, Any]] = []
+    for leaf in leaves:
+        if isinstance(leaf, conditions.AnswerIs):
+            values = sorted(leaf.values)
+            if len(values) > 1 and behavior == "all" and len(leaves) > 1:
+                continue  # "one of several" inside "all of": not expressible; widen
+            if len(values) > 1:
+                behavior = "any"
+            out += [
+                {
+                    "question": leaf.question,
+                    "operator": "=",
+                    "answerCoding": {"system": ANSWER_SYSTEM, "code": v},
+                }
+                for v in values
+            ]
+        elif isinstance(leaf, conditions.AnswerCompare):
+            op = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}[leaf.op]
+            out.append({"question": leaf.question, "operator": op, "answerDecimal": leaf.threshold})
+    if not out:
+        return [], None
+    return out, (behavior if len(out) > 1 else None)
+
+
+def questionnaire(rules: RuleSet, lang: str = "en") -> dict[str, Any]:
+    items = []
+    for q in rules.questions.values():
+        item: dict[str, Any] = {"linkId": q.id, "text": pick(q.lay, lang), "type": _item_type(q)}
+        if q.type == "yn":
+            item["answerOption"] = [
+                {"valueCoding": {"system": ANSWER_SYSTEM, "code": c, "display": c}}
+                for c in ("yes", "no", "unsure")
+            ]
+        elif q.type == "choice":
+            item["answerOption"] = [
+                {"valueCoding": {"system": ANSWER_SYSTEM, "code": c.id, "display": pick(c.text, lang)}}
+                for c in q.choices
+            ]
+        when, behavior = _enable_when(q)
+        if when:
+            item["enableWhen"] = when
+            if behavior:
+                item["enableBehavior"] = behavior
+        items.append(item)
+    return {
+        "resourceType": "Questionnaire",
+        "url": questionnaire_url(rules),
+        "version": rules.version,
+        "name": "KneeguidePosteriorKneePain",
+        "title": pick(rules.title, lang),
+        "status": "active",
+        "item": items,
+    }
+
+
+def _answer_value(q: Question, value: AnswerValue) -> dict[str, Any]:
+    if q.type in ("yn", "choice") or value == "unsure":
+        return {"valueCoding": {"system": ANSWER_SYSTEM, "code": str(value)}}
+    if q.type == "int":
+        return {"valueInteger": int(value)}
+    return {"valueDecimal": float(value)}
+
+
+def questionnaire_response(rules: RuleSet, answers: Answers, *, completed: bool = True) -> dict[str, Any]:
+    items = [
+        {"linkId": qid, "answer": [_answer_value(rules.questions[qid], value)]}
+        for qid, value in answers.items()
+    ]
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": questionnaire_url(rules),
+        "status": "completed" if completed else "in-progress",
+        "item": items,
+    }
+
+
+def answers_from_response(resource: Any) -> dict[str, Any]:
+    """Raw answers from a QuestionnaireResponse (checked afterwards like any answers)."""
+    if not isinstance(resource, dict) or resource.get("resourceType") != "QuestionnaireResponse":
+        raise InputError([Problem("not a FHIR QuestionnaireResponse")])
+    out: dict[str, Any] = {}
+    for item in resource.get("item", []) or []:
+        if not isinstance(item, dict) or not isinstance(item.get("linkId"), str):
+            raise InputError([Problem("a QuestionnaireResponse item has no linkId")])
+        answer = (item.get("answer") or [None])[0]
+        if not isinstance(answer, dict):
+            continue
+        if "valueCoding" in answer and isinstance(answer["valueCoding"], dict):
+            out[item["linkId"]] = answer["valueCoding"].get("code")
+        elif "valueInteger" in answer:
+            out[item["linkId"]] = answer["valueInteger"]
+        elif "valueDecimal" in answer:
+            out[item["linkId"]] = answer["valueDecimal"]
+        elif "valueString" in answer:
+            out[item["linkId"]] = answer["valueString"]
+        elif "valueBoolean" in answer:
+            out[item["linkId"]] = answer["valueBoolean"]
+    return out
+
+
+def risk_assessment(a: Assessment, patient_ref: str, response_ref: str) -> dict[str, Any]:
+    predictions = [
+        {
+            "outcome": {
+                "coding": [{"system": LEVEL_SYSTEM, "code": a.triage.level.id}],
+                "text": a.triage.headline,
+            },
+            "rationale": a.triage.action,
+        }
+    ]
+    predictions += [
+        {
+            "outcome": {"coding": [{"system": FLAG_SYSTEM, "code": h.id}], "text": h.title},
+            "qualitativeRisk": {"coding": [{"system": LEVEL_SYSTEM, "code": h.level.id}]},
+            "rationale": h.action,
+        }
+        for h in a.red_flags
+    ]
+    return {
+        "resourceType": "RiskAssessment",
+        "status": "final",
+        "subject": {"reference": patient_ref},
+        "method": {"text": f"kneeguide rules {a.rules_version} ({a.rules_digest})"},
+        "basis": [{"reference": response_ref}],
+        "prediction": predictions,
+        "mitigation": a.triage.action,
+        "note": [{"text": a.disclaimer}],
+    }
+
+
+def bundle(rules: RuleSet, a: Assessment, *, completed: bool = True) -> dict[str, Any]:
+    seed = a.rules_digest + repr(sorted(a.answers.items()))
+    patient_url, response_url = _uuid(seed, "patient"), _uuid(seed, "response")
+    entries = [
+        {"fullUrl": _uuid(seed, "questionnaire"), "resource": questionnaire(rules, a.lang)},
+        {"fullUrl": patient_url, "resource": {"resourceType": "Patient", "active": True}},
+        {"fullUrl": response_url, "resource": questionnaire_response(rules, a.answers, completed=completed)},
+        {"fullUrl": _uuid(seed, "risk"), "resource": risk_assessment(a, patient_url, response_url)},
+    ]
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}

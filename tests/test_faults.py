@@ -1,0 +1,522 @@
+"""Fault injection: crashes, full disks, read-only folders, damaged files, changed rules, signals.
+
+The promises under test: a file kneeguide writes is either the old one or the
+new one, never torn, and no temporary file is left behind; a write that fails
+says so in one line (exit 2) instead of an internal error; a damaged session
+leaves a good copy to go back to; every batch record carries the digest of the
+rules that actually assessed it, whatever happens to the files on disk; and an
+interruption (SIGTERM) leaves complete output and a saved interview (exit 130).
+
+Tests run as root here, so "read-only" is simulated by making the file
+creation fail with EACCES (as the kernel would); the permission-based variant
+runs only for an unprivileged user.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kneeguide import batch as b
+from kneeguide import cli, files
+from kneeguide.api import load_rules
+from kneeguide.errors import InputError
+from kneeguide.files import WriteError, write_atomic
+from kneeguide.model import Audience
+from kneeguide.rulefiles import NAMES, builtin_rules
+from kneeguide.rulefiles import load_rules as load_rules_from
+from kneeguide.session import Session
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and permissions")
+
+TIMEOUT = 20
+RULES = load_rules()
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary files kneeguide would have left in ``folder``."""
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("KNEEGUIDE_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture()
+def handlers() -> Iterator[None]:
+    """In-process CLI runs may install SIGTERM/SIGHUP handlers: put pytest's back."""
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run the console entry point in process (so monkeypatched faults apply)."""
+    with pytest.raises(SystemExit) as info:
+        cli.main(args)
+    out, err = capsys.readouterr()
+    code = info.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
+# --- a crash between two writes ------------------------------------------------------------------
+
+
+def test_a_crash_before_the_rename_keeps_the_old_file_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "answers.json"
+    write_atomic(target, '{"age": 64}\n')
+
+    def crash(src: Any, dst: Any) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(files.os, "replace", crash)
+    with pytest.raises(WriteError) as info:
+        write_atomic(target, '{"age": 65, "calf_swelling": "yes"}\n')
+    assert info.value.lines() == [f"{target}: cannot write: {os.strerror(errno.EIO)}"]
+    assert target.read_text() == '{"age": 64}\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.json"]
+
+
+def test_a_crash_between_two_session_saves_keeps_the_first(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = Session.new("lay", "JP", "en", RULES.digest)
+    session.answers["age"] = 64
+    session.save()
+    first = session.path.read_bytes()
+
+    def crash(src: Any, dst: Any) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(files.os, "replace", crash)
+    session.answers["calf_swelling"] = "yes"
+    with pytest.raises(WriteError):
+        session.save()
+    monkeypatch.undo()
+    assert session.path.read_bytes() == first
+    assert Session.load(session.path).answers == {"age": 64}
+    assert leftovers(session.path.parent) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: write_atomic removes its temporary file only on OSError; an interruption "
+    "(KeyboardInterrupt, which SIGTERM/SIGHUP become in the interview) between mkstemp and "
+    "os.replace leaves '.NAME.xxxx.tmp' holding answers next to the target",
+)
+def test_an_interruption_before_the_rename_leaves_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "session.json"
+    write_atomic(target, "old\n")
+
+    def interrupted(src: Any, dst: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, "new\n")
+    assert target.read_text() == "old\n"
+    assert leftovers(tmp_path) == []
+
+
+# --- a full disk ---------------------------------------------------------------------------------
+
+
+class _FullDisk:
+    """A file handle on a full disk: writing raises ENOSPC."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+    def fileno(self) -> int:
+        return int(self.handle.fileno())
+
+    def write(self, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("where", ["write", "fsync"])
+def test_a_full_disk_on_the_session_file_keeps_the_previous_session(
+    where: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = Session.new("lay", "JP", "en", RULES.digest)
+    session.answers.update({"age": 64, "calf_swelling": "yes"})
+    session.save()
+    before = session.path.read_bytes()
+
+    if where == "write":
+        real_fdopen = os.fdopen
+        monkeypatch.setattr(files.os, "fdopen", lambda fd, mode: _FullDisk(real_fdopen(fd, mode)))
+    else:
+
+        def full(fd: int) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(files.os, "fsync", full)
+    session.answers["warmth"] = "yes"
+    with pytest.raises(WriteError) as info:
+        session.save()
+    monkeypatch.undo()
+    assert info.value.lines() == [f"{session.path}: cannot write: {os.strerror(errno.ENOSPC)}"]
+    assert session.path.read_bytes() == before
+    assert Session.load(session.path).answers == {"age": 64, "calf_swelling": "yes"}
+    assert leftovers(session.path.parent) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: an OSError while batch writes a record (ENOSPC surfaces in write() once the buffer "
+    "flushes) is not caught: 'internal error: OSError', exit 1, no resume hint, and OUTPUT is "
+    "renamed into place holding only the records written so far",
+)
+def test_a_full_disk_during_batch_is_one_clear_line_and_no_partial_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], handlers: None
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "age": 30 + i}) + "\n" for i in range(5)))
+    real = b.write_jsonl
+    written = []
+
+    def full_after_two(out: Any, record: dict[str, Any]) -> None:
+        if len(written) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written.append(record)
+        real(out, record)
+
+    monkeypatch.setattr(b, "write_jsonl", full_after_two)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    code, out, err = run_cli(["batch", str(source), "-o", str(out_dir / "out.jsonl")], capsys)
+    assert code == 2, err
+    assert os.strerror(errno.ENOSPC) in err and "internal error" not in err
+    assert sorted(p.name for p in out_dir.iterdir()) == []
+
+
+# --- a read-only folder --------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def read_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A folder nobody may create files in (EACCES, as the kernel says for a read-only folder)."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    real_mkstemp = tempfile.mkstemp
+
+    def refuse(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        where = Path(kwargs.get("dir") or (args[2] if len(args) > 2 else tempfile.gettempdir()))
+        if where.resolve() == folder.resolve():
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    yield folder
+    assert list(folder.iterdir()) == [], "nothing, not even a partial file, is left"
+
+
+def test_batch_into_a_read_only_folder_is_one_clear_line(
+    read_only: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], handlers: None
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "age": 64, "calf_swelling": "yes"}) + "\n")
+    target = read_only / "out.jsonl"
+    code, out, err = run_cli(["batch", str(source), "-o", str(target)], capsys)
+    assert code == 2 and out == ""
+    assert err == f"kneeguide: {target}: cannot write here: {os.strerror(errno.EACCES)}\n"
+
+
+def test_a_note_into_a_read_only_folder_is_one_clear_line(
+    read_only: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text('{"age": 64, "calf_swelling": "yes"}\n')
+    target = read_only / "note.md"
+    code, out, err = run_cli(["note", "--answers", str(answers), "-o", str(target)], capsys)
+    assert code == 2 and out == ""
+    assert err == f"kneeguide: {target}: cannot write here: {os.strerror(errno.EACCES)}\n"
+
+
+class _SaveEverything:
+    """The asker at the end of an interview: yes to every offer, into one folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.shown: list[str] = []
+
+    def confirm(self, message: str, default: bool) -> bool:
+        return True
+
+    def path(self, message: str, default: str) -> str:
+        return str(self.folder / default)
+
+    def show(self, text: str) -> None:
+        self.shown.append(text)
+
+
+def test_saving_answers_into_a_read_only_folder_says_so_and_goes_on(read_only: Path, data_dir: Path) -> None:
+    from kneeguide.api import assess
+
+    session = Session.new("lay", "JP", "en", RULES.digest)
+    session.answers.update({"age": 64, "calf_swelling": "yes"})
+    asker = _SaveEverything(read_only)
+    cli._offer_saves(RULES, session, assess(session.answers, rules=RULES), asker)
+    refused = [line for line in asker.shown if os.strerror(errno.EACCES) in line]
+    assert len(refused) == 3, asker.shown  # answers, assessment, note: each said, none fatal
+    assert all(line.startswith(f"kneeguide: {read_only}/kneeguide-") for line in refused)
+
+
+def test_an_interview_cannot_start_in_a_data_folder_it_cannot_create(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("KNEEGUIDE_DATA_DIR", str(blocker / "data"))
+    with pytest.raises(WriteError) as info:
+        Session.new("lay", "JP", "en", RULES.digest)
+    assert info.value.lines()[0].startswith(f"{blocker}/data/sessions: cannot create directory:")
+
+
+def test_an_unwritable_cache_never_stops_an_assessment(tmp_path: Path) -> None:
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("")
+    done = subprocess.run(
+        [sys.executable, "-m", "kneeguide", "assess", "-a", "age=64", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "KNEEGUIDE_CACHE_DIR": str(blocker / "cache")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["answers"] == {"age": 64}
+
+
+@pytest.mark.skipif(IS_ROOT, reason="root ignores directory permissions; the monkeypatched variant covers it")
+def test_batch_into_a_truly_read_only_folder(tmp_path: Path) -> None:  # pragma: no cover - not as root
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "kneeguide", "batch", "-", "-o", str(folder / "out.jsonl")],
+            input=json.dumps({"age": 30}) + "\n",
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr == f"kneeguide: {folder}/out.jsonl: cannot write here: Permission denied\n"
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
+
+
+# --- a damaged session file ------------------------------------------------------------------------
+
+
+def two_saves() -> Session:
+    session = Session.new("lay", "JP", "en", RULES.digest)
+    session.answers["age"] = 64
+    session.save()
+    session.answers["calf_swelling"] = "yes"
+    session.save()
+    return session
+
+
+def test_after_two_saves_the_previous_copy_is_intact_and_private(data_dir: Path) -> None:
+    session = two_saves()
+    session.path.write_text('{"format": "kneeguide-session", "answ')  # torn by a disk fault
+    with pytest.raises(InputError) as info:
+        Session.load(session.path)
+    assert info.value.lines()[0].startswith(f"{session.path}:1:")
+    assert "damaged" in info.value.lines()[0]
+    previous = Session.load(session.previous)
+    assert previous.answers == {"age": 64}
+    assert stat.S_IMODE(session.previous.stat().st_mode) == 0o600
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: Session.load's 'session file is damaged' message does not point to the intact "
+    ".prev copy that Session.save keeps",
+)
+def test_a_damaged_session_points_to_the_previous_copy(data_dir: Path) -> None:
+    session = two_saves()
+    session.path.write_text('{"format": "kneeguide-session", "answ')
+    with pytest.raises(InputError) as info:
+        Session.load(session.path)
+    assert str(session.previous) in str(info.value)
+
+
+# --- rules changed on disk during a batch -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_rules_changed_during_a_batch_do_not_change_its_digest(workers: int, tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    for name in NAMES:
+        (folder / name).write_bytes(builtin_rules().joinpath(name).read_bytes())
+    rules = load_rules_from(folder, use_cache=False)
+    job = b.Job(rules, "JP", Audience.LAY, False)
+    records = (
+        b.Record(i, f"r{i}", {"age": 30 + i, "calf_swelling": "yes", "recent_surgery": "yes"}, ())
+        for i in range(1, 41)
+    )
+    outs = []
+    for out in b.run(job, records, workers):
+        outs.append(out)
+        if len(outs) == 1:  # the file changes under the running batch
+            red_flags = folder / "red_flags.yaml"
+            red_flags.write_text(red_flags.read_text(encoding="utf-8") + "\n# edited mid-batch\n")
+    assert len(outs) == 40 and all(o["ok"] for o in outs)
+    assert {o["rules_digest"] for o in outs} == {rules.digest}
+    assert load_rules_from(folder, use_cache=False).digest != rules.digest  # the change was real
+
+
+# --- SIGTERM to a running batch ---------------------------------------------------------------------
+
+
+def test_sigterm_to_a_batch_keeps_complete_records_and_names_resume_from(tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "kneeguide", "batch", "-", "-o", str(target)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert child.stdin is not None
+        deadline = time.monotonic() + TIMEOUT
+        while not leftovers(tmp_path):  # the output's temporary file: batch is under way
+            assert time.monotonic() < deadline and child.poll() is None
+            time.sleep(0.05)
+        for i in range(3):  # fed slowly, through a pipe that stays open
+            child.stdin.write(
+                (json.dumps({"id": f"r{i}", "age": 60 + i, "calf_swelling": "yes"}) + "\n").encode()
+            )
+            child.stdin.flush()
+            time.sleep(0.2)
+        time.sleep(0.3)
+        child.send_signal(signal.SIGTERM)
+        out, err = child.communicate(timeout=TIMEOUT)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    stderr = err.decode()
+    assert child.returncode == 130, stderr
+    assert out == b"" and "Traceback" not in stderr
+    text = target.read_text(encoding="utf-8")
+    assert text.endswith("\n")
+    records = [json.loads(line) for line in text.splitlines()]
+    assert [r["row"] for r in records] == list(range(1, len(records) + 1))
+    assert all(r["ok"] and r["rules_digest"] == RULES.digest for r in records)
+    assert f"--resume-from {len(records) + 1}" in stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert leftovers(tmp_path) == []
+
+
+# --- SIGTERM to a running interview ------------------------------------------------------------------
+
+
+def test_sigterm_to_an_interview_saves_it_and_exits_130(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    help_label = RULES.message("choice_help", "en")
+    number_hint = RULES.message("number_hint", "en")
+    env = {
+        **os.environ,
+        "KNEEGUIDE_DATA_DIR": str(tmp_path / "data"),
+        "NO_COLOR": "1",
+        "TERM": "xterm",
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+    }
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "kneeguide", "interview"],
+        env=env,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(60, 240),
+    )
+    try:
+        child.expect_exact(help_label)  # the first tick-list
+        child.send("\r")  # nothing ticked: every item is "no"
+        child.expect_exact("\x1b[?2004l")  # the prompt closed
+        child.expect_exact([help_label, number_hint])  # the next question is waiting
+        time.sleep(0.2)
+        child.kill(signal.SIGTERM)
+        child.expect(pexpect.EOF)
+        transcript = child.before
+        child.close()
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    assert child.exitstatus == 130, (child.exitstatus, child.signalstatus, transcript[-1000:])
+    assert "Traceback" not in transcript
+    (path,) = sorted((tmp_path / "data" / "sessions").glob("*.json"))
+    assert f"--resume {path}" in transcript.replace("\r\n", "")
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["status"] == "in_progress"
+    assert saved["answers"] and set(saved["answers"].values()) == {"no"}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert leftovers(path.parent) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: `interview --resume` never re-checks a session's answers (despite 'your answers "
+    'are kept and checked again\'): a damaged value such as "age": [1] is an internal TypeError '
+    '(exit 1), and a wrong one such as "calf_swelling": "maybe" is silently ignored',
+)
+def test_resuming_a_session_with_damaged_answers_is_a_clear_error(tmp_path: Path, data_dir: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    session = Session.new("lay", "JP", "en", RULES.digest)
+    session.answers.update({"age": [1], "calf_swelling": "maybe"})
+    session.save()
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "kneeguide", "interview", "--resume", str(session.path)],
+        env=env,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(60, 240),
+    )
+    try:
+        child.expect(pexpect.EOF)
+        transcript = child.before
+        child.close()
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    assert child.exitstatus == 2, transcript[-1000:]
+    assert "internal error" not in transcript
+    assert f"{session.path}" in transcript and "age" in transcript

@@ -1,0 +1,391 @@
+"""Privacy: no network, owner-only files, nothing left on disk, no answers in error output.
+
+Answers are special-category health data. kneeguide must never open a socket
+at run time; every file that holds answers (interview sessions and their
+``.prev`` copies, batch output, saved answers, assessments and notes) is
+readable by its owner only, whatever the umask; ``assess`` leaves nothing on
+disk but the compiled-rules cache; and an internal error is one line naming
+the exception type only. A traceback appears only with ``--debug``, and even
+then without the local variables (which would hold the answers).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kneeguide import cli, engine
+from kneeguide.api import assess, load_rules
+from kneeguide.files import write_atomic
+from kneeguide.rulefiles import NAMES, builtin_rules
+from kneeguide.session import Session
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+
+TIMEOUT = 20
+RULES = load_rules()
+STORY = {"age": 64, "calf_swelling": "yes", "calf_pain": "yes", "recent_surgery": "yes"}
+
+# --- no network at run time -------------------------------------------------------------------------
+
+NO_NETWORK = textwrap.dedent(
+    '''
+    """Loaded by every test subprocess before kneeguide: any network use raises, and is logged."""
+    import os
+    import socket
+
+    _LOG = os.environ["KNEEGUIDE_TEST_NET_LOG"]
+
+
+    def _refuse(what):
+        with open(_LOG, "a", encoding="utf-8") as log:
+            log.write(what + "\\n")
+        raise OSError("socket disabled by kneeguide tests: " + what)
+
+
+    class _NoSocket(socket.socket):  # a class, so that `class X(socket.socket)` elsewhere still works
+        def __init__(self, *args, **kwargs):
+            _refuse("socket.socket")
+
+
+    def _no_connection(*args, **kwargs):
+        _refuse("socket.create_connection")
+
+
+    def _no_lookup(*args, **kwargs):
+        _refuse("socket.getaddrinfo")
+
+
+    socket.socket = _NoSocket
+    socket.create_connection = _no_connection
+    socket.getaddrinfo = _no_lookup
+    with open(os.environ["KNEEGUIDE_TEST_GUARD"], "w", encoding="utf-8") as mark:
+        mark.write("loaded\\n")
+    '''
+)
+
+
+@pytest.fixture()
+def offline(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """An environment whose Python refuses the network, with a fresh cache (so it is written too)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(NO_NETWORK)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(site), *filter(None, [os.environ.get("PYTHONPATH")])]),
+        "KNEEGUIDE_TEST_NET_LOG": str(tmp_path / "network.log"),
+        "KNEEGUIDE_TEST_GUARD": str(tmp_path / "guard.loaded"),
+        "KNEEGUIDE_CACHE_DIR": str(tmp_path / "cache"),
+        "KNEEGUIDE_DATA_DIR": str(tmp_path / "data"),
+        "NO_COLOR": "1",
+    }
+    yield env
+    assert (tmp_path / "guard.loaded").exists(), "the no-network guard was not loaded"
+    attempts = (tmp_path / "network.log").read_text() if (tmp_path / "network.log").exists() else ""
+    assert attempts == "", f"network use attempted: {attempts}"
+
+
+def _rules_copy(folder: Path) -> Path:
+    folder.mkdir()
+    for name in NAMES:
+        (folder / name).write_bytes(builtin_rules().joinpath(name).read_bytes())
+    return folder
+
+
+def _jsonl(n: int) -> str:
+    return "".join(json.dumps({"id": f"r{i}", **STORY, "age": 30 + i}) + "\n" for i in range(n))
+
+
+#: name -> (arguments, stdin, acceptable exit statuses). {answers}, {rules}, {out} are filled in.
+COMMANDS: dict[str, tuple[list[str], str | None, set[int]]] = {
+    "assess-json": (["assess", "--answers", "{answers}", "--format", "json"], None, {0}),
+    "assess-text": (["assess", "--answers", "{answers}", "--format", "text"], None, {0}),
+    "assess-markdown": (["assess", "--answers", "{answers}", "--format", "markdown"], None, {0}),
+    "assess-stdin-fail-on": (["assess", "--answers", "-", "--fail-on", "urgent"], json.dumps(STORY), {3}),
+    "assess-custom-rules": (["assess", "--rules", "{rules}", "-a", "age=64"], None, {0}),
+    "questions": (["questions"], None, {0}),
+    "questions-json": (["questions", "--format", "json", "--audience", "practitioner"], None, {0}),
+    "rules-validate": (["rules", "validate"], None, {0}),
+    "rules-validate-dir": (["rules", "validate", "{rules}"], None, {0}),
+    # test/coverage exit 1 when a rule's own test fails or a red-flag leaf is untested: still normal
+    "rules-test": (["rules", "test", "--format", "json"], None, {0, 1}),
+    "rules-coverage": (["rules", "coverage"], None, {0, 1}),
+    "rules-diff": (["rules", "diff", "{rules}"], None, {0}),
+    "rules-explain": (["rules", "explain", "dvt"], None, {0}),
+    "rules-schema": (["rules", "schema"], None, {0}),
+    "batch": (["batch", "-", "-o", "{out}"], _jsonl(20), {0}),
+    "batch-workers-csv": (["batch", "-", "--workers", "2", "--output-format", "csv"], _jsonl(50), {0}),
+    "piped": ([], json.dumps(STORY), {0}),
+    "version": (["--version"], None, {0}),
+}
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_no_command_touches_the_network(name: str, offline: dict[str, str], tmp_path: Path) -> None:
+    args, stdin, ok = COMMANDS[name]
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(STORY))
+    fill = {"answers": str(answers), "rules": str(_rules_copy(tmp_path / "rules")), "out": str(tmp_path / "o")}
+    done = subprocess.run(
+        [sys.executable, "-m", "kneeguide", *(a.format(**fill) for a in args)],
+        input=stdin if stdin is not None else "",
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env=offline,
+        cwd=tmp_path,
+    )
+    assert done.returncode in ok, done.stderr[-2000:]
+    assert "socket disabled" not in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert done.stdout or (tmp_path / "o").exists() or name.startswith("rules-validate")
+
+
+def test_an_interview_touches_no_network(offline: dict[str, str], tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    env = {**offline, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    child = pexpect.spawn(
+        sys.executable, ["-m", "kneeguide", "interview"], env=env, encoding="utf-8", timeout=TIMEOUT,
+        dimensions=(60, 240),
+    )  # fmt: skip
+    try:
+        child.expect_exact(RULES.message("choice_help", "en"))  # the first tick-list is on screen
+        child.send("\r")  # nothing ticked
+        child.expect_exact("\x1b[?2004l")
+        child.expect_exact([RULES.message("choice_help", "en"), RULES.message("number_hint", "en")])
+        child.send("\x03")  # Ctrl-C: saved, exit 130
+        child.expect(pexpect.EOF)
+        transcript = child.before
+        child.close()
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    assert child.exitstatus == 130, transcript[-1000:]
+    assert "socket disabled" not in transcript and "Traceback" not in transcript
+
+
+# --- owner-only files -------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def lax_umask() -> Iterator[None]:
+    """The most permissive umask: owner-only modes must come from kneeguide, not from the umask."""
+    old = os.umask(0)
+    yield
+    os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_session_files_and_their_previous_copy_are_owner_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lax_umask: None
+) -> None:
+    monkeypatch.setenv("KNEEGUIDE_DATA_DIR", str(tmp_path / "data"))
+    session = Session.new("lay", "JP", "en", RULES.digest)
+    session.answers.update(STORY)
+    session.save()
+    session.answers["warmth"] = "yes"
+    session.save()
+    assert mode(session.path) == 0o600
+    assert mode(session.previous) == 0o600
+    assert mode(session.path.parent) == 0o700  # sessions/
+    assert mode(session.path.parent.parent) == 0o700  # the data folder itself
+
+
+def test_batch_output_is_owner_only(tmp_path: Path) -> None:
+    for target in (tmp_path / "out.jsonl", tmp_path / "out.csv"):
+        done = subprocess.run(
+            [sys.executable, "-m", "kneeguide", "batch", "-", "-o", str(target)],
+            input=_jsonl(3),
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            umask=0,
+        )
+        assert done.returncode == 0, done.stderr
+        assert mode(target) == 0o600
+
+
+def test_an_overwritten_batch_output_becomes_owner_only(tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    target.write_text("old\n")
+    target.chmod(0o644)
+    done = subprocess.run(
+        [sys.executable, "-m", "kneeguide", "batch", "-", "-o", str(target), "--force"],
+        input=_jsonl(2),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert mode(target) == 0o600
+
+
+def test_saved_answers_assessment_and_note_are_owner_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lax_umask: None
+) -> None:
+    monkeypatch.setenv("KNEEGUIDE_DATA_DIR", str(tmp_path / "data"))
+    session = Session.new("lay", "JP", "en", RULES.digest)
+    session.answers.update(STORY)
+    shown: list[str] = []
+
+    class SaveAll:
+        def confirm(self, message: str, default: bool) -> bool:
+            return True
+
+        def path(self, message: str, default: str) -> str:
+            return str(tmp_path / "saved" / default)
+
+        def show(self, text: str) -> None:
+            shown.append(text)
+
+    (tmp_path / "saved").mkdir()
+    cli._offer_saves(RULES, session, assess(session.answers, rules=RULES), SaveAll())
+    saved = sorted((tmp_path / "saved").iterdir())
+    assert len(saved) == 3, shown
+    assert {p.suffix for p in saved} == {".json", ".md"}
+    assert all(mode(p) == 0o600 for p in saved), [(p.name, oct(mode(p))) for p in saved]
+    answers_file = next(p for p in saved if "answers" in p.name)
+    assert json.loads(answers_file.read_text()) == STORY
+
+
+def test_write_atomic_is_owner_only_by_default_even_over_a_public_file(tmp_path: Path, lax_umask: None) -> None:
+    target = tmp_path / "answers.json"
+    target.write_text("{}")
+    target.chmod(0o666)
+    write_atomic(target, json.dumps(STORY))
+    assert mode(target) == 0o600
+
+
+def test_the_rules_cache_is_owner_only(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    done = subprocess.run(
+        [sys.executable, "-m", "kneeguide", "questions"],
+        capture_output=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "KNEEGUIDE_CACHE_DIR": str(cache)},
+        umask=0,
+    )
+    assert done.returncode == 0
+    assert mode(cache) == 0o700
+    entries = list(cache.iterdir())
+    assert entries and all(mode(p) == 0o600 for p in entries)
+
+
+def test_assess_leaves_nothing_on_disk_but_the_rules_cache(tmp_path: Path) -> None:
+    home, work, temp = tmp_path / "home", tmp_path / "work", tmp_path / "tmp"
+    for folder in (home, work, temp):
+        folder.mkdir()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("KNEEGUIDE_", "XDG_"))},
+        "HOME": str(home),
+        "TMPDIR": str(temp),
+        "NO_COLOR": "1",
+    }
+    for fmt in ("json", "text", "markdown"):
+        done = subprocess.run(
+            [sys.executable, "-m", "kneeguide", "assess", "--answers", "-", "--format", fmt],
+            input=json.dumps(STORY),
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            env=env,
+            cwd=work,
+        )
+        assert done.returncode == 0, done.stderr
+    written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert all(p.startswith("home/.cache/kneeguide/rules-") and p.endswith(".pickle") for p in written), written
+    assert list(work.iterdir()) == [] and list(temp.iterdir()) == []
+
+
+# --- tracebacks only with --debug, and never with locals ----------------------------------------------
+
+
+def test_typer_never_prints_local_variables() -> None:
+    assert cli.app.pretty_exceptions_show_locals is False
+
+
+@pytest.fixture()
+def broken_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(rules: Any, answers: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(f"forced failure while assessing {dict(answers)}")
+
+    monkeypatch.setattr(engine, "assess", boom)
+
+
+def test_an_internal_error_is_one_line_without_the_answers(
+    broken_engine: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["assess", "-a", "age=73", "-a", "calf_swelling=yes"])
+    assert info.value.code == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "kneeguide: internal error: RuntimeError (run again with --debug for details)\n"
+
+
+def test_debug_lets_the_internal_error_through(broken_engine: None) -> None:
+    with pytest.raises(RuntimeError, match="forced failure"):
+        cli.main(["--debug", "assess", "-a", "age=73"])
+
+
+def test_debug_lets_a_user_error_through_and_without_it_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = str(tmp_path / "missing.json")
+    with pytest.raises(SystemExit) as info:
+        cli.main(["assess", "--answers", missing])
+    assert info.value.code == 2
+    assert capsys.readouterr().err == f"kneeguide: {missing}: answers file not found\n"
+    from kneeguide.errors import InputError
+
+    with pytest.raises(InputError):
+        cli.main(["assess", "--answers", missing, "--debug"])
+
+
+FORCED = textwrap.dedent(
+    """
+    import os
+    import kneeguide.engine as _engine
+
+
+    def _boom(rules, answers, **kwargs):
+        raise RuntimeError("forced failure")
+
+
+    _engine.assess = _boom
+    if os.environ.get("KNEEGUIDE_TEST_SHOW_LOCALS"):  # the control: prove the check below can fail
+        import kneeguide.cli
+
+        kneeguide.cli.app.pretty_exceptions_show_locals = True
+    """
+)
+
+
+@pytest.mark.parametrize("show_locals", [False, True], ids=["as-shipped", "control-with-locals"])
+def test_a_debug_traceback_in_a_real_process_shows_no_answers(show_locals: bool, tmp_path: Path) -> None:
+    (tmp_path / "sitecustomize.py").write_text(FORCED)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "NO_COLOR": "1", "COLUMNS": "200"}
+    if show_locals:
+        env["KNEEGUIDE_TEST_SHOW_LOCALS"] = "1"
+    args = [sys.executable, "-m", "kneeguide", "assess", "-a", "age=73", "-a", "calf_swelling=yes"]
+    plain = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT, env=env)
+    assert plain.returncode == 1
+    assert plain.stderr == "kneeguide: internal error: RuntimeError (run again with --debug for details)\n"
+    debug = subprocess.run([*args, "--debug"], capture_output=True, text=True, timeout=TIMEOUT, env=env)
+    assert debug.returncode == 1
+    assert "Traceback" in debug.stderr and "RuntimeError: forced failure" in debug.stderr
+    leaked = "'age': 73" in debug.stderr
+    assert leaked is show_locals, debug.stderr[-3000:]
