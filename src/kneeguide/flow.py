@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import conditions, engine
-from .model import Answers, AnswerValue, Audience, Level, Question, RuleSet
+from .model import Answers, AnswerValue, Audience, Level, Question, RuleSet, pick
 
 Outcome = tuple[Level, frozenset[str], frozenset[str], frozenset[str]]
 
@@ -197,22 +197,22 @@ class Flow:
             drop |= self.dependents(qid)
         return {k: v for k, v in answers.items() if k not in drop}
 
-    def why(self, qid: str) -> list[str]:
+    def why(self, qid: str, lang: str = "en") -> list[str]:
         """Titles of the rules this answer feeds (for "why am I asked this?")."""
         titles: list[str] = []
         for flag in self.rules.red_flags:
             if qid in conditions.questions_in(flag.when):
-                titles.append(flag.title.get("en", ""))
+                titles.append(pick(flag.title, lang))
         for score in self.rules.scores:
             if any(
                 qid in conditions.questions_in(i.when)
                 or (i.proxy is not None and qid in conditions.questions_in(i.proxy))
                 for i in score.items
             ):
-                titles.append(score.title.get("en", ""))
+                titles.append(pick(score.title, lang))
         for cause in self.rules.causes:
             if any(qid in conditions.questions_in(f.when) for f in cause.features):
-                titles.append(cause.name.get("en", ""))
+                titles.append(pick(cause.name, lang))
         return titles
 
     # -- precomputation --------------------------------------------------------------------

@@ -205,7 +205,7 @@ class Interview:
         for qid in qids:
             q = self.rules.questions[qid]
             text = pick(q.help, self.lang) if q.help else self.m("no_help")
-            rules = self.flow.why(qid)
+            rules = self.flow.why(qid, self.lang)
             lines.append(f"{self.wording(q)}\n  {text}")
             if rules:
                 lines.append("  " + self.m("why_asked", rules="; ".join(rules)))
