@@ -66,7 +66,11 @@ def _number(raw: Any, *, integer: bool) -> int | float:
             raise ValueError("a number") from None
     else:
         raise ValueError("a number")
-    if not math.isfinite(value):
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:
+        finite = False
+    if not finite or abs(value) > 1e12:
         raise ValueError("a finite number")
     if integer:
         if value != int(value):

@@ -59,6 +59,9 @@ def read_jsonl(stream: TextIO) -> Iterator[Record]:
         except json.JSONDecodeError as exc:
             yield Record(number, None, None, ((None, f"invalid JSON: {exc.msg} (column {exc.colno})"),))
             continue
+        except (ValueError, RecursionError) as exc:  # e.g. an integer of thousands of digits
+            yield Record(number, None, None, ((None, f"invalid JSON: {str(exc)[:80]}"),))
+            continue
         if not isinstance(data, dict):
             yield Record(number, None, None, ((None, "a record must be a JSON object"),))
             continue
@@ -162,8 +165,14 @@ _JOB: Job | None = None
 
 
 def _init_worker(job: Job) -> None:
+    """Workers leave interruption to the parent, which stops cleanly and reports."""
+    import signal
+
     global _JOB
     _JOB = job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _process_block(records: list[Record]) -> list[dict[str, Any]]:

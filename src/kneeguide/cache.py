@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .files import private_dir, write_atomic
+from .files import owner_only, private_dir, write_atomic
 from .model import RuleSet
 
 _TAG = f"kneeguide-{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"
@@ -44,8 +44,11 @@ def get(digest: str, source: str) -> RuleSet | None:
     """The cached rule set for ``digest``, or None (missing, stale or unreadable)."""
     if not enabled():
         return None
+    entry = _path(digest)
+    if not (owner_only(entry.parent) and owner_only(entry)):
+        return None  # a cache others can write is never unpickled
     try:
-        with open(_path(digest), "rb") as handle:
+        with open(entry, "rb") as handle:
             tag, cached = pickle.load(handle)
     except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return None

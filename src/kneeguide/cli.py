@@ -110,27 +110,23 @@ def _root(
     if sys.stdin.isatty():
         ctx.invoke(interview)
         return
-    data = sys.stdin.read(MAX_ANSWERS_BYTES + 1)
+    data = sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1)
     if not data.strip():
+        from .config import locale_lang
+
         rules = _load(None)
-        raise InputError([Problem(rules.message("no_terminal", "en"))])
+        lang = locale_lang() if locale_lang() in rules.languages else "en"
+        raise InputError([Problem(rules.message("no_terminal", lang))])
     _assess_piped(data)
 
 
-def _assess_piped(data: str) -> None:
+def _assess_piped(data: bytes) -> None:
     """Answers arrived on a pipe: no prompts, JSON out."""
-    import io
-
     from . import api
     from .render import render
 
     rules = _load(None)
-    saved = sys.stdin
-    sys.stdin = io.TextIOWrapper(io.BytesIO(data.encode("utf-8")), encoding="utf-8")
-    try:
-        clean = collect_answers(rules, "-", [])
-    finally:
-        sys.stdin = saved
+    clean = collect_answers(rules, "-", [], data)
     result = api.assess(clean, rules=rules)
     sys.stdout.write(render(Format.JSON, result, rules))
 
@@ -147,13 +143,15 @@ def _load(rules_dir: Path | None) -> Any:
     return load_rules(rules_dir)
 
 
-def read_answers_source(source: str) -> tuple[Any, str]:
+def read_answers_source(source: str, data: bytes | None = None) -> tuple[Any, str]:
     """Read an answers file or stdin ('-') as JSON or YAML, with located errors."""
     from .yamlio import decode, parse
 
     shown = "<stdin>" if source == "-" else source
     try:
-        if source == "-":
+        if data is not None:
+            pass
+        elif source == "-":
             data = sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1)
         else:
             with open(source, "rb") as handle:
@@ -171,7 +169,7 @@ def read_answers_source(source: str) -> tuple[Any, str]:
     except KneeguideError as exc:
         raise InputError(exc.problems) from None
     if doc is None:
-        doc = {}
+        raise InputError([Problem("no answers: the file is empty", Location(shown))])
     if not isinstance(doc, dict):
         raise InputError(
             [Problem("answers must be a mapping of question id to value", Location(shown, 1, 1))]
@@ -179,7 +177,9 @@ def read_answers_source(source: str) -> tuple[Any, str]:
     return doc, shown
 
 
-def collect_answers(rules: Any, answers_file: str | None, assignments: list[str]) -> dict[str, Any]:
+def collect_answers(
+    rules: Any, answers_file: str | None, assignments: list[str], data: bytes | None = None
+) -> dict[str, Any]:
     """Merge the answers file and ``-a`` options (which win), checking both."""
     from .answers import check_answers, parse_assignments
     from .yamlio import key_location
@@ -187,7 +187,7 @@ def collect_answers(rules: Any, answers_file: str | None, assignments: list[str]
     problems: list[Problem] = []
     clean: dict[str, Any] = {}
     if answers_file is not None:
-        raw, shown = read_answers_source(answers_file)
+        raw, shown = read_answers_source(answers_file, data)
         where = Location(shown)
         if raw.get("resourceType") == "QuestionnaireResponse":  # FHIR, e.g. from `kneeguide export --fhir`
             from .fhir import answers_from_response
@@ -357,6 +357,12 @@ def interview(
         if path is None:
             raise InputError([Problem("no interrupted interview to resume")])
         session = Session.load(path)
+        from .answers import check_answers
+
+        checked, problems = check_answers(session.answers, rules.questions, where=Location(str(path)))
+        if problems:
+            raise InputError(problems)
+        session.answers = dict(checked)
         if session.rules_digest != rules.digest:
             sys.stderr.write(
                 "kneeguide: note: the rules changed since this interview began; "
@@ -735,10 +741,16 @@ def batch(
                 progress(tally.records)
     except KeyboardInterrupt:
         interrupted = True
+    except OSError as exc:  # a full disk or a vanished folder while writing
+        sink.abandon()
+        raise InputError([Problem(f"cannot write: {exc.strerror}", Location(output or "<stdout>"))]) from None
+    except BaseException:
+        sink.abandon()
+        raise
     finally:
-        sink.close()
         if raw is not sys.stdin.buffer:
             raw.close()
+    sink.close()
     for line in tally.lines():
         sys.stderr.write(f"kneeguide batch: {line}\n")
     if interrupted:
@@ -802,6 +814,17 @@ class _BatchSink:
             self.csv.write(record)
         else:
             self.jsonl(self.handle, record)
+
+    def abandon(self) -> None:
+        """After a write error: remove the temporary file, leave OUTPUT as it was."""
+        import contextlib
+
+        with contextlib.suppress(OSError):
+            self.handle.close()
+        if self.temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.temp)
+            self.temp = None
 
     def close(self) -> None:
         self.handle.flush()

@@ -43,6 +43,10 @@ def write_atomic(path: Path, data: str | bytes, *, private: bool = True, force: 
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise WriteError([Problem(f"cannot write: {exc.strerror}", Location(str(path)))]) from None
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM): never leave a temporary file behind
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
     with contextlib.suppress(OSError):  # make the rename durable where the OS allows
         dir_fd = os.open(directory, os.O_RDONLY)
         try:
@@ -55,6 +59,18 @@ def private_dir(path: Path) -> Path:
     """Create a directory readable by its owner only (if it does not exist)."""
     try:
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = path.stat()
+        if info.st_uid == os.geteuid() and info.st_mode & 0o077:
+            path.chmod(0o700)  # an existing folder that others could read: make it private
     except OSError as exc:
         raise WriteError([Problem(f"cannot create directory: {exc.strerror}", Location(str(path)))]) from None
     return path
+
+
+def owner_only(path: Path) -> bool:
+    """True when only this user can write ``path`` (a directory or file we trust)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return info.st_uid == os.geteuid() and not info.st_mode & 0o022

@@ -21,6 +21,7 @@ else:  # pragma: no cover
     from importlib.abc import Traversable
 
 BUILTIN = "built-in"
+MAX_RULE_BYTES = 2 * 1024 * 1024
 
 #: Every file of a rule set, in the order the digest covers them.
 NAMES = (
@@ -58,7 +59,20 @@ def read_files(source: Traversable | Path, *, partial: bool = False) -> dict[str
         entry = source.joinpath(name)
         shown = f"{base}/{name}"
         try:
-            out[name] = (shown, entry.read_bytes())
+            if isinstance(entry, Path):
+                if entry.exists() and not entry.is_file():
+                    problems.append(Problem("not a regular file", Location(shown)))
+                    continue
+                with entry.open("rb") as handle:
+                    data = handle.read(MAX_RULE_BYTES + 1)
+                if len(data) > MAX_RULE_BYTES:
+                    problems.append(
+                        Problem(f"file larger than {MAX_RULE_BYTES // 1024} KiB", Location(shown))
+                    )
+                    continue
+                out[name] = (shown, data)
+            else:
+                out[name] = (shown, entry.read_bytes())
         except FileNotFoundError:
             if not partial:
                 problems.append(Problem("rule file is missing", Location(shown)))

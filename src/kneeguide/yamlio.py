@@ -191,9 +191,14 @@ def parse(text: str, path: str) -> Any:
     """Parse one YAML document into located containers; raise RulesError on any problem."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise RulesError([Problem(f"file larger than {MAX_BYTES // 1024} KiB", Location(path))])
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        raise RulesError([_reader_problem(exc, text, path)]) from None
     try:
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        raise RulesError([_reader_problem(exc, text, path)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
@@ -213,6 +218,17 @@ def parse(text: str, path: str) -> Any:
         raise RulesError([fail.problem]) from None
     except RecursionError:
         raise RulesError([Problem("nesting too deep", Location(path))]) from None
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, path: str) -> Problem:
+    """A character YAML does not allow (a NUL byte, a control character), with its place."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    col = exc.position - (before.rfind("\n") + 1) + 1
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return Problem(
+        f"character {char!r} is not allowed here (binary or damaged file?)", Location(path, line, col)
+    )
 
 
 def to_plain(value: Any) -> Any:
