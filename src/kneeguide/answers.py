@@ -102,7 +102,15 @@ def check_answers(
         loc = (locations or {}).get(key, where)
         if not isinstance(key, str) or key not in questions:
             hint = did_you_mean(str(key), list(questions))
-            problems.append(Problem(f"unknown question id '{key}'{hint}", loc))
+            close = hint.split("'")[1] if hint else ""
+            problems.append(
+                Problem(
+                    f"unknown question id '{key}'{hint}",
+                    loc,
+                    "err_unknown_question_hint" if close else "err_unknown_question",
+                    (("id", str(key)), ("suggestion", close)),
+                )
+            )
             continue
         if value is None:
             continue  # null means "not answered"
@@ -110,7 +118,14 @@ def check_answers(
         try:
             clean[key] = parse_value(question, value)
         except ValueError as exc:
-            problems.append(Problem(f"{key}: {_show(value)} is not valid; expected {exc.args[0]}", loc))
+            problems.append(
+                Problem(
+                    f"{key}: {_show(value)} is not valid; expected {exc.args[0]}",
+                    loc,
+                    "err_invalid_value",
+                    (("id", key), ("value", _show(value))),
+                )
+            )
     return clean, problems
 
 

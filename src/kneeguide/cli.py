@@ -72,7 +72,7 @@ def guarded(func: F) -> F:
         except KneeguideError as exc:
             if _DEBUG:
                 raise
-            for line in exc.lines():
+            for line in _localized(exc):
                 sys.stderr.write(f"kneeguide: {line}\n")
             raise typer.Exit(EXIT_ERROR) from None
         except KeyboardInterrupt:
@@ -80,6 +80,32 @@ def guarded(func: F) -> F:
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+#: The rules and language of the running command, once known, for error messages.
+_SPEAK: dict[str, Any] = {}
+
+
+def _localized(exc: KneeguideError) -> list[str]:
+    rules, lang = _SPEAK.get("rules"), _SPEAK.get("lang", "en")
+    if rules is None or lang == "en":
+        return exc.lines()
+
+    def translate(key: str, params: dict[str, str]) -> str | None:
+        if key not in rules.messages or lang not in rules.messages[key]:
+            return None
+        fill = dict(params)
+        question = rules.questions.get(params.get("id", ""))
+        if question is not None:
+            from .model import expected_text
+
+            fill["expected"] = expected_text(question, rules, lang)
+        try:
+            return str(rules.messages[key][lang].format(**fill))
+        except (KeyError, IndexError, ValueError):
+            return None
+
+    return [p.localized(translate) for p in exc.problems]
 
 
 def _version(value: bool) -> None:
@@ -200,7 +226,9 @@ def collect_answers(
     if assignments:
         raw_a = parse_assignments(assignments)
         a_answers, found = check_answers(raw_a, rules.questions)
-        problems.extend(Problem(f"-a {p.message}") for p in found)
+        problems.extend(
+            Problem(f"-a {p.message}", None, p.key, (*p.params, ("prefix", "-a "))) for p in found
+        )
         clean.update(a_answers)
     if problems:
         raise InputError(problems)
@@ -472,6 +500,7 @@ def _settings(
     if lang is None and region is None and chosen["lang"] == "ja":
         chosen["region"] = "JP"
     chosen["rules_set"] = rules
+    _SPEAK.update(rules=rules, lang=chosen["lang"])
     return chosen
 
 

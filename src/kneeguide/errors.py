@@ -8,6 +8,7 @@ exception type the CLI turns into a clean message and exit status 2.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -33,11 +34,22 @@ class Problem:
 
     message: str
     location: Location | None = None
+    key: str = ""  # a message id in messages.yaml, for the same problem in another language
+    params: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         if self.location is None:
             return self.message
         return f"{self.location}: {self.message}"
+
+    def localized(self, translate: Callable[[str, dict[str, str]], str | None]) -> str:
+        """The problem in the user's language when a template exists, else in English."""
+        params = dict(self.params)
+        text = translate(self.key, params) if self.key else None
+        if text is None:
+            return str(self)
+        text = params.get("prefix", "") + text
+        return text if self.location is None else f"{self.location}: {text}"
 
 
 class KneeguideError(Exception):

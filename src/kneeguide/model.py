@@ -93,6 +93,24 @@ class Question(NamedTuple):
         return kind
 
 
+def expected_text(question: Question, rules: RuleSet, lang: str) -> str:
+    """What a valid answer looks like, in the user's language (messages.yaml)."""
+    if question.type == "yn":
+        return rules.message("expected_yn", lang)
+    if question.type == "choice":
+        return rules.message("expected_choice", lang).format(
+            choices=", ".join(c.id for c in question.choices)
+        )
+    kind = "int" if question.type == "int" else "number"
+    if question.minimum is not None and question.maximum is not None:
+        return rules.message(f"expected_{kind}_range", lang).format(
+            min=f"{question.minimum:g}", max=f"{question.maximum:g}"
+        )
+    if question.minimum is not None:
+        return rules.message(f"expected_{kind}_min", lang).format(min=f"{question.minimum:g}")
+    return rules.message(f"expected_{kind}", lang)
+
+
 class Section(NamedTuple):
     id: str
     title: Text
