@@ -9,9 +9,9 @@ made it invalid YAML must never yield a rule set.
 
 Examples are bounded (``max_examples`` at most 200, no deadline) to keep the
 run short; the hypothesis database is off so no files are left behind. Inputs
-that are known to break the contract today (huge integers, very deep JSON) are
-kept out of the random strategies and pinned by ``xfail(strict=True)`` tests
-at the end, so the properties stay meaningful for everything else.
+random text almost never produces (integers of thousands of digits, JSON nested
+100,000 deep) have their own tests at the end: they broke the contract when
+this suite was written.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ CHOICE_IDS = sorted({c.id for q in QUESTIONS.values() for c in q.choices})
 RULE_TEXTS = {name: builtin_rules().joinpath(name).read_text(encoding="utf-8") for name in NAMES}
 
 FAST = settings(max_examples=200, deadline=None, database=None)
-SLOW = settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --- strategies -----------------------------------------------------------------------------------
 
@@ -82,12 +82,11 @@ WORDS = st.sampled_from(
     ]
 )  # fmt: skip
 
-# Integers are bounded to what a float can hold: a larger one is the OverflowError bug pinned
-# by test_a_huge_integer_answer_is_a_problem_not_a_crash below.
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(min_value=-(10**300), max_value=10**300),
+    st.integers(),
+    st.sampled_from([10**400, -(10**400), 2**1024]),  # beyond any float
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=30),
     WORDS,
@@ -186,7 +185,7 @@ CSVISH = st.one_of(
     st.text(alphabet=st.sampled_from('ab,"\n\r \x00id=é;'), max_size=200),
     st.text(max_size=200),
     st.lists(
-        st.lists(st.one_of(st.sampled_from(QIDS[:8] + ["id", ""]), st.text(max_size=6)), max_size=5).map(
+        st.lists(st.one_of(st.sampled_from([*QIDS[:8], "id", ""]), st.text(max_size=6)), max_size=5).map(
             ",".join
         ),
         max_size=6,
@@ -225,9 +224,7 @@ def _parse_or_rules_error(text: str, path: str = "fuzz.yaml") -> Any:
         return exc
 
 
-YAMLISH = st.text(
-    alphabet=st.sampled_from(list(":-[]{}&*!|>'\"#%@`,?\n\t ab1.\\<=~") + ["\x00"]), max_size=200
-)
+YAMLISH = st.text(alphabet=st.sampled_from([*":-[]{}&*!|>'\"#%@`,?\n\t ab1.\\<=~", "\x00"]), max_size=200)
 
 
 @FAST
@@ -251,7 +248,7 @@ def test_yaml_decode_and_parse_raise_only_rules_error_on_random_bytes(data: byte
     _parse_or_rules_error(text)
 
 
-MUTATION_CHARS = list(":-[]{}&*!|>'\"#%@`,? \t\n\x00") + ["é", "\u2028", "\ufeff"]
+MUTATION_CHARS = [*":-[]{}&*!|>'\"#%@`,? \t\n\x00", "é", "\u2028", "\ufeff"]
 
 
 @st.composite
@@ -328,7 +325,7 @@ def test_the_mutation_fuzzer_reaches_the_builder() -> None:
     rng = random.Random(1)
     outcomes = set()
     files = {n: (f"rules/{n}", t.encode()) for n, t in RULE_TEXTS.items()}
-    for _ in range(15):
+    for _ in range(8):
         name = rng.choice(["red_flags.yaml", "questions.yaml", "causes.yaml"])
         lines = RULE_TEXTS[name].splitlines(keepends=True)
         del lines[rng.randrange(len(lines))]
@@ -343,31 +340,24 @@ def test_the_mutation_fuzzer_reaches_the_builder() -> None:
 # --- known bugs, pinned ---------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: answers._number calls math.isfinite on an int too large for a float: OverflowError",
-)
 def test_a_huge_integer_answer_is_a_problem_not_a_crash() -> None:
+    """Regression test (a bug this suite found): answers._number called math.isfinite on an int too
+    large for a float and raised OverflowError."""
     clean, problems = check_answers({"age": 10**400}, QUESTIONS)
     assert clean == {} and len(problems) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: read_jsonl catches only JSONDecodeError; an integer of more than 4300 digits raises "
-    "ValueError and ends the whole batch ('internal error', exit 1) instead of one error record",
-)
 def test_read_jsonl_turns_an_over_long_integer_into_an_error_record() -> None:
+    """Regression test (a bug this suite found): read_jsonl caught only JSONDecodeError; an integer
+    of more than 4300 digits raised ValueError and ended the whole batch ('internal error', exit 1).
+    """
     records = list(read_jsonl(io.StringIO('{"age": ' + "9" * 5000 + '}\n{"age": 30}\n')))
     assert [r.answers is None for r in records] == [True, False]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: read_jsonl does not catch RecursionError from json.loads on deeply nested JSON: "
-    "the whole batch ends ('internal error', exit 1) instead of one error record",
-)
 def test_read_jsonl_turns_very_deep_json_into_an_error_record() -> None:
+    """Regression test (a bug this suite found): json.loads raised RecursionError on very deep
+    JSON and read_jsonl let it end the whole batch instead of giving one error record."""
     records = list(read_jsonl(io.StringIO("[" * 100_000 + "\n" + '{"age": 30}\n')))
     assert [r.answers is None for r in records] == [True, False]
 

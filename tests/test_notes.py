@@ -260,8 +260,19 @@ def test_note_command_from_a_saved_session(tmp_path: Path) -> None:
 
 
 def test_answer_errors_are_reported_in_the_chosen_language() -> None:
-    done = subprocess.run([sys.executable, "-m", "kneeguide", "assess", "--lang", "ja", "-a", "calf_swelng=yes",
-                           "-a", "age=200"], capture_output=True, text=True, timeout=120)
+    command = [
+        sys.executable,
+        "-m",
+        "kneeguide",
+        "assess",
+        "--lang",
+        "ja",
+        "-a",
+        "calf_swelng=yes",
+        "-a",
+        "age=200",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stdout == ""
     assert "'calf_swelling' のことですか" in done.stderr
     assert "0から120までの整数" in done.stderr

@@ -172,7 +172,11 @@ def _init_worker(job: Job) -> None:
     _JOB = job
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGTERM"):
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's "save and stop" handler
+
+
+def _ready() -> bool:
+    return True
 
 
 def _process_block(records: list[Record]) -> list[dict[str, Any]]:
@@ -198,14 +202,28 @@ def run(job: Job, records: Iterable[Record], workers: int = 1) -> Iterator[dict[
             yield process(job, record)
         return
     import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("fork" if hasattr(__import__("os"), "fork") else "spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(job,)) as pool:
+    # A process pool whose workers die (a SIGTERM to the whole process group, as a
+    # service manager sends) reports a broken pool instead of deadlocking on a lock.
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(job,))
+    try:
+        executor.submit(_ready).result()  # start the workers now, not at the first full block
         for block in blocks(records, BLOCK * workers):
             share = max(1, len(block) // (workers * 4))
-            parts = [block[i : i + share] for i in range(0, len(block), share)]
-            for results in pool.imap(_process_block, parts):
-                yield from results
+            futures = [
+                executor.submit(_process_block, block[i : i + share]) for i in range(0, len(block), share)
+            ]
+            for future in futures:
+                yield from future.result()
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        for child in multiprocessing.active_children():
+            child.kill()
+        raise
+    executor.shutdown(wait=True)
 
 
 @dataclass

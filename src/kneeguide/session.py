@@ -108,9 +108,11 @@ class Session:
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError([Problem(f"cannot read session: {exc}", where)]) from None
         except json.JSONDecodeError as exc:
-            raise InputError(
-                [Problem(f"session file is damaged: {exc.msg}", Location(str(path), exc.lineno, exc.colno))]
-            ) from None
+            message = f"session file is damaged: {exc.msg}"
+            prev = path.with_name(path.name + ".prev")
+            if prev.exists():
+                message += f"; the previous copy is intact: kneeguide interview --resume {prev}"
+            raise InputError([Problem(message, Location(str(path), exc.lineno, exc.colno))]) from None
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             raise InputError([Problem("not a kneeguide session file", where)])
         try:
