@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from stories import NEGATIVE_SCREEN
 
 from kneeguide.api import assess, load_rules
 from kneeguide.contract import MESSAGE_IDS
@@ -32,61 +33,22 @@ CLINIC = Clinic(
     ("routine", "self_care"),
 )
 NEGATIVE = {
-    q: "no"
-    for q in [
-        "short_of_breath",
-        "chest_pain",
-        "coughing_blood",
-        "fainting",
-        "foot_cold_or_pale",
-        "foot_numb_or_weak",
-        "pain_out_of_proportion",
-        "calf_tense",
-        "pain_moving_toes",
-        "tight_cast_or_bandage",
-        "saddle_numbness",
-        "bladder_bowel_change",
-        "both_legs_symptoms",
-        "high_energy_trauma",
-        "knee_deformity",
-        "fever",
-        "feels_very_unwell",
-        "calf_swelling",
-        "whole_leg_swollen",
-        "calf_pain",
-        "warmth",
-        "redness",
-        "sudden_calf_pain_after_pop",
-        "lump_behind_knee",
-        "swelling_behind_knee",
-        "bruising_to_ankle",
-        "knee_joint_swelling",
-        "cannot_straighten",
-        "foot_drop",
-        "weakness_worsening",
-        "weight_loss",
-        "night_pain",
-        "recent_joint_procedure",
-        "knee_replacement",
-        "immobilised",
-        "recent_surgery",
-        "long_travel",
-        "active_cancer",
-        "previous_dvt",
-        "hormones",
-        "injury",
-        "pregnant",
-        "visible_new_veins",
-        "pain_getting_worse",
-        "unexplained_limp",
-        "anticoagulants",
-        "bleeding_disorder",
-        "pacemaker",
-        "diabetes",
-        "skin_problem_at_site",
-        "needle_fear",
-        "immunosuppressed",
-    ]
+    **NEGATIVE_SCREEN,
+    **{
+        q: "no"
+        for q in (
+            "visible_new_veins",
+            "pain_getting_worse",
+            "unexplained_limp",
+            "anticoagulants",
+            "bleeding_disorder",
+            "pacemaker",
+            "diabetes",
+            "skin_problem_at_site",
+            "needle_fear",
+            "immunosuppressed",
+        )
+    },
 }
 STORIES: dict[str, dict[str, Any]] = {
     "emergency": {"age": 45, "sex": "male", "back_pain": "yes", "saddle_numbness": "yes"},

@@ -523,6 +523,39 @@ def _write_note(path: Path, result: Any, rules: Any, patient: str | None, clinic
     write_atomic(path, text, private=True, force=force)
 
 
+def _assess_saved(
+    session: Path | None,
+    answers: str | None,
+    lang: str | None,
+    region: str | None,
+    audience: str | None,
+    rules_dir: Path | None,
+) -> tuple[Any, dict[str, Any], Any]:
+    """Assess a saved session or an answers file: its settings unless options say otherwise."""
+    from . import api
+    from .answers import check_answers
+    from .session import Session
+
+    saved = Session.load(session) if session is not None else None
+    settings = _settings(
+        lang or (saved.lang if saved else None),
+        region or (saved.region if saved else None),
+        audience or (saved.audience if saved else None),
+        rules_dir,
+    )
+    rules = settings["rules_set"]
+    if saved is not None:
+        clean, problems = check_answers(saved.answers, rules.questions, where=Location(str(session)))
+        if problems:
+            raise InputError(problems)
+    else:
+        clean = collect_answers(rules, answers, []) if answers is not None else {}
+    result = api.assess(
+        clean, rules=rules, region=settings["region"], audience=settings["audience"], lang=settings["lang"]
+    )
+    return saved, settings, result
+
+
 class NoteFormat(str, Enum):
     markdown = "markdown"
     text = "text"
@@ -564,32 +597,15 @@ def note(
     """Write the referral note from a saved session, an answers file or stdin."""
     from datetime import datetime
 
-    from . import api
     from .clinic import load_clinic
     from .render import note as notes
-    from .session import Session
 
     if (session is None) == (answers is None):
         raise InputError([Problem("give exactly one of --session FILE or --answers FILE|-")])
-    saved = Session.load(session) if session is not None else None
-    settings = _settings(
-        lang or (saved.lang if saved else None),
-        region or (saved.region if saved else None),
-        audience.value if audience else (saved.audience if saved else None),
-        rules_dir,
+    _, settings, result = _assess_saved(
+        session, answers, lang, region, audience.value if audience else None, rules_dir
     )
     rules = settings["rules_set"]
-    if saved is not None:
-        from .answers import check_answers
-
-        clean, problems = check_answers(saved.answers, rules.questions, where=Location(str(session)))
-        if problems:
-            raise InputError(problems)
-    else:
-        clean = collect_answers(rules, answers, [])
-    result = api.assess(
-        clean, rules=rules, region=settings["region"], audience=settings["audience"], lang=settings["lang"]
-    )
     if output is not None:
         _write_note(output, result, rules, patient, clinic or settings["clinic"], force)
         return
@@ -632,32 +648,13 @@ def export(
     """Export the questionnaire, the answers and the triage outcome as a FHIR R4 Bundle."""
     import json
 
-    from . import api
     from . import fhir as fhir_out
     from .files import write_atomic
-    from .session import Session
 
     if not fhir:
         raise InputError([Problem("choose an export format: --fhir")])
-    saved = Session.load(session) if session is not None else None
-    settings = _settings(
-        lang or (saved.lang if saved else None),
-        saved.region if saved else None,
-        saved.audience if saved else None,
-        rules_dir,
-    )
+    saved, settings, result = _assess_saved(session, answers, lang, None, None, rules_dir)
     rules = settings["rules_set"]
-    if saved is not None:
-        from .answers import check_answers
-
-        clean, problems = check_answers(saved.answers, rules.questions, where=Location(str(session)))
-        if problems:
-            raise InputError(problems)
-    else:
-        clean = collect_answers(rules, answers, []) if answers is not None else {}
-    result = api.assess(
-        clean, rules=rules, region=settings["region"], audience=settings["audience"], lang=settings["lang"]
-    )
     completed = saved is None or saved.status == "completed"
     text = (
         json.dumps(fhir_out.bundle(rules, result, completed=completed), ensure_ascii=False, indent=2) + "\n"
