@@ -183,22 +183,32 @@ def read_answers_source(source: str, data: bytes | None = None) -> tuple[Any, st
             with open(source, "rb") as handle:
                 data = handle.read(MAX_ANSWERS_BYTES + 1)
     except FileNotFoundError:
-        raise InputError([Problem("answers file not found", Location(shown))]) from None
+        raise InputError(
+            [Problem("answers file not found", Location(shown), "err_answers_not_found")]
+        ) from None
     except IsADirectoryError:
-        raise InputError([Problem("is a directory, not an answers file", Location(shown))]) from None
+        raise InputError(
+            [Problem("is a directory, not an answers file", Location(shown), "err_answers_directory")]
+        ) from None
     except OSError as exc:
         raise InputError([Problem(f"cannot read answers: {exc.strerror}", Location(shown))]) from None
     if len(data) > MAX_ANSWERS_BYTES:
-        raise InputError([Problem("answers larger than 1 MiB", Location(shown))])
+        raise InputError([Problem("answers larger than 1 MiB", Location(shown), "err_answers_too_large")])
     try:
         doc = parse(decode(data, shown), shown)
     except KneeguideError as exc:
         raise InputError(exc.problems) from None
     if doc is None:
-        raise InputError([Problem("no answers: the file is empty", Location(shown))])
+        raise InputError([Problem("no answers: the file is empty", Location(shown), "err_answers_empty")])
     if not isinstance(doc, dict):
         raise InputError(
-            [Problem("answers must be a mapping of question id to value", Location(shown, 1, 1))]
+            [
+                Problem(
+                    "answers must be a mapping of question id to value",
+                    Location(shown, 1, 1),
+                    "err_answers_not_mapping",
+                )
+            ]
         )
     return doc, shown
 
@@ -497,8 +507,6 @@ def _settings(
     rules = _load(rules_dir or (Path(chosen["rules"]) if chosen["rules"] else None))
     if lang is None and chosen["lang"] not in rules.languages:
         chosen["lang"] = "en"  # a locale or config default the rules cannot speak: fall back
-    if lang is None and region is None and chosen["lang"] == "ja":
-        chosen["region"] = "JP"
     chosen["rules_set"] = rules
     _SPEAK.update(rules=rules, lang=chosen["lang"])
     return chosen

@@ -68,7 +68,7 @@ def effective(lang: str | None, region: str | None, audience: str | None) -> dic
     """Options, then the config file, then the locale: the settings a command uses."""
     config = load_config()
     chosen_lang = lang or config.get("lang") or locale_lang()
-    chosen_region = region or config.get("region") or "JP"
+    chosen_region = region or config.get("region") or "JP"  # JP by default, as for Japanese
     return {
         "lang": chosen_lang,
         "region": chosen_region,

@@ -219,4 +219,9 @@ MESSAGE_IDS = [
     "expected_number_min",
     "expected_int",
     "expected_number",
+    "err_answers_not_found",
+    "err_answers_directory",
+    "err_answers_too_large",
+    "err_answers_empty",
+    "err_answers_not_mapping",
 ]

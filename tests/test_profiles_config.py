@@ -1,0 +1,95 @@
+"""Clinic profiles and the configuration file: read as strictly as the rules."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{c}: &{c} [" + ", ".join([f"*{chr(ord(c) - 1)}"] * 10) + "]\n" for c in "bcdefghij"
+)
+HOSTILE = {
+    "python_tag": "name: !!python/object/apply:os.system ['touch /tmp/kneeguide-pwned']\n",
+    "alias_bomb": BOMB,
+    "too_large": 'name: "' + "x" * (70 * 1024) + '"\n',
+    "duplicate_key": "name: A\nname: B\naddress: C\n",
+    "unknown_key": "name: A\naddress: B\nfax: 1\n",
+    "not_a_mapping": "- just\n- a list\n",
+    "invalid_utf8": None,
+}
+
+
+def kneeguide(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kneeguide", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def write(path: Path, text: str | None) -> Path:
+    if text is None:
+        path.write_bytes(b'name: "\xff\xfe"\naddress: x\n')
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_a_hostile_clinic_profile_is_one_clear_error(case: str, tmp_path: Path) -> None:
+    profile = write(tmp_path / "clinic.yaml", HOSTILE[case])
+    done = (
+        kneeguide("note", "--answers", "-", "--clinic", str(profile))
+        if False
+        else kneeguide("assess", "-a", "age=30", "--note", str(tmp_path / "n.md"), "--clinic", str(profile))
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == "" and "Traceback" not in done.stderr
+    assert str(profile) in done.stderr
+    assert not (tmp_path / "n.md").exists()
+    assert not Path("/tmp/kneeguide-pwned").exists()
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_a_hostile_config_file_is_one_clear_error(case: str, tmp_path: Path) -> None:
+    text = HOSTILE[case]
+    if text is not None:
+        text = text.replace("name:", "lang:").replace("address:", "region:").replace("fax:", "colour:")
+    config = write(tmp_path / "config.yaml", text)
+    done = kneeguide("assess", "-a", "age=30", env={"KNEEGUIDE_CONFIG": str(config)})
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == "" and "Traceback" not in done.stderr
+    assert str(config) in done.stderr
+
+
+def test_the_config_file_sets_defaults_and_options_win(tmp_path: Path) -> None:
+    config = write(tmp_path / "config.yaml", "lang: ja\nregion: UK\n")
+    env = {"KNEEGUIDE_CONFIG": str(config)}
+    shown = kneeguide("config", "show", env=env)
+    assert "lang: ja" in shown.stdout and "region: UK" in shown.stdout and str(config) in shown.stdout
+    done = kneeguide("assess", "-a", "saddle_numbness=yes", "--format", "json", env=env)
+    assert '"lang": "ja"' in done.stdout and '"call": "999"' in done.stdout
+    override = kneeguide(
+        "assess", "-a", "saddle_numbness=yes", "--format", "json", "--lang", "en", "--region", "AU", env=env
+    )
+    assert '"lang": "en"' in override.stdout and '"call": "000"' in override.stdout
+
+
+def test_a_japanese_locale_means_japanese_and_region_jp(tmp_path: Path) -> None:
+    env = {"KNEEGUIDE_CONFIG": str(tmp_path / "none.yaml"), "LANG": "ja_JP.UTF-8", "LC_ALL": ""}
+    done = kneeguide("assess", "-a", "saddle_numbness=yes", "--format", "json", env=env)
+    assert '"lang": "ja"' in done.stdout and '"call": "119"' in done.stdout
+
+
+def test_the_example_tokyo_profile_loads() -> None:
+    from kneeguide.clinic import load_clinic
+
+    root = Path(__file__).resolve().parents[1]
+    clinic = load_clinic(root / "examples" / "clinic-tokyo.yaml")
+    assert clinic.name.startswith("Fuji Wellness") and "132-0031" in clinic.address
