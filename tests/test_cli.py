@@ -228,3 +228,10 @@ def test_assess_json_imports_neither_questionary_nor_prompt_toolkit_nor_rich() -
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stderr == "[]"
+
+
+def test_an_unknown_region_or_language_is_refused() -> None:
+    region = kneeguide("assess", "-a", "age=30", "--region", "NZ")
+    assert region.returncode == 2 and "unknown region 'NZ'" in region.stderr and region.stdout == ""
+    lang = kneeguide("assess", "-a", "age=30", "--lang", "fr")
+    assert lang.returncode == 2 and "language 'fr' is not provided" in lang.stderr and lang.stdout == ""

@@ -163,3 +163,44 @@ def test_an_unsure_answer_is_treated_as_unknown(run: Any) -> None:
     result = run({**HAMSTRING, "calf_swelling": "unsure"})
     assert "dvt" in [n.id for n in result.not_excluded]
     assert result.triage.level >= Level.SOON
+
+
+def test_acupuncture_is_not_now_for_any_raised_red_flag_even_a_soon_one(run: Any) -> None:
+    result = run({**NEGATIVE_SCREEN, "lump_behind_knee": "yes", "lump_pulsating": "yes", "age": 70})
+    assert [h.level for h in result.red_flags] == [Level.SOON]
+    assert result.acupuncture.suitability == "not_now" and result.acupuncture.points == ()
+
+
+SCREENED = {
+    q: "no"
+    for q in (
+        "anticoagulants",
+        "bleeding_disorder",
+        "pacemaker",
+        "diabetes",
+        "skin_problem_at_site",
+        "needle_fear",
+        "immunosuppressed",
+        "knee_replacement",
+    )
+}
+
+
+def test_the_contraindication_screen_decides_suitability(run: Any) -> None:
+    oa = {
+        **NEGATIVE_SCREEN,
+        **SCREENED,
+        "age": 68,
+        "sex": "female",
+        "onset": "gradual",
+        "duration_days": 200,
+        "pain_bending": "yes",
+        "able_to_bear_weight": "yes",
+        "can_flex_90": "yes",
+    }
+    assert run(oa).acupuncture.suitability == "suitable"
+    assert run({**oa, "anticoagulants": "yes"}).acupuncture.suitability == "caution"
+    assert run({**oa, "bleeding_disorder": "yes"}).acupuncture.suitability == "not_now"
+    unscreened = {k: v for k, v in oa.items() if k != "pacemaker"}
+    result = run(unscreened)
+    assert result.acupuncture.suitability == "caution" and "pacemaker" in result.acupuncture.unscreened
