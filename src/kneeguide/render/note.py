@@ -45,7 +45,7 @@ def build(
         meta.append(f"{m('label_patient')}: {patient}")
     blocks.append(Block("ul", meta))
     blocks.append(Block("strong", f"{m(f'level_{t.level.id}')}: {t.headline}"))
-    blocks.append(Block("p", t.action))
+    blocks.append(Block("p", f"{t.timeframe}: {t.action}" if t.timeframe not in t.action else t.action))
     blocks.append(
         Block(
             "p",
