@@ -86,7 +86,8 @@ def note_text(story: str, lang: str, ext: str) -> str:
 
 @pytest.mark.parametrize(("story", "lang", "ext"), CASES, ids=[f"{s}-{lg}-{e}" for s, lg, e in CASES])
 def test_note_matches_its_golden_file(story: str, lang: str, ext: str) -> None:
-    text = note_text(story, lang, ext)
+    # the rules' digest changes with any rule edit; the golden files check the note, not the digest
+    text = re.sub(r"sha256:[0-9a-f]{64}", "sha256:DIGEST", note_text(story, lang, ext))
     path = GOLDEN / f"note-{story}-{lang}.{ext}"
     if os.environ.get("KNEEGUIDE_UPDATE_GOLDEN"):
         path.write_text(text, encoding="utf-8")
