@@ -5,7 +5,6 @@ language the rule set provides (:class:`Text`); the engine picks one language
 when it builds an :class:`Assessment`, so renderers only format.
 """
 
-from __future__ import annotations
 
 from enum import IntEnum
 from typing import NamedTuple
@@ -33,7 +32,7 @@ class Level(IntEnum):
         return self.name.lower()
 
     @classmethod
-    def parse(cls, value: str) -> Level:
+    def parse(cls, value: str) -> "Level":
         return cls[value.upper()]
 
 
@@ -93,7 +92,7 @@ class Question(NamedTuple):
         return kind
 
 
-def expected_text(question: Question, rules: RuleSet, lang: str) -> str:
+def expected_text(question: Question, rules: "RuleSet", lang: str) -> str:
     """What a valid answer looks like, in the user's language (messages.yaml)."""
     if question.type == "yn":
         return rules.message("expected_yn", lang)
