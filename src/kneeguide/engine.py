@@ -171,7 +171,7 @@ def assess(
     open_flags.sort(key=lambda n: -n.level)
 
     # 2. causes, ranked by transparent weights
-    causes = rank_causes(rules, answers, scores, score_questions, lang, detail)
+    causes = rank_causes(rules, answers, scores, score_questions, lang, detail, audience)
 
     # 3. the level: the most urgent of every reason, never below a red flag
     level, reasons = decide_level(rules, answers, scores, hits, open_flags, causes, lang)
@@ -241,6 +241,7 @@ def rank_causes(
     score_questions: Mapping[str, tuple[set[str], set[str]]],
     lang: str,
     detail: bool = True,
+    audience: Audience = Audience.PRACTITIONER,
 ) -> tuple[CauseResult, ...]:
     ranked: list[tuple[float, int, Cause, list[Reason], list[Reason]]] = []
     for order, cause in enumerate(rules.causes):
@@ -271,7 +272,7 @@ def rank_causes(
         out.append(
             CauseResult(
                 id=cause.id,
-                name=pick(cause.name, lang),
+                name=pick(cause.lay_name if audience is Audience.LAY else cause.name, lang),
                 strength=strength,
                 score=round(total, 2),
                 level=cause.level,

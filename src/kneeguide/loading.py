@@ -837,10 +837,6 @@ def _allowed_values(question: Question) -> set[str]:
     return set()
 
 
-def _as_text(value: Any) -> Text:
-    return {"en": value} if isinstance(value, str) else dict(value)
-
-
 def _ln(lr: float) -> float:
     return round(math.log(lr), 4)
 

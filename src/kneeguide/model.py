@@ -5,7 +5,6 @@ language the rule set provides (:class:`Text`); the engine picks one language
 when it builds an :class:`Assessment`, so renderers only format.
 """
 
-
 from enum import IntEnum
 from typing import NamedTuple
 

@@ -18,7 +18,7 @@ from .conditions import All, Answers, Condition, Not, Scores, Tri
 from .conditions import Any as AnyOf
 from .engine import assess, compute_score, with_implied
 from .errors import Location
-from .model import Audience, Level, RuleSet
+from .model import Audience, RuleSet
 
 
 class TestResult(NamedTuple):
@@ -262,7 +262,3 @@ def _strip(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _strip(v) for k, v in value.items()}
     return value
-
-
-def level_of(name: str) -> Level:
-    return Level.parse(name)

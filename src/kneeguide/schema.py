@@ -46,7 +46,6 @@ def _type_name(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Str(Spec):
-    pattern_doc: str = ""
     identifier: bool = False
 
     def check(self, value: Any, loc: Location, out: list[Problem]) -> None:
