@@ -204,3 +204,28 @@ def test_the_contraindication_screen_decides_suitability(run: Any) -> None:
     unscreened = {k: v for k, v in oa.items() if k != "pacemaker"}
     result = run(unscreened)
     assert result.acupuncture.suitability == "caution" and "pacemaker" in result.acupuncture.unscreened
+
+
+def test_a_script_answering_only_the_contract_ids_can_reach_self_care(run: Any) -> None:
+    """Questions kneeguide added beyond the contract are asked only when a contract answer makes them
+    relevant, so a complete answer set in the contract's ids alone excludes every red flag."""
+    from kneeguide.contract import QUESTION_IDS
+    from kneeguide.loading import load_rules as load
+
+    rules = load()
+    answers: dict[str, Any] = {q: "no" for q in QUESTION_IDS if rules.questions[q].type == "yn"}
+    answers.update(
+        able_to_bear_weight="yes",
+        can_flex_90="yes",
+        age=28,
+        sex="male",
+        injury="yes",
+        injury_mechanism="sprinting",
+        pain_running="yes",
+        onset="sudden",
+        duration_days=3,
+        pain_score=4,
+    )
+    result = run(answers)
+    assert result.not_excluded == ()
+    assert result.triage.level == Level.SELF_CARE
