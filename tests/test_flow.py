@@ -123,3 +123,15 @@ def test_why_names_the_rules_an_answer_feeds(lay: Flow) -> None:
 
 def test_estimate_counts_a_checklist_once(lay: Flow) -> None:
     assert 8 <= lay.remaining_estimate({}) <= 40
+
+
+def test_going_back_keeps_dependents_that_were_answered_earlier(lay: Flow) -> None:
+    # "pain on moving the toes" is asked in the first tick-list, before calf pain; undoing the
+    # calf answers later must not throw away that earlier, independent answer.
+    answers = {"pain_moving_toes": "no", "calf_pain": "yes", "age": 40}
+    assert "pain_moving_toes" in lay.dependents("calf_pain")
+    assert lay.forget(answers, ["calf_pain"], keep=["pain_moving_toes"]) == {
+        "pain_moving_toes": "no",
+        "age": 40,
+    }
+    assert lay.forget(answers, ["calf_pain"]) == {"age": 40}

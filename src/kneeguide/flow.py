@@ -189,12 +189,17 @@ class Flow:
                     todo.append(reader)
         return out
 
-    def forget(self, answers: Answers, qids: Iterable[str]) -> Answers:
-        """Drop answers and every answer that depends on them, so they are asked again."""
+    def forget(self, answers: Answers, qids: Iterable[str], keep: Iterable[str] = ()) -> Answers:
+        """Drop answers and the answers that depend on them, so they are asked again.
+
+        ``keep`` are questions answered before the ones being changed (earlier
+        prompts): their answers did not follow from the changed ones and stay.
+        """
+        kept = set(keep)
         drop: set[str] = set()
         for qid in qids:
             drop.add(qid)
-            drop |= self.dependents(qid)
+            drop |= self.dependents(qid) - kept
         return {k: v for k, v in answers.items() if k not in drop}
 
     def why(self, qid: str, lang: str = "en") -> list[str]:

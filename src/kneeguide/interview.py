@@ -195,7 +195,8 @@ class Interview:
         last = self.session.steps.pop()
         asked = set(last)
         self.session.individually = [q for q in self.session.individually if q not in asked]
-        kept = self.flow.forget(self.session.answers, last)
+        earlier = {q for step in self.session.steps for q in step}
+        kept = self.flow.forget(self.session.answers, last, keep=earlier)
         self.session.answers.clear()
         self.session.answers.update(kept)
         return True
