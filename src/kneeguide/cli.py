@@ -157,6 +157,10 @@ def _assess_piped(data: bytes) -> None:
     sys.stdout.write(render(Format.JSON, result, rules))
 
 
+RegionOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--region", help="Emergency numbers for JP, US, UK, EU or AU."),
+]
 RulesOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional at runtime on 3.9-style evaluation
     typer.Option("--rules", help="Use the rule set in DIR instead of the built-in one.", metavar="DIR"),
@@ -271,10 +275,7 @@ def assess(
         ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
-    region: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--region", help="Emergency numbers for JP, US, UK, EU or AU."),
-    ] = None,
+    region: RegionOption = None,
     audience: Annotated[
         Optional[AudienceChoice],  # noqa: UP045
         typer.Option("--audience", help="Wording and disclaimers for whom (default: lay)."),
@@ -364,10 +365,7 @@ def interview(
     audience: Annotated[
         AudienceChoice, typer.Option("--audience", help="Plain words (lay) or intake wording (practitioner).")
     ] = AudienceChoice.lay,
-    region: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--region", help="Emergency numbers for JP, US, UK, EU or AU."),
-    ] = None,
+    region: RegionOption = None,
     lang: LangOption = None,
     note: NoteOption = None,
     resume: Annotated[
@@ -591,10 +589,7 @@ def note(
     patient: PatientOption = None,
     clinic: ClinicOption = None,
     lang: LangOption = None,
-    region: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--region", help="Emergency numbers for JP, US, UK, EU or AU."),
-    ] = None,
+    region: RegionOption = None,
     audience: Annotated[
         Optional[AudienceChoice],  # noqa: UP045
         typer.Option("--audience", help="Wording for whom (default: the session's, else lay)."),
@@ -730,10 +725,7 @@ def batch(
         int, typer.Option("--resume-from", min=1, help="Skip input records before this row.", metavar="ROW")
     ] = 1,
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
-    region: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--region", help="Emergency numbers for JP, US, UK, EU or AU."),
-    ] = None,
+    region: RegionOption = None,
     audience: Annotated[AudienceChoice, typer.Option("--audience")] = AudienceChoice.lay,
     rules_dir: RulesOption = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
