@@ -14,6 +14,8 @@ _SANDBOX = tempfile.mkdtemp(prefix="kneeguide-tests-")
 os.environ.setdefault("KNEEGUIDE_CACHE_DIR", os.path.join(_SANDBOX, "cache"))
 os.environ.setdefault("KNEEGUIDE_DATA_DIR", os.path.join(_SANDBOX, "data"))
 
+from pathlib import Path  # noqa: E402
+
 from kneeguide.api import assess, load_rules  # noqa: E402 - after the sandbox is set
 from kneeguide.model import Assessment, RuleSet  # noqa: E402
 
@@ -29,3 +31,15 @@ def run(rules: RuleSet) -> Any:
         return assess(answers, rules=rules, **kwargs)
 
     return _run
+
+
+@pytest.fixture()
+def rules_copy(tmp_path: Path) -> Path:
+    """A complete copy of the built-in rule files, to edit in a test."""
+    from kneeguide.rulefiles import NAMES, builtin_rules
+
+    target = tmp_path / "rules"
+    target.mkdir()
+    for name in NAMES:
+        (target / name).write_bytes(builtin_rules().joinpath(name).read_bytes())
+    return target

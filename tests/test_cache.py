@@ -9,18 +9,13 @@ from pathlib import Path
 import pytest
 
 from kneeguide import cache
-from kneeguide.rulefiles import builtin_rules, load_rules
+from kneeguide.rulefiles import load_rules
 
 
 @pytest.fixture()
-def rules_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def rules_dir(rules_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("KNEEGUIDE_CACHE_DIR", str(tmp_path / "cache"))
-    target = tmp_path / "rules"
-    target.mkdir()
-    for entry in builtin_rules().iterdir():
-        if entry.name.endswith(".yaml"):
-            (target / entry.name).write_bytes(entry.read_bytes())
-    return target
+    return rules_copy
 
 
 def test_the_second_load_comes_from_the_cache(rules_dir: Path, tmp_path: Path) -> None:

@@ -170,14 +170,8 @@ def test_questions_lists_every_contract_id_as_json() -> None:
     assert (age["type"], age["min"], age["max"]) == ("int", 0, 120)
 
 
-def test_rules_validate_reports_every_problem_with_file_and_line(tmp_path: Path) -> None:
-    from kneeguide.loading import builtin_rules
-
-    target = tmp_path / "rules"
-    target.mkdir()
-    for entry in builtin_rules().iterdir():
-        if entry.name.endswith(".yaml"):
-            (target / entry.name).write_bytes(entry.read_bytes())
+def test_rules_validate_reports_every_problem_with_file_and_line(rules_copy: Path) -> None:
+    target = rules_copy
     flags = target / "red_flags.yaml"
     flags.write_text(flags.read_text().replace("    level: soon\n", "    level: later\n", 1))
     triage = target / "triage.yaml"
@@ -235,3 +229,18 @@ def test_an_unknown_region_or_language_is_refused() -> None:
     assert region.returncode == 2 and "unknown region 'NZ'" in region.stderr and region.stdout == ""
     lang = kneeguide("assess", "-a", "age=30", "--lang", "fr")
     assert lang.returncode == 2 and "language 'fr' is not provided" in lang.stderr and lang.stdout == ""
+
+
+def test_rules_validate_runs_every_rules_examples(rules_copy: Path) -> None:
+    flags = rules_copy / "red_flags.yaml"
+    flags.write_text(
+        flags.read_text().replace(
+            '        - {cannot_straighten: "yes"}\n', '        - {cannot_straighten: "no"}\n', 1
+        )
+    )
+    done = kneeguide("rules", "validate", str(rules_copy))
+    assert done.returncode == 2 and done.stdout == ""
+    assert (
+        f"{flags}:" in done.stderr
+        and "locked_knee: fires on example 1: 'locked_knee' was not raised" in done.stderr
+    )

@@ -9,17 +9,7 @@ from pathlib import Path
 import pytest
 
 from kneeguide.errors import RulesError
-from kneeguide.loading import builtin_rules, load_rules
-
-
-@pytest.fixture()
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    target.mkdir()
-    for entry in builtin_rules().iterdir():
-        if entry.name.endswith(".yaml"):
-            (target / entry.name).write_bytes(entry.read_bytes())
-    return target
+from kneeguide.loading import load_rules
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from kneeguide.errors import RulesError
-from kneeguide.rulefiles import NAMES, builtin_rules, load_rules
+from kneeguide.rulefiles import NAMES, load_rules
 from kneeguide.schema import FILES, json_schema
 from kneeguide.yamlio import decode, parse, to_plain
 
@@ -30,14 +30,6 @@ def overlay(tmp_path: Path, **files: str) -> Path:
     target.mkdir()
     for name, text in files.items():
         (target / f"{name}.yaml").write_text(text, encoding="utf-8")
-    return target
-
-
-def full_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "copy"
-    target.mkdir()
-    for name in NAMES:
-        (target / name).write_bytes(builtin_rules().joinpath(name).read_bytes())
     return target
 
 
@@ -140,8 +132,8 @@ red_flags:
     assert "clinic_recent_acupuncture_bruise" in ids and "dvt" in ids
 
 
-def test_dropping_dvt_without_disable_is_rejected(tmp_path: Path) -> None:
-    copy = full_copy(tmp_path)
+def test_dropping_dvt_without_disable_is_rejected(rules_copy: Path) -> None:
+    copy = rules_copy
     text = (copy / "red_flags.yaml").read_text()
     start, end = text.index("  - id: dvt\n"), text.index("  - id: pulmonary_embolism\n")
     rest = text[:start] + text[end:].replace("any: *vte_risk", "any: [{q: recent_surgery, is: yes}]")
@@ -180,8 +172,8 @@ red_flags:
     )
 
 
-def test_lowering_a_red_flag_level_is_rejected(tmp_path: Path) -> None:
-    copy = full_copy(tmp_path)
+def test_lowering_a_red_flag_level_is_rejected(rules_copy: Path) -> None:
+    copy = rules_copy
     text = (copy / "red_flags.yaml").read_text()
     start = text.index("  - id: acute_limb_ischaemia\n")
     text = text[:start] + text[start:].replace("    level: emergency\n", "    level: urgent\n", 1)
@@ -194,8 +186,8 @@ def test_lowering_a_red_flag_level_is_rejected(tmp_path: Path) -> None:
     )
 
 
-def test_a_stricter_red_flag_is_accepted(tmp_path: Path) -> None:
-    copy = full_copy(tmp_path)
+def test_a_stricter_red_flag_is_accepted(rules_copy: Path) -> None:
+    copy = rules_copy
     text = (copy / "red_flags.yaml").read_text()
     text = text.replace(
         "    when: {q: foot_cold_or_pale, is: yes}\n",

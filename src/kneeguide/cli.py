@@ -868,20 +868,25 @@ class _BatchSink:
             raise InputError([Problem(f"cannot write: {exc.strerror}", Location(str(self.target)))]) from None
 
 
+RulesDir = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Argument(help="Rules directory (default: the built-in rules).", metavar="DIR"),
+]
+
+
 @rules_app.command("validate")
 @guarded
-def rules_validate(
-    directory: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Argument(help="Rules directory (default: the built-in rules).", metavar="DIR"),
-    ] = None,
-) -> None:
+def rules_validate(directory: RulesDir = None) -> None:
     """Check a rule set: schema, cross-references, translations and every rule's examples."""
-    from .examples import check_examples
     from .rulefiles import load_rules
+    from .ruletools import run_tests
 
     rules = load_rules(directory, use_cache=False)
-    problems = check_examples(rules)
+    problems = [
+        Problem(f"{r.name}: {'; '.join(r.problems)}", r.location)
+        for r in run_tests(rules)
+        if r.kind == "example" and r.status == "failed"
+    ]
     if problems:
         raise KneeguideError(problems)
     typer.echo(
@@ -890,12 +895,6 @@ def rules_validate(
         f"{len(rules.causes)} causes; {rules.digest})",
         err=True,
     )
-
-
-RulesDir = Annotated[
-    Optional[Path],  # noqa: UP045
-    typer.Argument(help="Rules directory (default: the built-in rules).", metavar="DIR"),
-]
 
 
 @rules_app.command("test")

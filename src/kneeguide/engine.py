@@ -52,7 +52,7 @@ def with_implied(rules: RuleSet, answers: Answers) -> Answers:
     changed = True
     while changed:
         changed = False
-        for question in rules.implied_no:
+        for question in rules.skippable:
             if (
                 question.id not in effective
                 and question.ask_if is not None

@@ -49,7 +49,7 @@ class Flow:
 
     def outcome(self, answers: Answers) -> Outcome:
         """What an answer could change: level, red flags, what is not excluded, top causes."""
-        a = engine.assess(self.rules, answers, audience=self.audience)
+        a = engine.assess(self.rules, answers, audience=self.audience, detail=False)
         return (
             a.triage.level,
             frozenset(h.id for h in a.red_flags),
@@ -172,7 +172,7 @@ class Flow:
 
     def emergencies(self, answers: Answers) -> list[str]:
         """Red flags at emergency level that the answers make certain."""
-        a = engine.assess(self.rules, answers, audience=self.audience)
+        a = engine.assess(self.rules, answers, audience=self.audience, detail=False)
         return [h.id for h in a.red_flags if h.level is Level.EMERGENCY]
 
     # -- going back ----------------------------------------------------------------------

@@ -334,11 +334,6 @@ class RuleSet(NamedTuple):
     def message(self, key: str, lang: str) -> str:
         return pick(self.messages[key], lang)
 
-    @property
-    def implied_no(self) -> tuple[Question, ...]:
-        """Yes/no questions with skip logic, whose skipping implies "no"."""
-        return self.skippable
-
 
 # --- assessment ---------------------------------------------------------------
 
