@@ -10,21 +10,23 @@ that raised it, so a practitioner can check the basis of each decision.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from . import __version__
+from .compiled import compiled
 from .conditions import Tri, explain, questions_in
 from .model import (
     AcupunctureResult,
     Answers,
     Assessment,
     Audience,
-    Cause,
     CauseResult,
     EvidenceResult,
     ItemResult,
     Level,
     NotExcluded,
     PointResult,
+    Ranking,
     Reason,
     RedFlagHit,
     Referral,
@@ -34,82 +36,171 @@ from .model import (
     Triage,
     pick,
 )
+from .truth import ScoreFacts, Truth, score_facts, with_implied
 
-_NO_SCORES: Mapping[str, ScoreResult] = {}
+__all__ = ["Decision", "assess", "compute_score", "decide", "with_implied"]
+
 _BARE = Reason("", "", 0.0, None, ())  # a counted feature whose explanation was not asked for
+_NO_SCORES: Mapping[str, ScoreFacts] = {}
 
 
-def with_implied(rules: RuleSet, answers: Answers) -> Answers:
-    """Add the "no" that a skipped yes/no question logically has.
+class RankedCause(NamedTuple):
+    cause: int  # position in rules.causes
+    total: float
+    strength: str  # strong | possible | less_likely
+    pro: tuple[int, ...]  # features (positions in cause.features) that counted for
+    con: tuple[int, ...]  # ... and against
 
-    A question is skipped when its ``ask_if`` is definitely false given the
-    other answers (no lump behind the knee, so no pulsating lump). Such a
-    question is not unanswered but inapplicable, and the rules are written so
-    that its ``ask_if`` being false implies the answer "no". A question whose
-    ``ask_if`` is merely unknown stays unknown.
+
+class Decision(NamedTuple):
+    """Every decision, by position in the rule set, before any text is chosen.
+
+    Batch summaries are read straight off this; :func:`assess` dresses it in
+    words. Both therefore decide identically by construction.
     """
-    effective = dict(answers)
-    changed = True
-    while changed:
-        changed = False
-        for question in rules.skippable:
-            if (
-                question.id not in effective
-                and question.ask_if is not None
-                and (question.ask_if.evaluate(effective, _NO_SCORES) is False)
-            ):
-                effective[question.id] = "no"
-                changed = True
-    return effective
+
+    truth: Truth
+    hits: tuple[tuple[int, Level], ...]  # (red flag position, level after escalation), most urgent first
+    open: tuple[int, ...]  # red flags not excluded, most urgent first
+    causes: tuple[RankedCause, ...]  # the ranking's top entries, best first
+    level: Level
+    basis: tuple[tuple[str, int], ...]  # what set the level: flag, open, floor, cause or none, with position
+    suitability: str  # suitable | caution | not_now
+    unscreened: tuple[str, ...]  # acupuncture screening questions not answered
+
+
+def decide(rules: RuleSet, given: Answers) -> Decision:
+    """The decisions for one validated answer set, in the safety order of §8."""
+    truth = compiled(rules).truth(given)
+    flags = rules.red_flags
+    # 1. red flags: fired, or not excluded while answers are missing
+    hits: list[tuple[int, Level]] = []
+    open_flags: list[int] = []
+    for index, value in enumerate(truth.flags):
+        if value is True:
+            flag = flags[index]
+            level = flag.level
+            for escalation, raised in zip(flag.escalations, truth.escalations[index], strict=True):
+                if raised and escalation.level > level:
+                    level = escalation.level
+            hits.append((index, level))
+        elif value is None:
+            open_flags.append(index)
+    hits.sort(key=lambda h: -h[1])
+    open_flags.sort(key=lambda i: -flags[i].level)
+
+    # 2. causes, ranked by transparent weights
+    ranking = rules.ranking
+    ranked: list[tuple[float, int, tuple[int, ...], tuple[int, ...]]] = []
+    for index, (cause, values) in enumerate(zip(rules.causes, truth.features, strict=True)):
+        if True not in values:
+            continue  # nothing counted for it: never shown
+        total = cause.prior
+        pro: list[int] = []
+        con: list[int] = []
+        for position, (feature, value) in enumerate(zip(cause.features, values, strict=True)):
+            if value:
+                total += feature.weight
+                (pro if feature.weight > 0 else con).append(position)
+        if total >= ranking.show and pro:
+            ranked.append((total, index, tuple(pro), tuple(con)))
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    causes = tuple(
+        RankedCause(
+            index,
+            total,
+            _strength(total, ranking),
+            pro,
+            con,
+        )
+        for total, index, pro, con in ranked[: ranking.top]
+    )
+
+    # 3. the level: the most urgent of every reason, never below a red flag
+    candidates: list[tuple[Level, tuple[str, int]]] = [(level, ("flag", i)) for i, level in hits]
+    candidates += [(rules.not_excluded_level, ("open", i)) for i in open_flags]
+    candidates += [
+        (f.level, ("floor", i)) for i, (f, v) in enumerate(zip(rules.floors, truth.floors, strict=True)) if v
+    ]
+    leading = [c for c in causes if c.strength != "less_likely"]
+    if leading:
+        candidates.append((rules.causes[leading[0].cause].level, ("cause", leading[0].cause)))
+        strong = [c.cause for c in leading[1:] if c.strength == "strong"]
+        candidates += [(rules.causes[i].level, ("cause", i)) for i in strong]
+    elif not candidates:
+        candidates.append((rules.no_cause_level, ("none", 0)))
+    level = max(lvl for lvl, _ in candidates)
+    basis = tuple(key for lvl, key in candidates if lvl == level)
+
+    # 4. acupuncture, gated by everything above
+    answers = truth.answers
+    acu = rules.acupuncture
+    unscreened = tuple(q for q in acu.screening if answers.get(q, "unsure") == "unsure")
+    if level >= Level.URGENT or hits or any(flags[i].level >= Level.URGENT for i in open_flags):
+        suitability = "not_now"
+    elif open_flags:
+        suitability = "caution"
+    else:
+        suitability = "suitable"
+    for rule, value in zip(acu.suitability, truth.suitability, strict=True):
+        if value:
+            if rule.level == "not_now":
+                suitability = "not_now"
+            elif suitability == "suitable":
+                suitability = "caution"
+    if unscreened and suitability == "suitable":
+        suitability = "caution"
+    return Decision(truth, tuple(hits), tuple(open_flags), causes, level, basis, suitability, unscreened)
+
+
+def _strength(total: float, ranking: Ranking) -> str:
+    if total >= ranking.strong:
+        return "strong"
+    return "possible" if total >= ranking.possible else "less_likely"
 
 
 def compute_score(score: Score, answers: Answers, lang: str = "en") -> ScoreResult:
-    """Points as an interval: counted items, and the most the unknown ones could add."""
+    """One score on its own, walked as written (the interview and rule tools use this)."""
     applicable: Tri = True
     if score.applies_if is not None:
         applicable = score.applies_if.evaluate(answers, _NO_SCORES)
-    points = 0.0
-    points_max = 0.0
-    complete = True
-    items = []
-    counted: set[str] = set()
-    missing: set[str] = set()
+    present: list[Tri] = []
+    proxy: list[bool] = []
     for item in score.items:
-        present = item.when.evaluate(answers, _NO_SCORES)
-        proxy = False
-        if present is None and item.proxy is not None:
+        value = item.when.evaluate(answers, _NO_SCORES)
+        stood_in = False
+        if value is None and item.proxy is not None:
             stand_in = item.proxy.evaluate(answers, _NO_SCORES)
             if stand_in is not None:
-                present, proxy = stand_in, True
-        source = item.proxy if proxy and item.proxy is not None else item.when
+                value, stood_in = stand_in, True
+        present.append(value)
+        proxy.append(stood_in)
+    return score_result(score, score_facts(score, tuple(present), tuple(proxy), applicable), answers, lang)
+
+
+def score_result(score: Score, facts: ScoreFacts, answers: Answers, lang: str) -> ScoreResult:
+    """A score's facts in words, with the questions it counted and those it still lacks."""
+    counted: set[str] = set()
+    missing: set[str] = set()
+    items = []
+    for item, present, proxy in zip(score.items, facts.present, facts.proxy, strict=True):
         if present is True:
-            points += item.points
-            points_max += item.points
+            source = item.proxy if proxy and item.proxy is not None else item.when
             counted.update(q for q in questions_in(source) if q in answers)
-        elif present is None:
-            if item.judgement:
-                pass  # a clinician's judgement is never inferred: unknown counts nothing
-            else:
-                complete = False
-                if item.points > 0:
-                    points_max += item.points
-                else:
-                    points += item.points
-                missing.update(q for q in questions_in(item.when) if q not in answers)
+        elif present is None and not item.judgement:
+            missing.update(q for q in questions_in(item.when) if q not in answers)
         items.append(ItemResult(item.id, pick(item.text, lang), item.points, present, proxy))
-    band_low = score.band_for(points)
-    band_high = score.band_for(points_max)
-    band = band_low.id if band_low.id == band_high.id and applicable is not False else None
+    band = score.band_for(facts.points) if facts.band else None
     return ScoreResult(
         id=score.id,
         title=pick(score.title, lang),
         variant=pick(score.variant, lang),
-        applicable=applicable,
-        points=points,
-        points_max=points_max,
-        band=band,
-        band_text=pick(band_low.text, lang) if band else "",
-        complete=complete,
+        applicable=facts.applicable,
+        points=facts.points,
+        points_max=facts.points_max,
+        band=facts.band,
+        band_text=pick(band.text, lang) if band else "",
+        complete=facts.complete,
         items=tuple(items),
         counted_questions=frozenset(counted),
         missing_questions=frozenset(missing),
@@ -127,54 +218,87 @@ def assess(
 ) -> Assessment:
     """Assess one answer set. ``answers`` must already be validated (see :mod:`answers`).
 
-    ``detail=False`` (batch summaries) makes exactly the same decisions but skips
-    the explanations: which answers raised each flag, the reasons for and against
-    each cause, the referral text and the warnings.
+    ``detail=False`` (the interview's look-ahead) makes exactly the same
+    decisions but skips the explanations: which answers raised each flag, the
+    reasons for and against each cause, the referral text and the warnings.
     """
     region_id = region or rules.default_region
-    given = answers
-    answers = with_implied(rules, given)
-    scores = {s.id: compute_score(s, answers, lang) for s in rules.scores}
-    score_questions = {sid: (set(r.counted_questions), set(r.missing_questions)) for sid, r in scores.items()}
+    decision = decide(rules, answers)
+    truth = decision.truth
+    effective = truth.answers
+    scores = {s.id: f for s, f in zip(rules.scores, truth.scores, strict=True)}
+    results = [score_result(s, f, effective, lang) for s, f in zip(rules.scores, truth.scores, strict=True)]
+    score_questions = {r.id: (set(r.counted_questions), set(r.missing_questions)) for r in results}
 
-    # 1. red flags: fired, or not excluded while answers are missing
     hits: list[RedFlagHit] = []
-    open_flags: list[NotExcluded] = []
-    for order, flag in enumerate(rules.red_flags):
-        if detail:
-            value, because, missing = explain(flag.when, answers, scores, score_questions)
-        else:
-            value, because, missing = flag.when.evaluate(answers, scores), [], []
-        if value is True:
-            level = flag.level
-            raised: list[str] = []
-            for esc in flag.escalations:
-                if esc.when.evaluate(answers, scores) is True and esc.level > level:
-                    level = esc.level
-                    raised.append(pick(esc.reason, lang))
-            hits.append(
-                RedFlagHit(
-                    id=flag.id,
-                    level=level,
-                    title=pick(flag.title, lang),
-                    because=tuple(because),
-                    action=pick(flag.action, lang),
-                    explain=pick(flag.explain, lang),
-                    escalated_because=tuple(raised),
-                    references=flag.references,
-                )
+    for index, level in decision.hits:
+        flag = rules.red_flags[index]
+        because = explain(flag.when, effective, scores, score_questions)[1] if detail else []
+        raised = []
+        running = flag.level
+        for escalation, value in zip(flag.escalations, truth.escalations[index], strict=True):
+            if value and escalation.level > running:
+                running = escalation.level
+                raised.append(pick(escalation.reason, lang))
+        hits.append(
+            RedFlagHit(
+                id=flag.id,
+                level=level,
+                title=pick(flag.title, lang),
+                because=tuple(because),
+                action=pick(flag.action, lang),
+                explain=pick(flag.explain, lang),
+                escalated_because=tuple(raised),
+                references=flag.references,
             )
-        elif value is None:
-            open_flags.append(NotExcluded(flag.id, flag.level, pick(flag.title, lang), tuple(missing)))
-        del order
-    hits.sort(key=lambda h: -h.level)
-    open_flags.sort(key=lambda n: -n.level)
+        )
+    open_flags = []
+    for index in decision.open:
+        flag = rules.red_flags[index]
+        missing = explain(flag.when, effective, scores, score_questions)[2] if detail else []
+        open_flags.append(NotExcluded(flag.id, flag.level, pick(flag.title, lang), tuple(missing)))
 
-    # 2. causes, ranked by transparent weights
-    causes = rank_causes(rules, answers, scores, score_questions, lang, detail, audience)
+    causes = []
+    for ranked in decision.causes:
+        cause = rules.causes[ranked.cause]
+        reasons: dict[int, Reason] = {}
+        for position in ranked.pro + ranked.con:
+            feature = cause.features[position]
+            if detail:
+                because = explain(feature.when, effective, scores, score_questions)[1]
+                reasons[position] = Reason(
+                    feature.id, pick(feature.text, lang), feature.weight, feature.lr, tuple(because)
+                )
+            else:
+                reasons[position] = _BARE
+        causes.append(
+            CauseResult(
+                id=cause.id,
+                name=pick(cause.lay_name if audience is Audience.LAY else cause.name, lang),
+                strength=ranked.strength,
+                score=round(ranked.total, 2),
+                level=cause.level,
+                reasons_for=tuple(reasons[p] for p in ranked.pro),
+                reasons_against=tuple(reasons[p] for p in ranked.con),
+                advice=pick(cause.advice, lang),
+            )
+        )
 
-    # 3. the level: the most urgent of every reason, never below a red flag
-    level, reasons = decide_level(rules, answers, scores, hits, open_flags, causes, lang)
+    level = decision.level
+    basis: list[str] = []
+    for kind, index in decision.basis:
+        if kind == "flag":
+            basis.append(pick(rules.red_flags[index].title, lang))
+        elif kind == "open":
+            title = pick(rules.red_flags[index].title, lang)
+            basis.append(rules.message("not_excluded_reason", lang).format(title=title))
+        elif kind == "floor":
+            basis.append(pick(rules.floors[index].reason, lang))
+        elif kind == "cause":
+            cause = rules.causes[index]
+            basis.append(pick(cause.lay_name if audience is Audience.LAY else cause.name, lang))
+        else:
+            basis.append(rules.message("no_causes", lang))
 
     region_obj = rules.regions[region_id]
     disposition = rules.dispositions[level]
@@ -197,13 +321,13 @@ def assess(
         advice_line=region_obj.advice,
         timeframe=pick(override.get("timeframe") or disposition.timeframe, lang).format(**fill),
         safety_net=pick(disposition.safety_net, lang).format(**fill),
-        reasons=tuple(reasons),
+        reasons=tuple(dict.fromkeys(basis)),
     )
 
-    acupuncture = acupuncture_for(rules, answers, scores, level, hits, open_flags, causes, lang)
+    acupuncture = acupuncture_for(rules, decision, tuple(causes), hits, open_flags, lang)
     if detail:
-        referral = referral_for(rules, triage, disposition.referral_to, hits, open_flags, causes, lang)
-        warnings = warnings_for(rules, answers, scores, audience, lang)
+        referral = referral_for(rules, triage, disposition.referral_to, hits, open_flags, tuple(causes), lang)
+        warnings = warnings_for(rules, effective, results, lang)
     else:
         referral = Referral("", "", "")
         warnings = [rules.message("warn_disabled", lang).format(id=i, reason=r) for i, r in rules.disabled]
@@ -211,7 +335,7 @@ def assess(
     if audience is Audience.PRACTITIONER:
         disclaimer += " " + rules.message("practitioner_note", lang)
     unanswered = tuple(
-        q.id for q in rules.questions.values() if audience in q.audiences and q.id not in answers
+        q.id for q in rules.questions.values() if audience in q.audiences and q.id not in effective
     )
     return Assessment(
         tool_version=__version__,
@@ -223,107 +347,26 @@ def assess(
         triage=triage,
         red_flags=tuple(hits),
         not_excluded=tuple(open_flags),
-        scores=tuple(scores.values()),
-        likely_causes=causes,
+        scores=tuple(results),
+        likely_causes=tuple(causes),
         acupuncture=acupuncture,
         referral=referral,
-        answers=dict(given),
+        answers=dict(answers),
         unanswered=unanswered,
         warnings=tuple(warnings),
         disclaimer=disclaimer,
     )
 
 
-def rank_causes(
-    rules: RuleSet,
-    answers: Answers,
-    scores: Mapping[str, ScoreResult],
-    score_questions: Mapping[str, tuple[set[str], set[str]]],
-    lang: str,
-    detail: bool = True,
-    audience: Audience = Audience.PRACTITIONER,
-) -> tuple[CauseResult, ...]:
-    ranked: list[tuple[float, int, Cause, list[Reason], list[Reason]]] = []
-    for order, cause in enumerate(rules.causes):
-        total = cause.prior
-        pro: list[Reason] = []
-        con: list[Reason] = []
-        for feature in cause.features:
-            if feature.when.evaluate(answers, scores) is not True:
-                continue
-            total += feature.weight
-            if not detail:
-                (pro if feature.weight > 0 else con).append(_BARE)
-                continue
-            _, because, _ = explain(feature.when, answers, scores, score_questions)
-            reason = Reason(feature.id, pick(feature.text, lang), feature.weight, feature.lr, tuple(because))
-            (pro if feature.weight > 0 else con).append(reason)
-        if total >= rules.ranking.show and pro:
-            ranked.append((total, order, cause, pro, con))
-    ranked.sort(key=lambda r: (-r[0], r[1]))
-    out = []
-    for total, _, cause, pro, con in ranked[: rules.ranking.top]:
-        if total >= rules.ranking.strong:
-            strength = "strong"
-        elif total >= rules.ranking.possible:
-            strength = "possible"
-        else:
-            strength = "less_likely"
-        out.append(
-            CauseResult(
-                id=cause.id,
-                name=pick(cause.lay_name if audience is Audience.LAY else cause.name, lang),
-                strength=strength,
-                score=round(total, 2),
-                level=cause.level,
-                reasons_for=tuple(pro),
-                reasons_against=tuple(con),
-                advice=pick(cause.advice, lang),
-            )
-        )
-    return tuple(out)
-
-
-def decide_level(
-    rules: RuleSet,
-    answers: Answers,
-    scores: Mapping[str, ScoreResult],
-    hits: list[RedFlagHit],
-    open_flags: list[NotExcluded],
-    causes: tuple[CauseResult, ...],
-    lang: str,
-) -> tuple[Level, list[str]]:
-    candidates: list[tuple[Level, str]] = []
-    for hit in hits:
-        candidates.append((hit.level, hit.title))
-    for flag in open_flags:
-        text = rules.message("not_excluded_reason", lang).format(title=flag.title)
-        candidates.append((rules.not_excluded_level, text))
-    for floor in rules.floors:
-        if floor.when.evaluate(answers, scores) is True:
-            candidates.append((floor.level, pick(floor.reason, lang)))
-    leading = [c for c in causes if c.strength != "less_likely"]
-    if leading:
-        top = leading[0]
-        candidates.append((top.level, top.name))
-        candidates.extend((c.level, c.name) for c in leading[1:] if c.strength == "strong")
-    if not leading and not candidates:
-        candidates.append((rules.no_cause_level, rules.message("no_causes", lang)))
-    level = max(level for level, _ in candidates) if candidates else rules.no_cause_level
-    reasons = [text for lvl, text in candidates if lvl == level]
-    return level, list(dict.fromkeys(reasons))
-
-
 def acupuncture_for(
     rules: RuleSet,
-    answers: Answers,
-    scores: Mapping[str, ScoreResult],
-    level: Level,
+    decision: Decision,
+    causes: tuple[CauseResult, ...],
     hits: list[RedFlagHit],
     open_flags: list[NotExcluded],
-    causes: tuple[CauseResult, ...],
     lang: str,
 ) -> AcupunctureResult:
+    """The suitability :func:`decide` reached, with its reasons, points and evidence in words."""
     acu = rules.acupuncture
     top_ids = {c.id for c in causes[:3]}
     evidence = tuple(
@@ -331,31 +374,22 @@ def acupuncture_for(
         for e in acu.evidence
         if not e.causes or top_ids.intersection(e.causes)
     )
-    unscreened = tuple(q for q in acu.screening if q not in answers or answers[q] == "unsure")
     reasons: list[str] = []
-    suitability = "suitable"
-    if level >= Level.URGENT or hits or any(f.level >= Level.URGENT for f in open_flags):
-        suitability = "not_now"
+    not_excluded = [rules.message("not_excluded_reason", lang).format(title=f.title) for f in open_flags]
+    if decision.level >= Level.URGENT or hits or any(f.level >= Level.URGENT for f in open_flags):
         reasons.append(pick(acu.not_now_text, lang))
         reasons.extend(h.title for h in hits)
-        reasons.extend(rules.message("not_excluded_reason", lang).format(title=f.title) for f in open_flags)
+        reasons.extend(not_excluded)
     elif open_flags:
-        suitability = "caution"
-        reasons.extend(rules.message("not_excluded_reason", lang).format(title=f.title) for f in open_flags)
-    for rule in acu.suitability:
-        if rule.when.evaluate(answers, scores) is True:
+        reasons.extend(not_excluded)
+    for rule, value in zip(acu.suitability, decision.truth.suitability, strict=True):
+        if value:
             reasons.append(pick(rule.reason, lang))
-            if rule.level == "not_now":
-                suitability = "not_now"
-            elif suitability == "suitable":
-                suitability = "caution"
-    if unscreened:
-        if suitability == "suitable":
-            suitability = "caution"
-        names = ", ".join(pick(rules.questions[q].clinical, lang) for q in unscreened)
+    if decision.unscreened:
+        names = ", ".join(pick(rules.questions[q].clinical, lang) for q in decision.unscreened)
         reasons.append(pick(acu.unscreened_text, lang).format(items=names))
     points: tuple[PointResult, ...] = ()
-    if suitability != "not_now":
+    if decision.suitability != "not_now":
         points = tuple(
             PointResult(
                 p.code,
@@ -371,7 +405,9 @@ def acupuncture_for(
             for p in acu.points
             if top_ids.intersection(p.causes)
         )
-    return AcupunctureResult(suitability, tuple(dict.fromkeys(reasons)), points, evidence, unscreened)
+    return AcupunctureResult(
+        decision.suitability, tuple(dict.fromkeys(reasons)), points, evidence, decision.unscreened
+    )
 
 
 def referral_for(
@@ -399,18 +435,12 @@ def referral_for(
     return Referral(to=pick(referral_to, lang), urgency=triage.timeframe, text=" ".join(parts))
 
 
-def warnings_for(
-    rules: RuleSet,
-    answers: Answers,
-    scores: Mapping[str, ScoreResult],
-    audience: Audience,
-    lang: str,
-) -> list[str]:
+def warnings_for(rules: RuleSet, answers: Answers, scores: list[ScoreResult], lang: str) -> list[str]:
     warnings: list[str] = [
         rules.message("warn_disabled", lang).format(id=flag_id, reason=reason)
         for flag_id, reason in rules.disabled
     ]
-    for result in scores.values():
+    for result in scores:
         proxies = [i.text for i in result.items if i.proxy and i.present is True]
         if proxies:
             warnings.append(
@@ -421,7 +451,7 @@ def warnings_for(
         warnings.append(rules.message("warn_child", lang))
     if answers.get("pregnant") == "yes":
         warnings.append(rules.message("warn_pregnancy", lang))
-    ottawa = scores.get("ottawa_knee")
+    ottawa = next((r for r in scores if r.id == "ottawa_knee"), None)
     duration = answers.get("duration_days")
     if (
         ottawa is not None
@@ -430,5 +460,4 @@ def warnings_for(
         and duration > 7
     ):
         warnings.append(rules.message("warn_ottawa_window", lang))
-    del audience
     return warnings
