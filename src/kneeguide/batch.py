@@ -20,8 +20,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from .answers import check_answers
-from .engine import assess
+from .answers import FastChecker
+from .engine import Decision, assess, decide
 from .model import Assessment, Audience, Level, RuleSet
 
 BLOCK = 2000
@@ -121,6 +121,30 @@ def summary_record(row: int, ident: Any, a: Assessment) -> dict[str, Any]:
     }
 
 
+def decision_record(row: int, ident: Any, rules: RuleSet, d: Decision) -> dict[str, Any]:
+    """The compact batch record read straight off the decisions (no words are chosen)."""
+    wells = ottawa = None
+    for score, facts in zip(rules.scores, d.truth.scores, strict=True):
+        if score.id == "wells_dvt":
+            wells = {"points": _num(facts.points), "points_max": _num(facts.points_max), "band": facts.band}
+        elif score.id == "ottawa_knee":
+            ottawa = {"applicable": facts.applicable, "band": facts.band}
+    flags = rules.red_flags
+    return {
+        "row": row,
+        "id": ident,
+        "ok": True,
+        "level": d.level.id,
+        "red_flags": [flags[i].id for i, _ in d.hits],
+        "not_excluded": [flags[i].id for i in d.open],
+        "likely_causes": [rules.causes[c.cause].id for c in d.causes[:3]],
+        "wells_dvt": wells,
+        "ottawa_knee": ottawa,
+        "acupuncture": d.suitability,
+        "rules_digest": rules.digest,
+    }
+
+
 def _num(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
@@ -137,20 +161,28 @@ class Job:
     region: str
     audience: Audience
     full: bool
+    checker: FastChecker | None = field(default=None, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "checker": None}  # rebuilt in each worker
 
 
 def process(job: Job, record: Record) -> dict[str, Any]:
     if record.answers is None:
         return error_record(record.row, record.id, record.problems)
-    clean, problems = check_answers(record.answers, job.rules.questions)
+    if job.checker is None:
+        object.__setattr__(job, "checker", FastChecker(job.rules.questions))
+        assert job.checker is not None
+    clean, problems = job.checker(record.answers)
     if problems:
         return error_record(record.row, record.id, [(_field(p.message), p.message) for p in problems])
-    a = assess(job.rules, clean, region=job.region, audience=job.audience, detail=job.full)
+    if not job.full:
+        return decision_record(record.row, record.id, job.rules, decide(job.rules, clean))
+    a = assess(job.rules, clean, region=job.region, audience=job.audience)
     out = summary_record(record.row, record.id, a)
-    if job.full:
-        from .render.json import to_dict
+    from .render.json import to_dict
 
-        out["assessment"] = to_dict(a)
+    out["assessment"] = to_dict(a)
     return out
 
 

@@ -142,6 +142,15 @@ def _bools(name: str, conditions: Sequence[Condition], bits: _Bits) -> list[str]
     ]
 
 
+def _positions(name: str, conditions: Sequence[Condition], bits: _Bits) -> list[str]:
+    """Statements setting ``name`` to the positions of the conditions definitely true."""
+    tests = [f"if {_tf(c, bits)[0]}: {name}.append({i})" for i, c in enumerate(conditions)]
+    guard = _guard(_need(c, bits) for c in conditions)
+    if guard is None:
+        return [f"{name} = []", *tests]
+    return [f"{name} = []", f"if {guard}:", *("    " + line for line in tests)]
+
+
 def _function(name: str, body: list[str]) -> Callable[..., Any]:
     namespace: dict[str, Any] = {}
     source = "\n".join([f"def {name}(T, F):", *("    " + line for line in body)])
@@ -212,12 +221,12 @@ class Compiled:
         features = []
         for i, cause in enumerate(rules.causes):
             features.append(f"c{i}")
-            body += _bools(f"c{i}", [x.when for x in cause.features], bits)
+            body += _positions(f"c{i}", [x.when for x in cause.features], bits)
         body += _bools("floors", [f.when for f in rules.floors], bits)
         body += _bools("suitability", [x.when for x in rules.acupuncture.suitability], bits)
         body.append(
             f"return flags, ({''.join(e + ', ' for e in escalations)}), "
-            f"({''.join(c + ', ' for c in features)}), floors, suitability"
+            f"({''.join(f'tuple({c}), ' for c in features)}), floors, suitability"
         )
         self._late: Callable[[int, int], tuple[Any, ...]] = _function("late", body)
         # after every condition has claimed its bits: how each answer sets them

@@ -92,16 +92,17 @@ def decide(rules: RuleSet, given: Answers) -> Decision:
     # 2. causes, ranked by transparent weights
     ranking = rules.ranking
     ranked: list[tuple[float, int, tuple[int, ...], tuple[int, ...]]] = []
-    for index, (cause, values) in enumerate(zip(rules.causes, truth.features, strict=True)):
-        if True not in values:
-            continue  # nothing counted for it: never shown
+    for index, held in enumerate(truth.features):
+        if not held:
+            continue  # nothing counted for or against it: never shown
+        cause = rules.causes[index]
         total = cause.prior
         pro: list[int] = []
         con: list[int] = []
-        for position, (feature, value) in enumerate(zip(cause.features, values, strict=True)):
-            if value:
-                total += feature.weight
-                (pro if feature.weight > 0 else con).append(position)
+        for position in held:
+            weight = cause.features[position].weight
+            total += weight
+            (pro if weight > 0 else con).append(position)
         if total >= ranking.show and pro:
             ranked.append((total, index, tuple(pro), tuple(con)))
     ranked.sort(key=lambda r: (-r[0], r[1]))

@@ -38,7 +38,7 @@ class Truth(NamedTuple):
     flags: tuple[Tri, ...]  # aligned with rules.red_flags: fired, excluded or not excluded
     # the rest only ever act when definitely true, so they are plain booleans
     escalations: tuple[tuple[bool, ...], ...]  # per red flag, per escalation; all False unless it fired
-    features: tuple[tuple[bool, ...], ...]  # per cause, per feature
+    features: tuple[tuple[int, ...], ...]  # per cause: the positions of the features that hold
     floors: tuple[bool, ...]
     suitability: tuple[bool, ...]  # aligned with rules.acupuncture.suitability
 
@@ -128,7 +128,8 @@ def interpret(rules: RuleSet, given: Answers) -> Truth:
             for f, fired in zip(rules.red_flags, flags, strict=True)
         ),
         features=tuple(
-            tuple(x.when.evaluate(answers, scores) is True for x in c.features) for c in rules.causes
+            tuple(i for i, x in enumerate(c.features) if x.when.evaluate(answers, scores) is True)
+            for c in rules.causes
         ),
         floors=tuple(f.when.evaluate(answers, scores) is True for f in rules.floors),
         suitability=tuple(s.when.evaluate(answers, scores) is True for s in rules.acupuncture.suitability),
