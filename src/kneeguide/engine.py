@@ -26,7 +26,6 @@ from .model import (
     Level,
     NotExcluded,
     PointResult,
-    Ranking,
     Reason,
     RedFlagHit,
     Referral,
@@ -71,93 +70,152 @@ class Decision(NamedTuple):
 
 def decide(rules: RuleSet, given: Answers) -> Decision:
     """The decisions for one validated answer set, in the safety order of §8."""
-    truth = compiled(rules).truth(given)
+    return decide_on(rules, compiled(rules).truth(given))
+
+
+class _Plan(NamedTuple):
+    """A rule set's numbers as plain ints and floats: enum and attribute lookups cost
+    more than the decisions themselves when a batch makes them per record."""
+
+    flag_levels: tuple[int, ...]
+    escalation_levels: tuple[tuple[int, ...], ...]
+    open_order: tuple[int, ...]  # red flag positions, most urgent first, file order within a level
+    priors: tuple[float, ...]
+    weights: tuple[tuple[float, ...], ...]
+    cause_levels: tuple[int, ...]
+    floor_levels: tuple[int, ...]
+    not_excluded: int
+    no_cause: int
+    show: float
+    strong: float
+    possible: float
+    top: int
+    screening: tuple[str, ...]
+    not_now_rules: tuple[bool, ...]
+
+
+def _make_plan(rules: RuleSet) -> _Plan:
     flags = rules.red_flags
-    # 1. red flags: fired, or not excluded while answers are missing
-    hits: list[tuple[int, Level]] = []
-    open_flags: list[int] = []
-    for index, value in enumerate(truth.flags):
+    return _Plan(
+        flag_levels=tuple(int(f.level) for f in flags),
+        escalation_levels=tuple(tuple(int(e.level) for e in f.escalations) for f in flags),
+        open_order=tuple(sorted(range(len(flags)), key=lambda i: -flags[i].level)),
+        priors=tuple(c.prior for c in rules.causes),
+        weights=tuple(tuple(x.weight for x in c.features) for c in rules.causes),
+        cause_levels=tuple(int(c.level) for c in rules.causes),
+        floor_levels=tuple(int(f.level) for f in rules.floors),
+        not_excluded=int(rules.not_excluded_level),
+        no_cause=int(rules.no_cause_level),
+        show=rules.ranking.show,
+        strong=rules.ranking.strong,
+        possible=rules.ranking.possible,
+        top=rules.ranking.top,
+        screening=rules.acupuncture.screening,
+        not_now_rules=tuple(r.level == "not_now" for r in rules.acupuncture.suitability),
+    )
+
+
+_PLANS: list[tuple[RuleSet, _Plan]] = []
+_LEVELS = tuple(sorted(Level))
+_URGENT = int(Level.URGENT)
+
+
+def _plan(rules: RuleSet) -> _Plan:
+    for known, plan in _PLANS:
+        if known is rules:
+            return plan
+    plan = _make_plan(rules)
+    _PLANS.insert(0, (rules, plan))
+    del _PLANS[8:]
+    return plan
+
+
+def decide_on(rules: RuleSet, truth: Truth) -> Decision:
+    """The decisions that follow from what the conditions say."""
+    plan = _plan(rules)
+    # 1. red flags: fired (most urgent first, file order within a level), or not excluded
+    values = truth.flags
+    hits: list[tuple[int, int]] = []
+    for index, value in enumerate(values):
         if value is True:
-            flag = flags[index]
-            level = flag.level
-            for escalation, raised in zip(flag.escalations, truth.escalations[index], strict=True):
-                if raised and escalation.level > level:
-                    level = escalation.level
+            level = plan.flag_levels[index]
+            for raised_to, raised in zip(
+                plan.escalation_levels[index], truth.escalations[index], strict=True
+            ):
+                if raised and raised_to > level:
+                    level = raised_to
             hits.append((index, level))
-        elif value is None:
-            open_flags.append(index)
-    hits.sort(key=lambda h: -h[1])
-    open_flags.sort(key=lambda i: -flags[i].level)
+    if len(hits) > 1:
+        hits.sort(key=lambda h: -h[1])
+    open_flags = [i for i in plan.open_order if values[i] is None]
 
     # 2. causes, ranked by transparent weights
-    ranking = rules.ranking
     ranked: list[tuple[float, int, tuple[int, ...], tuple[int, ...]]] = []
     for index, held in enumerate(truth.features):
         if not held:
             continue  # nothing counted for or against it: never shown
-        cause = rules.causes[index]
-        total = cause.prior
+        weights = plan.weights[index]
+        total = plan.priors[index]
         pro: list[int] = []
         con: list[int] = []
         for position in held:
-            weight = cause.features[position].weight
+            weight = weights[position]
             total += weight
             (pro if weight > 0 else con).append(position)
-        if total >= ranking.show and pro:
+        if total >= plan.show and pro:
             ranked.append((total, index, tuple(pro), tuple(con)))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     causes = tuple(
         RankedCause(
             index,
             total,
-            _strength(total, ranking),
+            "strong" if total >= plan.strong else "possible" if total >= plan.possible else "less_likely",
             pro,
             con,
         )
-        for total, index, pro, con in ranked[: ranking.top]
+        for total, index, pro, con in ranked[: plan.top]
     )
 
     # 3. the level: the most urgent of every reason, never below a red flag
-    candidates: list[tuple[Level, tuple[str, int]]] = [(level, ("flag", i)) for i, level in hits]
-    candidates += [(rules.not_excluded_level, ("open", i)) for i in open_flags]
-    candidates += [
-        (f.level, ("floor", i)) for i, (f, v) in enumerate(zip(rules.floors, truth.floors, strict=True)) if v
-    ]
-    leading = [c for c in causes if c.strength != "less_likely"]
+    candidates = [(level, "flag", i) for i, level in hits]
+    candidates += [(plan.not_excluded, "open", i) for i in open_flags]
+    candidates += [(plan.floor_levels[i], "floor", i) for i, holds in enumerate(truth.floors) if holds]
+    leading = [c.cause for c in causes if c.strength != "less_likely"]
     if leading:
-        candidates.append((rules.causes[leading[0].cause].level, ("cause", leading[0].cause)))
-        strong = [c.cause for c in leading[1:] if c.strength == "strong"]
-        candidates += [(rules.causes[i].level, ("cause", i)) for i in strong]
+        strong = [c.cause for c in causes[1:] if c.strength == "strong"]
+        candidates += [(plan.cause_levels[i], "cause", i) for i in [leading[0], *strong]]
     elif not candidates:
-        candidates.append((rules.no_cause_level, ("none", 0)))
-    level = max(lvl for lvl, _ in candidates)
-    basis = tuple(key for lvl, key in candidates if lvl == level)
+        candidates.append((plan.no_cause, "none", 0))
+    level = max(c[0] for c in candidates)
+    basis = tuple((kind, i) for lvl, kind, i in candidates if lvl == level)
 
     # 4. acupuncture, gated by everything above
     answers = truth.answers
-    acu = rules.acupuncture
-    unscreened = tuple(q for q in acu.screening if answers.get(q, "unsure") == "unsure")
-    if level >= Level.URGENT or hits or any(flags[i].level >= Level.URGENT for i in open_flags):
+    unscreened = tuple(q for q in plan.screening if answers.get(q, "unsure") == "unsure")
+    if level >= _URGENT or hits or any(plan.flag_levels[i] >= _URGENT for i in open_flags):
         suitability = "not_now"
     elif open_flags:
         suitability = "caution"
     else:
         suitability = "suitable"
-    for rule, value in zip(acu.suitability, truth.suitability, strict=True):
-        if value:
-            if rule.level == "not_now":
+    for not_now, holds in zip(plan.not_now_rules, truth.suitability, strict=True):
+        if holds:
+            if not_now:
                 suitability = "not_now"
             elif suitability == "suitable":
                 suitability = "caution"
     if unscreened and suitability == "suitable":
         suitability = "caution"
-    return Decision(truth, tuple(hits), tuple(open_flags), causes, level, basis, suitability, unscreened)
-
-
-def _strength(total: float, ranking: Ranking) -> str:
-    if total >= ranking.strong:
-        return "strong"
-    return "possible" if total >= ranking.possible else "less_likely"
+    return Decision(
+        truth,
+        tuple((i, _LEVELS[lvl]) for i, lvl in hits),
+        tuple(open_flags),
+        causes,
+        _LEVELS[level],
+        basis,
+        suitability,
+        unscreened,
+    )
 
 
 def compute_score(score: Score, answers: Answers, lang: str = "en") -> ScoreResult:
