@@ -37,10 +37,38 @@ def test_a_changed_rule_file_is_never_served_from_the_cache(rules_dir: Path) -> 
 def test_an_entry_whose_digest_differs_is_ignored(rules_dir: Path, tmp_path: Path) -> None:
     rules = load_rules(rules_dir)
     entry = next((tmp_path / "cache").glob("rules-*.pickle"))
-    tag, cached = pickle.loads(entry.read_bytes())
+    tag, cached, fast = pickle.loads(entry.read_bytes())
     forged = cached._replace(version="forged", digest="sha256:" + "0" * 64)
-    entry.write_bytes(pickle.dumps((tag, forged)))
+    entry.write_bytes(pickle.dumps((tag, forged, fast)))
     assert load_rules(rules_dir).version == rules.version
+
+
+def test_an_entry_written_by_other_code_is_ignored(rules_dir: Path, tmp_path: Path) -> None:
+    """A development checkout keeps its version number while its modules change."""
+    rules = load_rules(rules_dir)
+    entry = next((tmp_path / "cache").glob("rules-*.pickle"))
+    tag, cached, fast = pickle.loads(entry.read_bytes())
+    entry.write_bytes(pickle.dumps((tag[:-4] + "0000", cached._replace(version="stale"), fast)))
+    assert load_rules(rules_dir).version == rules.version
+
+
+def test_a_cached_rule_set_brings_its_compiled_conditions(
+    rules_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kneeguide import compiled
+    from kneeguide.api import assess
+
+    fresh = load_rules(rules_dir, use_cache=False)
+    load_rules(rules_dir)  # fills the cache
+
+    def compile_again(*_: object) -> None:
+        raise AssertionError("the conditions were compiled again")
+
+    monkeypatch.setattr(compiled.Compiled, "__init__", compile_again)
+    warm = load_rules(rules_dir)  # read back from it
+    assert compiled.compiled(warm).rules is warm
+    story = {"age": 64, "calf_swelling": "yes", "recent_surgery": "yes", "short_of_breath": "unsure"}
+    assert assess(story, rules=warm) == assess(story, rules=fresh)
 
 
 def test_a_damaged_cache_file_is_ignored(rules_dir: Path, tmp_path: Path) -> None:

@@ -224,6 +224,25 @@ def test_assess_json_imports_neither_questionary_nor_prompt_toolkit_nor_rich() -
     assert done.stderr == "[]"
 
 
+def test_a_warm_assess_json_loads_only_what_it_uses() -> None:
+    """Start-up is most of a single assessment's cost (README, Performance)."""
+    code = (
+        "import sys\n"
+        "from kneeguide.cli import main\n"
+        "try:\n"
+        "    main(['assess', '-a', 'age=30', '--format', 'json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('kneeguide.schema', 'kneeguide.loading', 'yaml.constructor', 'platformdirs', '_hashlib',\n"
+        "         'importlib.resources', 'tempfile')\n"
+        "sys.stderr.write(repr([m for m in heavy if m in sys.modules]))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)  # fills the rules cache
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    expected = "['platformdirs']" if sys.platform != "linux" else "[]"
+    assert done.stderr == expected
+
+
 def test_an_unknown_region_or_language_is_refused() -> None:
     region = kneeguide("assess", "-a", "age=30", "--region", "NZ")
     assert region.returncode == 2 and "unknown region 'NZ'" in region.stderr and region.stdout == ""

@@ -17,8 +17,10 @@ from kneeguide.api import assess, load_rules
 from kneeguide.render import note as notes
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(not (CHROMIUM and shutil.which("pdftotext") and shutil.which("pdfinfo")),
-                                reason="needs chromium and poppler-utils")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and shutil.which("pdftotext") and shutil.which("pdfinfo")),
+    reason="needs chromium and poppler-utils",
+)
 
 
 def print_pdf(html: str, tmp_path: Path) -> Path:
@@ -27,20 +29,36 @@ def print_pdf(html: str, tmp_path: Path) -> Path:
     pdf = tmp_path / "note.pdf"
     assert CHROMIUM is not None
     subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", source.as_uri()],
-        capture_output=True, timeout=120, check=False,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            source.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
     )
     assert pdf.exists() and pdf.stat().st_size > 1000, "chromium produced no PDF"
     return pdf
 
 
-@pytest.mark.parametrize(("lang", "answers", "expect"), [
-    ("en", {"age": 64, "calf_swelling": "yes", "recent_surgery": "yes"}, "blood clot"),
-    ("ja", {"age": 64, "calf_swelling": "yes", "recent_surgery": "yes"}, "血栓"),
-])
+@pytest.mark.parametrize(
+    ("lang", "answers", "expect"),
+    [
+        ("en", {"age": 64, "calf_swelling": "yes", "recent_surgery": "yes"}, "blood clot"),
+        ("ja", {"age": 64, "calf_swelling": "yes", "recent_surgery": "yes"}, "血栓"),
+    ],
+)
 def test_the_html_note_prints_on_one_or_two_a4_pages_with_the_red_flag_text(
     lang: str, answers: dict[str, str], expect: str, tmp_path: Path
 ) -> None:

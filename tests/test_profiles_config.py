@@ -93,3 +93,22 @@ def test_the_example_tokyo_profile_loads() -> None:
     root = Path(__file__).resolve().parents[1]
     clinic = load_clinic(root / "examples" / "clinic-tokyo.yaml")
     assert clinic.name.startswith("Fuji Wellness") and "132-0031" in clinic.address
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the fast path is the XDG rule, used on Linux only")
+@pytest.mark.parametrize("kind", ["cache", "config", "data"])
+@pytest.mark.parametrize("xdg", [None, "", "   ", "/srv/xdg"])
+def test_kneeguides_folders_are_where_platformdirs_puts_them(
+    kind: str, xdg: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    from kneeguide.files import user_dir
+
+    variable = {"cache": "XDG_CACHE_HOME", "config": "XDG_CONFIG_HOME", "data": "XDG_DATA_HOME"}[kind]
+    if xdg is None:
+        monkeypatch.delenv(variable, raising=False)
+    else:
+        monkeypatch.setenv(variable, xdg)
+    expected = getattr(platformdirs, f"user_{kind}_dir")("kneeguide", appauthor=False)
+    assert user_dir(kind) == Path(expected)

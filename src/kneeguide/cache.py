@@ -1,11 +1,14 @@
 """A cache of the validated, compiled rule set, keyed by the rules' digest.
 
 Parsing and validating the YAML costs far more than assessing an answer set,
-so the compiled :class:`RuleSet` is pickled once per digest. The cache is only
-an accelerator: it lives in the user's cache directory (owner-only), is safe to
-delete at any time, and an entry is used only when the digest recorded inside it
-equals the digest of the rule files just read, and the kneeguide and Python
-versions match. Set ``KNEEGUIDE_NO_CACHE=1`` to bypass it.
+so the validated :class:`RuleSet` is pickled once per digest, together with its
+compiled conditions (:mod:`compiled`, whose generated code would otherwise be
+compiled again by every process). The cache is only an accelerator: it lives
+in the user's cache directory (owner-only), is safe to delete at any time, and
+an entry is used only when the digest recorded inside it equals the digest of
+the rule files just read, and the kneeguide version, the Python version and
+the source of the modules it holds objects of all match. Set
+``KNEEGUIDE_NO_CACHE=1`` to bypass it.
 """
 
 from __future__ import annotations
@@ -17,19 +20,31 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .files import owner_only, private_dir, write_atomic
+from .compiled import Compiled, adopt, compiled
+from .files import owner_only, private_dir, user_dir, write_atomic
 from .model import RuleSet
+from .rulefiles import sha256
 
-_TAG = f"kneeguide-{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"
+# What a cache entry depends on: the release, the Python (pickle, marshal), and
+# the source of the modules whose objects it holds, so that editing one of them
+# (a development checkout keeps its version number) never serves a stale entry.
+_SOURCES = ("model.py", "conditions.py", "loading.py", "compiled.py", "truth.py")
+
+
+def _tag() -> str:
+    h = sha256()
+    here = Path(__file__).parent
+    for name in _SOURCES:
+        with contextlib.suppress(OSError):
+            h.update((here / name).read_bytes())
+    return f"kneeguide-{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-{h.hexdigest()[:16]}"
 
 
 def cache_dir() -> Path:
     override = os.environ.get("KNEEGUIDE_CACHE_DIR")
     if override:
         return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("kneeguide", appauthor=False))
+    return user_dir("cache")
 
 
 def enabled() -> bool:
@@ -49,14 +64,17 @@ def get(digest: str, source: str) -> RuleSet | None:
         return None  # a cache others can write is never unpickled
     try:
         with open(entry, "rb") as handle:
-            tag, cached = pickle.load(handle)
+            tag, cached, fast = pickle.load(handle)
     except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return None
     except Exception:  # a damaged cache must never stop an assessment
         return None
-    if tag != _TAG or not isinstance(cached, RuleSet) or cached.digest != digest:
+    if tag != _tag() or not isinstance(cached, RuleSet) or cached.digest != digest:
         return None
-    return cached._replace(source=source) if cached.source != source else cached
+    rules = cached._replace(source=source) if cached.source != source else cached
+    if isinstance(fast, Compiled):
+        adopt(fast, rules)
+    return rules
 
 
 def put(rules: RuleSet) -> None:
@@ -65,5 +83,5 @@ def put(rules: RuleSet) -> None:
         return
     with contextlib.suppress(Exception):
         private_dir(cache_dir())
-        data = pickle.dumps((_TAG, rules), protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((_tag(), rules, compiled(rules)), protocol=pickle.HIGHEST_PROTOCOL)
         write_atomic(_path(rules.digest), data, private=True)

@@ -6,8 +6,6 @@ a traceback appears only with ``--debug``. Heavy modules (rich, questionary)
 are imported inside the commands that need them.
 """
 
-from __future__ import annotations
-
 import functools
 import os
 import sys
@@ -166,6 +164,24 @@ RulesOption = Annotated[
     typer.Option("--rules", help="Use the rule set in DIR instead of the built-in one.", metavar="DIR"),
 ]
 
+LangOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--lang", help="Language: en or ja (default: config, then the locale)."),
+]
+NoteOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--note", help="Also write the referral note (.md, .txt or .html).", metavar="FILE"),
+]
+PatientOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--patient", help="Patient name or reference printed on the note."),
+]
+ClinicOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--clinic", help="Clinic profile (YAML) named on routine notes.", metavar="FILE"),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
+
 
 def _load(rules_dir: Path | None) -> Any:
     from .api import load_rules
@@ -222,7 +238,6 @@ def collect_answers(
 ) -> dict[str, Any]:
     """Merge the answers file and ``-a`` options (which win), checking both."""
     from .answers import check_answers, parse_assignments
-    from .yamlio import key_location
 
     problems: list[Problem] = []
     clean: dict[str, Any] = {}
@@ -233,6 +248,8 @@ def collect_answers(
             from .fhir import answers_from_response
 
             raw = answers_from_response(raw)
+        from .yamlio import key_location
+
         locations = {k: key_location(raw, k, where) for k in raw}
         file_answers, found = check_answers(raw, rules.questions, where=where, locations=locations)
         clean.update(file_answers)
@@ -474,25 +491,6 @@ def _offer_saves(rules: Any, session: Any, result: Any, asker: Any) -> None:
     )
     offer("offer_save_assessment", f"kneeguide-assessment-{stamp}.json", render(Format.JSON, result, rules))
     offer("offer_note", f"kneeguide-note-{stamp}.md", render(Format.MARKDOWN, result, rules))
-
-
-LangOption = Annotated[
-    Optional[str],  # noqa: UP045
-    typer.Option("--lang", help="Language: en or ja (default: config, then the locale)."),
-]
-NoteOption = Annotated[
-    Optional[Path],  # noqa: UP045
-    typer.Option("--note", help="Also write the referral note (.md, .txt or .html).", metavar="FILE"),
-]
-PatientOption = Annotated[
-    Optional[str],  # noqa: UP045
-    typer.Option("--patient", help="Patient name or reference printed on the note."),
-]
-ClinicOption = Annotated[
-    Optional[Path],  # noqa: UP045
-    typer.Option("--clinic", help="Clinic profile (YAML) named on routine notes.", metavar="FILE"),
-]
-ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
 
 
 def _settings(

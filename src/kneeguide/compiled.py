@@ -17,7 +17,10 @@ sets.
 
 from __future__ import annotations
 
+import builtins
+import marshal
 import operator
+import types
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -255,6 +258,19 @@ class Compiled:
             self._words[(question.id, "unsure")] = (0, 0)
         self._score_ids = tuple(s.id for s in rules.scores)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Picklable for the rules cache: generated functions travel as their code."""
+        state = dict(self.__dict__)
+        for name in _GENERATED:
+            state[name] = marshal.dumps(state[name].__code__)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name in _GENERATED:
+            code = marshal.loads(state[name])  # our own cache entry: owner-only, digest-checked
+            state[name] = types.FunctionType(code, {"__builtins__": builtins})
+        self.__dict__.update(state)
+
     def _set(self, t: int, k: int, question: str, value: object) -> tuple[int, int]:
         """Fold one answer into the true and known masks."""
         entry = self._answer_leaves.get(question)
@@ -312,7 +328,15 @@ class Compiled:
         return Truth(answers, tuple(facts), flags, escalations, features, floors, suitability)
 
 
+_GENERATED = ("_skipped", "_items", "_late")
 _CACHE: list[Compiled] = []
+
+
+def adopt(entry: Compiled, rules: RuleSet) -> None:
+    """Use ``entry`` (from the rules cache) as the compiled form of ``rules``."""
+    entry.rules = rules
+    _CACHE.insert(0, entry)
+    del _CACHE[8:]
 
 
 def compiled(rules: RuleSet) -> Compiled:

@@ -9,36 +9,45 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, KneeguideError, Location, Problem
-from .schema import AUDIENCES, LANGUAGES, Enum, F, Record, Str
-from .yamlio import decode, location_of, parse
 
-CONFIG = Record(
-    (
-        F("lang", Enum(LANGUAGES)),
-        F("region", Enum(("JP", "US", "UK", "EU", "AU"))),
-        F("audience", Enum(AUDIENCES)),
-        F("clinic", Str(), doc="path of a clinic profile"),
-        F("rules", Str(), doc="path of a custom rules directory"),
+if TYPE_CHECKING:
+    from .schema import Record
+
+
+def config_schema() -> Record:
+    """The config file's shape (built on demand: most runs have no config file,
+    and the schema module costs more to import than a whole assessment)."""
+    from .schema import AUDIENCES, LANGUAGES, Enum, F, Record, Str
+
+    return Record(
+        (
+            F("lang", Enum(LANGUAGES)),
+            F("region", Enum(("JP", "US", "UK", "EU", "AU"))),
+            F("audience", Enum(AUDIENCES)),
+            F("clinic", Str(), doc="path of a clinic profile"),
+            F("rules", Str(), doc="path of a custom rules directory"),
+        )
     )
-)
 
 
 def config_path() -> Path:
     override = os.environ.get("KNEEGUIDE_CONFIG")
     if override:
         return Path(override)
-    import platformdirs
+    from .files import user_dir
 
-    return Path(platformdirs.user_config_dir("kneeguide", appauthor=False)) / "config.yaml"
+    return user_dir("config") / "config.yaml"
 
 
 def load_config() -> dict[str, Any]:
     path = config_path()
     if not path.is_file():
         return {}
+    from .yamlio import decode, location_of, parse
+
     shown = str(path)
     data = path.read_bytes()
     if len(data) > 64 * 1024:
@@ -50,7 +59,7 @@ def load_config() -> dict[str, Any]:
     if doc is None:
         return {}
     problems: list[Problem] = []
-    CONFIG.check(doc, location_of(doc, Location(shown, 1, 1)), problems)
+    config_schema().check(doc, location_of(doc, Location(shown, 1, 1)), problems)
     if problems:
         raise InputError(problems)
     return dict(doc)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import sys
 from pathlib import Path
 
 from .errors import KneeguideError, Location, Problem
@@ -22,12 +22,42 @@ class WriteError(KneeguideError):
     """A file could not be written; the previous file, if any, is untouched."""
 
 
+_XDG = {
+    "cache": ("XDG_CACHE_HOME", ".cache"),
+    "config": ("XDG_CONFIG_HOME", ".config"),
+    "data": ("XDG_DATA_HOME", ".local/share"),
+}
+
+
+def user_dir(kind: str) -> Path:
+    """kneeguide's own ``cache``, ``config`` or ``data`` folder for this user.
+
+    On Linux this is the XDG rule, exactly as platformdirs computes it (a test
+    compares the two); elsewhere platformdirs decides. Importing platformdirs
+    costs a few milliseconds that every command would otherwise pay.
+    """
+    if sys.platform == "linux":
+        variable, default = _XDG[kind]
+        base = os.environ.get(variable, "").strip() or os.path.expanduser(f"~/{default}")
+        return Path(base) / "kneeguide"
+    import platformdirs
+
+    find = {
+        "cache": platformdirs.user_cache_dir,
+        "config": platformdirs.user_config_dir,
+        "data": platformdirs.user_data_dir,
+    }[kind]
+    return Path(find("kneeguide", appauthor=False))
+
+
 def write_atomic(path: Path, data: str | bytes, *, private: bool = True, force: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically (owner-only when ``private``)."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if not force and path.exists():
         raise WriteError([Problem("file exists; use --force to overwrite it", Location(str(path)))])
     directory = path.parent if str(path.parent) else Path(".")
+    import tempfile
+
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:

@@ -7,18 +7,43 @@ cache has no entry for the rules' digest.
 
 from __future__ import annotations
 
-import hashlib
 import sys
-from importlib import resources
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from .errors import Location, Problem, RulesError
 from .model import RuleSet
 
-if sys.version_info >= (3, 11):
-    from importlib.resources.abc import Traversable
-else:  # pragma: no cover
-    from importlib.abc import Traversable
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:
+        from importlib.abc import Traversable
+
+
+class Hasher(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+    def hexdigest(self) -> str: ...
+
+
+def _sha256_constructor() -> Callable[[], Hasher]:
+    """The small built-in SHA-256 module when there is one: hashlib would first
+    load OpenSSL, which costs about 3 ms on every command."""
+    import importlib
+
+    for name in ("_sha2", "_sha256"):  # Python 3.12+, then 3.10 and 3.11
+        try:
+            constructor: Callable[[], Hasher] = importlib.import_module(name).sha256
+            return constructor
+        except (ImportError, AttributeError):
+            continue
+    import hashlib  # pragma: no cover - a Python built without them
+
+    return hashlib.sha256  # pragma: no cover
+
+
+sha256 = _sha256_constructor()
 
 BUILTIN = "built-in"
 MAX_RULE_BYTES = 2 * 1024 * 1024
@@ -39,8 +64,13 @@ NAMES = (
 )
 
 
-def builtin_rules() -> Traversable:
-    """The rule files shipped inside the package."""
+def builtin_rules() -> Path | Traversable:
+    """The rule files shipped inside the package (a plain folder when installed normally)."""
+    here = Path(__file__).with_name("rules")
+    if here.is_dir():
+        return here
+    from importlib import resources
+
     return resources.files("kneeguide").joinpath("rules")
 
 
@@ -86,7 +116,7 @@ def read_files(source: Traversable | Path, *, partial: bool = False) -> dict[str
 def digest_of(files: dict[str, tuple[str, bytes]], base: dict[str, tuple[str, bytes]] | None = None) -> str:
     """sha256 over every file's name and bytes (an overlay's and its base's): any change
     gives a new digest."""
-    h = hashlib.sha256()
+    h = sha256()
     if base is not None:
         h.update(digest_of(base).encode() + b"\0overlay\0")
     for name in NAMES:

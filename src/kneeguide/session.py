@@ -28,9 +28,9 @@ def data_dir() -> Path:
     override = os.environ.get("KNEEGUIDE_DATA_DIR")
     if override:
         return Path(override)
-    import platformdirs
+    from .files import user_dir
 
-    return Path(platformdirs.user_data_dir("kneeguide", appauthor=False))
+    return user_dir("data")
 
 
 def sessions_dir() -> Path:
