@@ -12,8 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from kneeguide import batch as b
+from kneeguide import jsonlines
+from kneeguide.answers import FastChecker, check_answers
 from kneeguide.api import as_dict, assess, load_rules
+from kneeguide.model import Audience
 
 STORIES: list[dict[str, Any]] = [
     {"id": "dvt", "age": 64, "calf_swelling": "yes", "recent_surgery": "yes"},
@@ -128,3 +134,91 @@ def test_invalid_utf8_in_a_record_is_an_error_record_not_a_crash() -> None:
     out = [json.loads(x) for x in done.stdout.splitlines()]
     assert [r["ok"] for r in out] == [False, True]
     assert b"Traceback" not in done.stderr
+
+
+# --- the fast paths decide and read exactly as the ordinary ones ------------------------------------
+
+
+RULES = load_rules()
+QUESTIONS = list(RULES.questions.values())
+
+
+def _answer(question: Any) -> st.SearchStrategy[Any]:
+    if question.type == "yn":
+        return st.sampled_from(["yes", "no", "unsure", "Yes", "y", True, 0, "maybe", None])
+    if question.type == "choice":
+        return st.sampled_from([c.id for c in question.choices] + ["unsure", "Unsure", "nonsense", 3])
+    low = int(question.minimum or 0)
+    high = int(question.maximum if question.maximum is not None else low + 120)
+    return st.one_of(
+        st.integers(low - 2, high + 2), st.floats(allow_nan=True), st.just("42"), st.just("unsure")
+    )
+
+
+RAW_ANSWERS = st.fixed_dictionaries(
+    {}, optional={**{q.id: _answer(q) for q in QUESTIONS}, "calf_swelng": st.just("yes")}
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(RAW_ANSWERS)
+def test_the_fast_answer_check_accepts_and_refuses_exactly_as_check_answers(raw: dict[str, Any]) -> None:
+    fast_clean, fast_problems = FastChecker(RULES.questions)(raw)
+    clean, problems = check_answers(raw, RULES.questions)
+    assert fast_clean == clean
+    assert [p.message for p in fast_problems] == [p.message for p in problems]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(RAW_ANSWERS)
+def test_a_summary_record_says_what_assess_says(raw: dict[str, Any]) -> None:
+    clean, problems = check_answers(raw, RULES.questions)
+    job = b.Job(RULES, "JP", Audience.LAY, False)
+    record = b.process(job, b.Record(7, "x", raw, ()))
+    if problems:
+        assert record["ok"] is False and record["errors"]
+        return
+    expected = b.summary_record(7, "x", assess(clean, rules=RULES, region="JP"))
+    assert record == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"age": 30, "calf_swelling": "yes"}',
+        '{"age": NaN}',
+        '{"age": 123456789012345678901234567890}',
+        '{"id": 18446744073709551616, "age": 30}',
+        '{"id": -9223372036854775809}',
+        '{"x": 0.1000000000000000055511151231257827}',
+        '{"pain": "\\ud800"}',
+        '{"a": 1, "a": 2}',
+        '{"name": "\u5c71\u7530"}',
+        "[1, 2]",
+        '"just a string"',
+    ],
+)
+def test_a_jsonl_line_means_what_the_standard_library_says(line: str) -> None:
+    assert repr(jsonlines.loads(line)) == repr(json.loads(line))
+
+
+@pytest.mark.parametrize("line", ['{"age": 30,}', "{'age': 30}", '{"age": 30', "", "nul\x00"])
+def test_a_broken_jsonl_line_fails_with_the_standard_librarys_message(line: str) -> None:
+    with pytest.raises(json.JSONDecodeError) as ours:
+        jsonlines.loads(line)
+    with pytest.raises(json.JSONDecodeError) as theirs:
+        json.loads(line)
+    assert (ours.value.msg, ours.value.colno) == (theirs.value.msg, theirs.value.colno)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"row": 1, "id": 123456789012345678901234567890, "ok": True},
+        {"row": 2, "id": "\u5c71\u7530", "ok": False, "errors": [{"field": None, "message": "x"}]},
+        {"row": 3, "id": 1.5, "wells_dvt": {"points": -2, "points_max": 6.5, "band": None}},
+    ],
+)
+def test_a_written_record_reads_back_unchanged(record: dict[str, Any]) -> None:
+    line = jsonlines.dumps(record)
+    assert "\n" not in line and json.loads(line) == record

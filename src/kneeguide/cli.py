@@ -739,6 +739,7 @@ def batch(
 
     rules = _load(rules_dir)
     job = b.Job(rules, api._region(rules, region), Audience[audience.value.upper()], full)
+    b.settle()
     in_fmt = _format_of(None if source == "-" else source, input_format)
     out_fmt = _format_of(output, output_format)
     if source == "-":

@@ -27,7 +27,7 @@ from typing import Any
 from .conditions import All, AnswerCompare, AnswerIs, Condition, Not, ScoreBand, ScoreCompare, Tri
 from .conditions import Any as AnyOf
 from .model import Answers, RuleSet
-from .truth import ScoreFacts, Truth, score_facts
+from .truth import ScoreFacts, Truth, bit_layout, score_facts
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "ge": operator.ge,
@@ -129,29 +129,13 @@ def _guard(needs: Iterable[Need]) -> str | None:
     return " or ".join(parts) or "False"
 
 
-def _bools(name: str, conditions: Sequence[Condition], bits: _Bits) -> list[str]:
-    """Statements setting ``name`` to a tuple of "definitely true", skipped when impossible."""
-    if not conditions:
-        return [f"{name} = ()"]
-    body = [f"{name} = (", *(f"    {_true(c, bits)}," for c in conditions), ")"]
-    guard = _guard(_need(c, bits) for c in conditions)
+def _mask(name: str, first: int, conditions: Sequence[Condition], bits: _Bits) -> list[str]:
+    """Statements setting bit ``first + i`` of ``name`` when condition ``i`` is definitely true."""
+    tests = [f"if {_tf(c, bits)[0]}: {name} |= {1 << (first + i)}" for i, c in enumerate(conditions)]
+    guard = _guard(_need(c, bits) for c in conditions) if conditions else None
     if guard is None:
-        return body
-    return [
-        f"if {guard}:",
-        *("    " + line for line in body),
-        "else:",
-        f"    {name} = {(False,) * len(conditions)!r}",
-    ]
-
-
-def _positions(name: str, conditions: Sequence[Condition], bits: _Bits) -> list[str]:
-    """Statements setting ``name`` to the positions of the conditions definitely true."""
-    tests = [f"if {_tf(c, bits)[0]}: {name}.append({i})" for i, c in enumerate(conditions)]
-    guard = _guard(_need(c, bits) for c in conditions)
-    if guard is None:
-        return [f"{name} = []", *tests]
-    return [f"{name} = []", f"if {guard}:", *("    " + line for line in tests)]
+        return tests
+    return [f"if {guard}:", *("    " + line for line in tests)]
 
 
 def _function(name: str, body: list[str]) -> Callable[..., Any]:
@@ -165,11 +149,6 @@ def _function(name: str, body: list[str]) -> Callable[..., Any]:
 def _tri(c: Condition, bits: _Bits) -> str:
     t, f = _tf(c, bits)
     return f"True if {t} else False if {f} else None"
-
-
-def _true(c: Condition, bits: _Bits) -> str:
-    t, _ = _tf(c, bits)
-    return f"True if {t} else False"
 
 
 class Compiled:
@@ -210,28 +189,27 @@ class Compiled:
         body.append(f"return ({''.join(f's{n}, ' for n in range(len(rules.scores)))})")
         self._items: Callable[[int, int], tuple[tuple[Tri, tuple[Tri, ...], tuple[bool, ...]], ...]]
         self._items = _function("items", body)
-        body = ["flags = (", *(f"    {_tri(f.when, bits)}," for f in rules.red_flags), ")"]
-        escalations = []
+        # red flags: fired, not excluded, or (in neither mask) excluded
+        body = ["fired = unknown = escalations = features = floors = suitability = 0"]
         for i, flag in enumerate(rules.red_flags):
-            name = f"e{i}"
-            escalations.append(name)
-            if not flag.escalations:
-                body.append(f"{name} = ()")
-                continue
-            body.append(f"if flags[{i}]:")
-            body += ["    " + line for line in _bools(name, [e.when for e in flag.escalations], bits)]
-            body += ["else:", f"    {name} = {(False,) * len(flag.escalations)!r}"]
-        features = []
+            t, f = _tf(flag.when, bits)
+            body += [f"if {t}:", f"    fired |= {1 << i}", f"elif not ({f}):", f"    unknown |= {1 << i}"]
+        escalation_at, feature_at = bit_layout(rules)
+        for i, flag in enumerate(rules.red_flags):  # escalations matter only once their flag fired
+            if flag.escalations:
+                body.append(f"if fired & {1 << i}:")
+                body += [
+                    "    " + line
+                    for line in _mask(
+                        "escalations", escalation_at[i], [e.when for e in flag.escalations], bits
+                    )
+                ]
         for i, cause in enumerate(rules.causes):
-            features.append(f"c{i}")
-            body += _positions(f"c{i}", [x.when for x in cause.features], bits)
-        body += _bools("floors", [f.when for f in rules.floors], bits)
-        body += _bools("suitability", [x.when for x in rules.acupuncture.suitability], bits)
-        body.append(
-            f"return flags, ({''.join(e + ', ' for e in escalations)}), "
-            f"({''.join(f'tuple({c}), ' for c in features)}), floors, suitability"
-        )
-        self._late: Callable[[int, int], tuple[Any, ...]] = _function("late", body)
+            body += _mask("features", feature_at[i], [x.when for x in cause.features], bits)
+        body += _mask("floors", 0, [f.when for f in rules.floors], bits)
+        body += _mask("suitability", 0, [x.when for x in rules.acupuncture.suitability], bits)
+        body.append("return fired, unknown, escalations, features, floors, suitability")
+        self._late: Callable[[int, int], tuple[int, int, int, int, int, int]] = _function("late", body)
         # after every condition has claimed its bits: how each answer sets them
         answer_leaves: dict[str, tuple[int, dict[str, int], list[_Compare]]] = {}
         self._score_leaves: list[tuple[int, ScoreCompare | ScoreBand]] = []
@@ -257,6 +235,9 @@ class Compiled:
                 self._words[(question.id, word)] = (table.get(word, 0), is_bits)
             self._words[(question.id, "unsure")] = (0, 0)
         self._score_ids = tuple(s.id for s in rules.scores)
+        # a score's facts follow from what its items say, and few combinations ever occur
+        self._facts_seen: tuple[dict[tuple[Tri, tuple[Tri, ...], tuple[bool, ...]], ScoreFacts], ...]
+        self._facts_seen = tuple({} for _ in rules.scores)
 
     def __getstate__(self) -> dict[str, Any]:
         """Picklable for the rules cache: generated functions travel as their code."""
@@ -292,11 +273,12 @@ class Compiled:
         words = self._words
         for pair in given.items():
             hit = words.get(pair)
-            if hit is None:  # a number (or a word no table knows, folded the long way)
-                t, k = self._set(t, k, *pair)
-            else:
-                t |= hit[0]
-                k |= hit[1]
+            if hit is None:  # a number (or a word no table knows): folded the long way, then remembered
+                hit = self._set(0, 0, *pair)
+                if len(words) < _MEMO_LIMIT and pair[1].__class__ in (int, float):
+                    words[pair] = hit
+            t |= hit[0]
+            k |= hit[1]
         answers = given
         while True:  # the "no" of questions skipped because their ask_if is false
             added = False
@@ -310,12 +292,15 @@ class Compiled:
                     added = True
             if not added:
                 break
-        facts = [
-            score_facts(score, present, proxy, applicable)
-            for score, (applicable, present, proxy) in zip(
-                self.rules.scores, self._items(t, k & ~t), strict=True
-            )
-        ]
+        facts = []
+        for score, seen, key in zip(self.rules.scores, self._facts_seen, self._items(t, k & ~t), strict=True):
+            found = seen.get(key)
+            if found is None:
+                applicable, present, proxy = key
+                found = score_facts(score, present, proxy, applicable)
+                if len(seen) < _MEMO_LIMIT:
+                    seen[key] = found
+            facts.append(found)
         if self._score_leaves:
             by_id: dict[str, ScoreFacts] = dict(zip(self._score_ids, facts, strict=True))
             for bit, leaf in self._score_leaves:
@@ -324,11 +309,11 @@ class Compiled:
                     k |= bit
                     if value:
                         t |= bit
-        flags, escalations, features, floors, suitability = self._late(t, k & ~t)
-        return Truth(answers, tuple(facts), flags, escalations, features, floors, suitability)
+        return Truth(answers, tuple(facts), *self._late(t, k & ~t))
 
 
 _GENERATED = ("_skipped", "_items", "_late")
+_MEMO_LIMIT = 100_000  # remembered numeric answers and score combinations, per rule set
 _CACHE: list[Compiled] = []
 
 

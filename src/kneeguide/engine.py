@@ -35,7 +35,7 @@ from .model import (
     Triage,
     pick,
 )
-from .truth import ScoreFacts, Truth, score_facts, with_implied
+from .truth import ScoreFacts, Truth, bit_layout, score_facts, with_implied
 
 __all__ = ["Decision", "assess", "compute_score", "decide", "with_implied"]
 
@@ -78,8 +78,11 @@ class _Plan(NamedTuple):
     more than the decisions themselves when a batch makes them per record."""
 
     flag_levels: tuple[int, ...]
-    escalation_levels: tuple[tuple[int, ...], ...]
+    escalation_bits: tuple[
+        tuple[tuple[int, int], ...], ...
+    ]  # per red flag: (bit in Truth.escalations, level)
     open_order: tuple[int, ...]  # red flag positions, most urgent first, file order within a level
+    causes: tuple[tuple[int, int, dict[int, _Tally] | None], ...]  # (first bit, mask, tallies seen) per cause
     priors: tuple[float, ...]
     weights: tuple[tuple[float, ...], ...]
     cause_levels: tuple[int, ...]
@@ -94,12 +97,24 @@ class _Plan(NamedTuple):
     not_now_rules: tuple[bool, ...]
 
 
+_Tally = tuple[float, tuple[int, ...], tuple[int, ...]]  # a cause's total, features for, features against
+_MEMO_WIDTH = 12  # causes with at most this many features remember their tallies (at most 4,096 each)
+
+
 def _make_plan(rules: RuleSet) -> _Plan:
     flags = rules.red_flags
+    escalation_at, feature_at = bit_layout(rules)
     return _Plan(
         flag_levels=tuple(int(f.level) for f in flags),
-        escalation_levels=tuple(tuple(int(e.level) for e in f.escalations) for f in flags),
+        escalation_bits=tuple(
+            tuple((1 << (at + j), int(e.level)) for j, e in enumerate(f.escalations))
+            for f, at in zip(flags, escalation_at, strict=True)
+        ),
         open_order=tuple(sorted(range(len(flags)), key=lambda i: -flags[i].level)),
+        causes=tuple(
+            (at, (1 << len(c.features)) - 1, {} if len(c.features) <= _MEMO_WIDTH else None)
+            for c, at in zip(rules.causes, feature_at, strict=True)
+        ),
         priors=tuple(c.prior for c in rules.causes),
         weights=tuple(tuple(x.weight for x in c.features) for c in rules.causes),
         cause_levels=tuple(int(c.level) for c in rules.causes),
@@ -130,85 +145,104 @@ def _plan(rules: RuleSet) -> _Plan:
     return plan
 
 
+def _tally(plan: _Plan, cause: int, held: int) -> _Tally:
+    """A cause's total from the features that hold (bit ``i`` of ``held``: feature ``i``), in file order."""
+    weights = plan.weights[cause]
+    total = plan.priors[cause]
+    pro: list[int] = []
+    con: list[int] = []
+    for position, weight in enumerate(weights):
+        if held >> position & 1:
+            total += weight
+            (pro if weight > 0 else con).append(position)
+    return total, tuple(pro), tuple(con)
+
+
 def decide_on(rules: RuleSet, truth: Truth) -> Decision:
     """The decisions that follow from what the conditions say."""
     plan = _plan(rules)
     # 1. red flags: fired (most urgent first, file order within a level), or not excluded
-    values = truth.flags
     hits: list[tuple[int, int]] = []
-    for index, value in enumerate(values):
-        if value is True:
-            level = plan.flag_levels[index]
-            for raised_to, raised in zip(
-                plan.escalation_levels[index], truth.escalations[index], strict=True
-            ):
-                if raised and raised_to > level:
-                    level = raised_to
-            hits.append((index, level))
-    if len(hits) > 1:
-        hits.sort(key=lambda h: -h[1])
-    open_flags = [i for i in plan.open_order if values[i] is None]
+    fired = truth.fired
+    if fired:
+        for index, level in enumerate(plan.flag_levels):
+            if fired >> index & 1:
+                for bit, raised_to in plan.escalation_bits[index]:
+                    if truth.escalations & bit and raised_to > level:
+                        level = raised_to
+                hits.append((index, level))
+        if len(hits) > 1:
+            hits.sort(key=lambda h: -h[1])
+    unknown = truth.unknown
+    open_flags = [i for i in plan.open_order if unknown >> i & 1] if unknown else []
 
     # 2. causes, ranked by transparent weights
     ranked: list[tuple[float, int, tuple[int, ...], tuple[int, ...]]] = []
-    for index, held in enumerate(truth.features):
-        if not held:
-            continue  # nothing counted for or against it: never shown
-        weights = plan.weights[index]
-        total = plan.priors[index]
-        pro: list[int] = []
-        con: list[int] = []
-        for position in held:
-            weight = weights[position]
-            total += weight
-            (pro if weight > 0 else con).append(position)
-        if total >= plan.show and pro:
-            ranked.append((total, index, tuple(pro), tuple(con)))
-    ranked.sort(key=lambda r: (-r[0], r[1]))
+    features = truth.features
+    if features:
+        for index, (first, width, seen) in enumerate(plan.causes):
+            held = features >> first & width
+            if not held:
+                continue  # nothing counted for or against it: never shown
+            tally = seen.get(held) if seen is not None else None
+            if tally is None:
+                tally = _tally(plan, index, held)
+                if seen is not None:
+                    seen[held] = tally
+            total, pro, con = tally
+            if total >= plan.show and pro:
+                ranked.append((total, index, pro, con))
+        ranked.sort(key=lambda r: (-r[0], r[1]))
     causes = tuple(
-        RankedCause(
-            index,
-            total,
-            "strong" if total >= plan.strong else "possible" if total >= plan.possible else "less_likely",
-            pro,
-            con,
-        )
-        for total, index, pro, con in ranked[: plan.top]
+        [
+            RankedCause(
+                index,
+                total,
+                "strong" if total >= plan.strong else "possible" if total >= plan.possible else "less_likely",
+                pro,
+                con,
+            )
+            for total, index, pro, con in ranked[: plan.top]
+        ]
     )
 
     # 3. the level: the most urgent of every reason, never below a red flag
     candidates = [(level, "flag", i) for i, level in hits]
-    candidates += [(plan.not_excluded, "open", i) for i in open_flags]
-    candidates += [(plan.floor_levels[i], "floor", i) for i, holds in enumerate(truth.floors) if holds]
+    if open_flags:
+        candidates += [(plan.not_excluded, "open", i) for i in open_flags]
+    floors = truth.floors
+    if floors:
+        candidates += [(lvl, "floor", i) for i, lvl in enumerate(plan.floor_levels) if floors >> i & 1]
     leading = [c.cause for c in causes if c.strength != "less_likely"]
     if leading:
         strong = [c.cause for c in causes[1:] if c.strength == "strong"]
         candidates += [(plan.cause_levels[i], "cause", i) for i in [leading[0], *strong]]
     elif not candidates:
         candidates.append((plan.no_cause, "none", 0))
-    level = max(c[0] for c in candidates)
-    basis = tuple((kind, i) for lvl, kind, i in candidates if lvl == level)
+    level = max(candidates)[0]
+    basis = tuple([(kind, i) for lvl, kind, i in candidates if lvl == level])
 
     # 4. acupuncture, gated by everything above
     answers = truth.answers
-    unscreened = tuple(q for q in plan.screening if answers.get(q, "unsure") == "unsure")
-    if level >= _URGENT or hits or any(plan.flag_levels[i] >= _URGENT for i in open_flags):
-        suitability = "not_now"
+    unscreened = tuple([q for q in plan.screening if answers.get(q, "unsure") == "unsure"])
+    if level >= _URGENT or hits or (open_flags and plan.flag_levels[open_flags[0]] >= _URGENT):
+        suitability = "not_now"  # (open flags come most urgent first)
     elif open_flags:
         suitability = "caution"
     else:
         suitability = "suitable"
-    for not_now, holds in zip(plan.not_now_rules, truth.suitability, strict=True):
-        if holds:
-            if not_now:
-                suitability = "not_now"
-            elif suitability == "suitable":
-                suitability = "caution"
+    if truth.suitability:
+        for i, not_now in enumerate(plan.not_now_rules):
+            if truth.suitability >> i & 1:
+                if not_now:
+                    suitability = "not_now"
+                elif suitability == "suitable":
+                    suitability = "caution"
     if unscreened and suitability == "suitable":
         suitability = "caution"
     return Decision(
         truth,
-        tuple((i, _LEVELS[lvl]) for i, lvl in hits),
+        tuple([(i, _LEVELS[lvl]) for i, lvl in hits]),
         tuple(open_flags),
         causes,
         _LEVELS[level],
@@ -295,8 +329,8 @@ def assess(
         because = explain(flag.when, effective, scores, score_questions)[1] if detail else []
         raised = []
         running = flag.level
-        for escalation, value in zip(flag.escalations, truth.escalations[index], strict=True):
-            if value and escalation.level > running:
+        for escalation, (bit, _) in zip(flag.escalations, _plan(rules).escalation_bits[index], strict=True):
+            if truth.escalations & bit and escalation.level > running:
                 running = escalation.level
                 raised.append(pick(escalation.reason, lang))
         hits.append(
@@ -441,8 +475,8 @@ def acupuncture_for(
         reasons.extend(not_excluded)
     elif open_flags:
         reasons.extend(not_excluded)
-    for rule, value in zip(acu.suitability, decision.truth.suitability, strict=True):
-        if value:
+    for i, rule in enumerate(acu.suitability):
+        if decision.truth.suitability >> i & 1:
             reasons.append(pick(rule.reason, lang))
     if decision.unscreened:
         names = ", ".join(pick(rules.questions[q].clinical, lang) for q in decision.unscreened)

@@ -33,14 +33,36 @@ class ScoreFacts(NamedTuple):
 
 
 class Truth(NamedTuple):
+    """What the conditions say, as bit masks: a batch builds one per record.
+
+    Bits follow the rule files' order. ``fired`` and ``unknown`` have bit ``i``
+    for the ``i``-th red flag (a flag in neither is excluded). ``escalations``
+    and ``features`` number every escalation (of every red flag) and every
+    feature (of every cause) in file order; see :func:`bit_layout`.
+    """
+
     answers: Answers  # the answers plus the "no" implied by skipped questions
     scores: tuple[ScoreFacts, ...]  # aligned with rules.scores
-    flags: tuple[Tri, ...]  # aligned with rules.red_flags: fired, excluded or not excluded
-    # the rest only ever act when definitely true, so they are plain booleans
-    escalations: tuple[tuple[bool, ...], ...]  # per red flag, per escalation; all False unless it fired
-    features: tuple[tuple[int, ...], ...]  # per cause: the positions of the features that hold
-    floors: tuple[bool, ...]
-    suitability: tuple[bool, ...]  # aligned with rules.acupuncture.suitability
+    fired: int  # red flags definitely true
+    unknown: int  # red flags not excluded
+    escalations: int  # escalations definitely true, of red flags that fired
+    features: int  # cause features definitely true
+    floors: int  # triage floors definitely true
+    suitability: int  # acupuncture suitability rules definitely true
+
+
+def bit_layout(rules: RuleSet) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Where each red flag's escalations and each cause's features start."""
+    escalations, features = [], []
+    at = 0
+    for flag in rules.red_flags:
+        escalations.append(at)
+        at += len(flag.escalations)
+    at = 0
+    for cause in rules.causes:
+        features.append(at)
+        at += len(cause.features)
+    return tuple(escalations), tuple(features)
 
 
 _NO_SCORES: dict[str, ScoreFacts] = {}
@@ -118,19 +140,24 @@ def interpret(rules: RuleSet, given: Answers) -> Truth:
             proxy.append(stood_in)
         facts.append(score_facts(score, tuple(present), tuple(proxy), applicable))
     scores = {s.id: f for s, f in zip(rules.scores, facts, strict=True)}
-    flags = tuple(f.when.evaluate(answers, scores) for f in rules.red_flags)
+
+    def mask(values: list[bool]) -> int:
+        return sum(1 << i for i, value in enumerate(values) if value)
+
+    flags = [f.when.evaluate(answers, scores) for f in rules.red_flags]
     return Truth(
         answers=answers,
         scores=tuple(facts),
-        flags=flags,
-        escalations=tuple(
-            tuple(fired is True and e.when.evaluate(answers, scores) is True for e in f.escalations)
-            for f, fired in zip(rules.red_flags, flags, strict=True)
+        fired=mask([v is True for v in flags]),
+        unknown=mask([v is None for v in flags]),
+        escalations=mask(
+            [
+                fired is True and e.when.evaluate(answers, scores) is True
+                for f, fired in zip(rules.red_flags, flags, strict=True)
+                for e in f.escalations
+            ]
         ),
-        features=tuple(
-            tuple(i for i, x in enumerate(c.features) if x.when.evaluate(answers, scores) is True)
-            for c in rules.causes
-        ),
-        floors=tuple(f.when.evaluate(answers, scores) is True for f in rules.floors),
-        suitability=tuple(s.when.evaluate(answers, scores) is True for s in rules.acupuncture.suitability),
+        features=mask([x.when.evaluate(answers, scores) is True for c in rules.causes for x in c.features]),
+        floors=mask([f.when.evaluate(answers, scores) is True for f in rules.floors]),
+        suitability=mask([s.when.evaluate(answers, scores) is True for s in rules.acupuncture.suitability]),
     )
