@@ -10,6 +10,7 @@ rule test, every vignette and random answer sets.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +148,51 @@ def test_a_rule_set_is_compiled_once_and_each_rule_set_gets_its_own():
     other = RULES._replace(version="another")
     assert compiled(other) is not compiled(RULES)
     assert isinstance(compiled(other), Compiled)
+
+
+# --- many answer sets at once ------------------------------------------------------------------------
+
+
+def test_a_block_of_vignettes_gets_each_ones_truth():
+    from kneeguide.columns import SMALL, columns
+
+    block = [
+        parse_answers(yaml.safe_load(path.read_text(encoding="utf-8"))["answers"], RULES.questions)
+        for path in VIGNETTES
+    ]
+    assert len(block) >= SMALL, "large enough to be evaluated on columns"
+    assert columns(RULES).truths(block) == [compiled(RULES).truth(a) for a in block]
+
+
+def _random_answer_set(rng: random.Random) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for question in rng.sample(list(RULES.questions.values()), rng.randint(0, len(RULES.questions))):
+        if rng.random() < 0.1:
+            answers[question.id] = "unsure"
+        elif question.type == "yn":
+            answers[question.id] = rng.choice(["yes", "no", "no"])
+        elif question.type == "choice":
+            answers[question.id] = rng.choice(question.choices).id
+        else:
+            low = int(question.minimum or 0)
+            answers[question.id] = rng.randint(low, int(question.maximum or low + 120))
+    return answers
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(st.integers(0, 2**32), st.integers(32, 300))
+def test_random_blocks_get_each_records_truth(seed: int, size: int):
+    from kneeguide.columns import columns
+
+    rng = random.Random(seed)
+    block = [_random_answer_set(rng) for _ in range(size)]
+    assert columns(RULES).truths(block) == [interpret(RULES, a) for a in block]
+
+
+def test_blocks_of_every_size_agree_with_one_record_at_a_time():
+    from kneeguide.columns import columns
+
+    stories = [case.answers for case in RULES.tests]
+    for size in (0, 1, 31, 32, 33, 64, len(stories)):
+        block = (stories * 3)[:size]
+        assert columns(RULES).truths(block) == [compiled(RULES).truth(a) for a in block], size

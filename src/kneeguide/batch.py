@@ -22,8 +22,9 @@ from typing import Any, NamedTuple, TextIO
 
 from . import jsonlines
 from .answers import FastChecker
-from .engine import Decision, assess, decide
-from .model import Assessment, Audience, Level, RuleSet
+from .columns import columns
+from .engine import Decision, assess, decide_on
+from .model import Answers, Assessment, Audience, Level, RuleSet
 
 BLOCK = 2000
 CSV_FIELDS = (
@@ -168,21 +169,46 @@ class Job:
 
 
 def process(job: Job, record: Record) -> dict[str, Any]:
-    if record.answers is None:
-        return error_record(record.row, record.id, record.problems)
+    """One record's output record (see :func:`process_block`, which batches use)."""
+    return process_block(job, [record])[0]
+
+
+def process_block(job: Job, records: list[Record]) -> list[dict[str, Any]]:
+    """The output records for a block of input records, in order.
+
+    Summaries of the valid records are decided together, on bit columns
+    (:mod:`columns`): the same decisions as record by record, a few times faster.
+    """
     if job.checker is None:
         object.__setattr__(job, "checker", FastChecker(job.rules.questions))
-        assert job.checker is not None
-    clean, problems = job.checker(record.answers)
-    if problems:
-        return error_record(record.row, record.id, [(_field(p.message), p.message) for p in problems])
+    check = job.checker
+    assert check is not None
+    out: list[dict[str, Any]] = []
+    valid: list[tuple[int, Record, Answers]] = []
+    for record in records:
+        if record.answers is None:
+            out.append(error_record(record.row, record.id, record.problems))
+            continue
+        clean, problems = check(record.answers)
+        if problems:
+            out.append(
+                error_record(record.row, record.id, [(_field(p.message), p.message) for p in problems])
+            )
+            continue
+        valid.append((len(out), record, clean))
+        out.append({})
+    rules = job.rules
     if not job.full:
-        return decision_record(record.row, record.id, job.rules, decide(job.rules, clean))
-    a = assess(job.rules, clean, region=job.region, audience=job.audience)
-    out = summary_record(record.row, record.id, a)
+        truths = columns(rules).truths([clean for _, _, clean in valid])
+        for (at, record, _), truth in zip(valid, truths, strict=True):
+            out[at] = decision_record(record.row, record.id, rules, decide_on(rules, truth))
+        return out
     from .render.json import to_dict
 
-    out["assessment"] = to_dict(a)
+    for at, record, clean in valid:
+        a = assess(rules, clean, region=job.region, audience=job.audience)
+        out[at] = summary_record(record.row, record.id, a)
+        out[at]["assessment"] = to_dict(a)
     return out
 
 
@@ -228,7 +254,7 @@ def _ready() -> bool:
 
 def _process_block(records: list[Record]) -> list[dict[str, Any]]:
     assert _JOB is not None
-    return [process(_JOB, r) for r in records]
+    return process_block(_JOB, records)
 
 
 def blocks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -242,11 +268,70 @@ def blocks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
         yield block
 
 
-def run(job: Job, records: Iterable[Record], workers: int = 1) -> Iterator[dict[str, Any]]:
-    """Assess records in order, with ``workers`` processes sharing the blocks."""
+class _Failed(NamedTuple):
+    error: BaseException
+
+
+_END = Record(0, None, None, ())  # the reader has reached the end of the input
+
+
+def arriving_blocks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    """Blocks of the records that have arrived, for input that may come slowly.
+
+    From a pipe or a terminal, waiting for a full block could hold a record
+    back indefinitely. A reader thread takes the records as they come; a block
+    is whatever is there (at most ``size``), so a slow producer's records are
+    assessed at once and a fast one's still travel in large blocks. The queue
+    is bounded, so memory stays flat however fast the input.
+    """
+    import queue
+    import threading
+
+    waiting: queue.Queue[Record | _Failed] = queue.Queue(maxsize=2 * size)
+
+    def read() -> None:
+        try:
+            for record in records:
+                waiting.put(record)
+        except BaseException as exc:  # handed to the main thread, which reports it
+            waiting.put(_Failed(exc))
+        waiting.put(_END)
+
+    threading.Thread(target=read, name="kneeguide-batch-reader", daemon=True).start()
+    while True:
+        item = waiting.get()
+        block: list[Record] = []
+        while True:
+            if isinstance(item, _Failed):
+                if block:
+                    yield block
+                raise item.error
+            if item is _END:
+                if block:
+                    yield block
+                return
+            block.append(item)
+            if len(block) >= size:
+                break
+            try:
+                item = waiting.get_nowait()
+            except queue.Empty:
+                break
+        yield block
+
+
+def run(
+    job: Job, records: Iterable[Record], workers: int = 1, *, arriving: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Assess records in order, with ``workers`` processes sharing the blocks.
+
+    ``arriving``: the input is a pipe or a terminal, so records are assessed as
+    they arrive rather than when a block is full (:func:`arriving_blocks`).
+    """
     if workers <= 1:
-        for record in records:
-            yield process(job, record)
+        chunks = arriving_blocks(records, BLOCK) if arriving else blocks(records, BLOCK)
+        for block in chunks:
+            yield from process_block(job, block)
         return
     import multiprocessing
     import os
@@ -258,7 +343,8 @@ def run(job: Job, records: Iterable[Record], workers: int = 1) -> Iterator[dict[
     executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(job,))
     try:
         executor.submit(_ready).result()  # start the workers now, not at the first full block
-        for block in blocks(records, BLOCK * workers):
+        chunks = arriving_blocks(records, BLOCK * workers) if arriving else blocks(records, BLOCK * workers)
+        for block in chunks:
             share = max(1, len(block) // (workers * 4))
             futures = [
                 executor.submit(_process_block, block[i : i + share]) for i in range(0, len(block), share)

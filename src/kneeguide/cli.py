@@ -749,6 +749,9 @@ def batch(
             raw = open(source, "rb")  # noqa: SIM115 - closed below
         except OSError as exc:
             raise InputError([Problem(f"cannot read: {exc.strerror}", Location(source))]) from None
+    import stat
+
+    arriving = not stat.S_ISREG(os.fstat(raw.fileno()).st_mode)  # a pipe or a terminal: as records come
     stream = b.text_stream(raw)
     records = (b.read_csv if in_fmt is RecordFormat.csv else b.read_jsonl)(stream)
     if resume_from > 1:
@@ -759,7 +762,7 @@ def batch(
     progress = _progress()
     interrupted = False
     try:
-        for out in b.run(job, records, workers):
+        for out in b.run(job, records, workers, arriving=arriving):
             sink.write(out)
             tally.add(out)
             if progress is not None and tally.records % 500 == 0:

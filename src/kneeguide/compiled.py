@@ -138,9 +138,9 @@ def _mask(name: str, first: int, conditions: Sequence[Condition], bits: _Bits) -
     return [f"if {guard}:", *("    " + line for line in tests)]
 
 
-def _function(name: str, body: list[str]) -> Callable[..., Any]:
+def _function(name: str, body: list[str], args: str = "T, F") -> Callable[..., Any]:
     namespace: dict[str, Any] = {}
-    source = "\n".join([f"def {name}(T, F):", *("    " + line for line in body)])
+    source = "\n".join([f"def {name}({args}):", *("    " + line for line in body)])
     exec(compile(source, f"<kneeguide rules: {name}>", "exec"), namespace)  # built above from ints only
     function: Callable[..., Any] = namespace[name]
     return function
@@ -235,6 +235,7 @@ class Compiled:
                 self._words[(question.id, word)] = (table.get(word, 0), is_bits)
             self._words[(question.id, "unsure")] = (0, 0)
         self._score_ids = tuple(s.id for s in rules.scores)
+        self.leaves: dict[Condition, int] = dict(bits.of)  # every leaf and its bit (see columns.py)
         # a score's facts follow from what its items say, and few combinations ever occur
         self._facts_seen: tuple[dict[tuple[Tri, tuple[Tri, ...], tuple[bool, ...]], ScoreFacts], ...]
         self._facts_seen = tuple({} for _ in rules.scores)
