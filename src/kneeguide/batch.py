@@ -135,7 +135,7 @@ def decision_record(row: int, ident: Any, rules: RuleSet, d: Decision) -> dict[s
         "row": row,
         "id": ident,
         "ok": True,
-        "level": d.level.id,
+        "level": _LEVEL_IDS[d.level],
         "red_flags": [flags[i].id for i, _ in d.hits],
         "not_excluded": [flags[i].id for i in d.open],
         "likely_causes": [rules.causes[c.cause].id for c in d.causes[:3]],
@@ -144,6 +144,9 @@ def decision_record(row: int, ident: Any, rules: RuleSet, d: Decision) -> dict[s
         "acupuncture": d.suitability,
         "rules_digest": rules.digest,
     }
+
+
+_LEVEL_IDS = {level: level.id for level in Level}
 
 
 def _num(value: float) -> int | float:

@@ -145,7 +145,8 @@ class Columns:
         self._facts_seen: tuple[dict[int, ScoreFacts], ...] = tuple({} for _ in rules.scores)
         self._pairs: dict[tuple[str, object], tuple[list[int], list[int]]] = {}
         self._skip_at = {q: i for i, q in enumerate(self.skippable)}
-        self._leaf_seen: list[dict[tuple[int, ...], Tri]] = [{} for _ in self._score_leaves]
+        self._leaf_seen: list[dict[int, Tri]] = [{} for _ in self._score_leaves]
+        self._score_at = {score.id: i for i, score in enumerate(rules.scores)}
 
     def _leaves_of(self, pair: tuple[str, object]) -> tuple[list[int], list[int]]:
         """The leaves an answer makes definitely true, and those it makes definitely false."""
@@ -227,17 +228,17 @@ class Columns:
                 if found is None:
                     found = seen[pattern] = _facts(score, pattern)
                 facts_rows[j].append(found)
-        # score leaves (a comparison with a score's interval) become columns too
-        patterns = list(zip(*keys_by_score, strict=True))
+        # score leaves (a comparison with a score's interval) become columns too:
+        # each depends on its own score's pattern only, so few values are ever worked out
         for (leaf_index, leaf), seen_leaf in zip(self._score_leaves, self._leaf_seen, strict=True):
             true_bits = ["0"] * n
             false_bits = ["0"] * n
-            for j, key in enumerate(patterns):
+            which = self._score_at[leaf.score]
+            for j, key in enumerate(keys_by_score[which]):
                 if key in seen_leaf:
                     value = seen_leaf[key]
                 else:
-                    by_id = dict(zip(compiled._score_ids, facts_rows[j], strict=True))
-                    value = seen_leaf[key] = leaf.evaluate(answers[j], by_id)
+                    value = seen_leaf[key] = leaf.evaluate(answers[j], {leaf.score: facts_rows[j][which]})
                 if value is True:
                     true_bits[n - 1 - j] = "1"
                 elif value is False:

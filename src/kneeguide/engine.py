@@ -9,8 +9,8 @@ that raised it, so a practitioner can check the basis of each decision.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import NamedTuple
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 from . import __version__
 from .compiled import compiled
@@ -95,8 +95,13 @@ class _Plan(NamedTuple):
     top: int
     screening: tuple[str, ...]
     not_now_rules: tuple[bool, ...]
+    seen_flags: dict[tuple[int, int], _FlagsPart]
+    seen_open: dict[int, _OpenPart]
+    seen_floors: dict[int, tuple[_Candidate, ...]]
 
 
+_FlagsPart = tuple[tuple[tuple[int, Level], ...], tuple[tuple[int, str, int], ...]]
+_OpenPart = tuple[tuple[int, ...], tuple[tuple[int, str, int], ...]]
 _Tally = tuple[float, tuple[int, ...], tuple[int, ...]]  # a cause's total, features for, features against
 _MEMO_WIDTH = 12  # causes with at most this many features remember their tallies (at most 4,096 each)
 
@@ -127,6 +132,9 @@ def _make_plan(rules: RuleSet) -> _Plan:
         top=rules.ranking.top,
         screening=rules.acupuncture.screening,
         not_now_rules=tuple(r.level == "not_now" for r in rules.acupuncture.suitability),
+        seen_flags={},
+        seen_open={},
+        seen_floors={},
     )
 
 
@@ -158,23 +166,55 @@ def _tally(plan: _Plan, cause: int, held: int) -> _Tally:
     return total, tuple(pro), tuple(con)
 
 
+_Candidate = tuple[int, str, int]  # (level, what set it: flag, open, floor, cause or none, position)
+_SEEN_LIMIT = 100_000  # combinations of red flags (or floors) remembered per rule set
+
+
+def _flags_part(plan: _Plan, fired: int, escalations: int) -> _FlagsPart:
+    """The red flags that fired, at their escalated levels, most urgent first."""
+    hits: list[tuple[int, int]] = []
+    for index, level in enumerate(plan.flag_levels):
+        if fired >> index & 1:
+            for bit, raised_to in plan.escalation_bits[index]:
+                if escalations & bit and raised_to > level:
+                    level = raised_to
+            hits.append((index, level))
+    hits.sort(key=lambda h: -h[1])  # stable: file order within a level
+    return tuple([(i, _LEVELS[lvl]) for i, lvl in hits]), tuple([(lvl, "flag", i) for i, lvl in hits])
+
+
+def _open_part(plan: _Plan, unknown: int) -> _OpenPart:
+    """The red flags not excluded, most urgent first."""
+    open_flags = tuple([i for i in plan.open_order if unknown >> i & 1])
+    return open_flags, tuple([(plan.not_excluded, "open", i) for i in open_flags])
+
+
+def _floors_part(plan: _Plan, floors: int) -> tuple[_Candidate, ...]:
+    return tuple([(lvl, "floor", i) for i, lvl in enumerate(plan.floor_levels) if floors >> i & 1])
+
+
+def _remembered(seen: dict[Any, Any], key: Any, make: Callable[[], Any]) -> Any:
+    found = seen.get(key)
+    if found is None:
+        found = make()
+        if len(seen) < _SEEN_LIMIT:
+            seen[key] = found
+    return found
+
+
 def decide_on(rules: RuleSet, truth: Truth) -> Decision:
-    """The decisions that follow from what the conditions say."""
+    """The decisions that follow from what the conditions say.
+
+    Red flags, what is not excluded and the floors repeat from record to record,
+    so each combination is worked out once per rule set and remembered.
+    """
     plan = _plan(rules)
     # 1. red flags: fired (most urgent first, file order within a level), or not excluded
-    hits: list[tuple[int, int]] = []
-    fired = truth.fired
-    if fired:
-        for index, level in enumerate(plan.flag_levels):
-            if fired >> index & 1:
-                for bit, raised_to in plan.escalation_bits[index]:
-                    if truth.escalations & bit and raised_to > level:
-                        level = raised_to
-                hits.append((index, level))
-        if len(hits) > 1:
-            hits.sort(key=lambda h: -h[1])
-    unknown = truth.unknown
-    open_flags = [i for i in plan.open_order if unknown >> i & 1] if unknown else []
+    fired, escalations, unknown = truth.fired, truth.escalations, truth.unknown
+    hits, hit_candidates = _remembered(
+        plan.seen_flags, (fired, escalations), lambda: _flags_part(plan, fired, escalations)
+    )
+    open_flags, open_candidates = _remembered(plan.seen_open, unknown, lambda: _open_part(plan, unknown))
 
     # 2. causes, ranked by transparent weights
     ranked: list[tuple[float, int, tuple[int, ...], tuple[int, ...]]] = []
@@ -207,12 +247,10 @@ def decide_on(rules: RuleSet, truth: Truth) -> Decision:
     )
 
     # 3. the level: the most urgent of every reason, never below a red flag
-    candidates = [(level, "flag", i) for i, level in hits]
-    if open_flags:
-        candidates += [(plan.not_excluded, "open", i) for i in open_flags]
+    candidates: list[_Candidate] = [*hit_candidates, *open_candidates]
     floors = truth.floors
     if floors:
-        candidates += [(lvl, "floor", i) for i, lvl in enumerate(plan.floor_levels) if floors >> i & 1]
+        candidates += _remembered(plan.seen_floors, floors, lambda: _floors_part(plan, floors))
     leading = [c.cause for c in causes if c.strength != "less_likely"]
     if leading:
         strong = [c.cause for c in causes[1:] if c.strength == "strong"]
@@ -242,8 +280,8 @@ def decide_on(rules: RuleSet, truth: Truth) -> Decision:
         suitability = "caution"
     return Decision(
         truth,
-        tuple([(i, _LEVELS[lvl]) for i, lvl in hits]),
-        tuple(open_flags),
+        hits,
+        open_flags,
         causes,
         _LEVELS[level],
         basis,
