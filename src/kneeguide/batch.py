@@ -16,9 +16,9 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO, TypeVar
 
 from . import jsonlines
 from .answers import FastChecker
@@ -51,23 +51,36 @@ class Record(NamedTuple):
     problems: tuple[tuple[str | None, str], ...]  # (field, message) when the row is unreadable
 
 
-def read_jsonl(stream: TextIO) -> Iterator[Record]:
+class Line(NamedTuple):
+    """A JSON Lines record not parsed yet: with ``--workers`` each worker parses its share."""
+
+    row: int
+    text: str
+
+
+def jsonl_lines(stream: TextIO) -> Iterator[Line]:
     for number, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
-        try:
-            data = jsonlines.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Record(number, None, None, ((None, f"invalid JSON: {exc.msg} (column {exc.colno})"),))
-            continue
-        except (ValueError, RecursionError) as exc:  # e.g. an integer of thousands of digits
-            yield Record(number, None, None, ((None, f"invalid JSON: {str(exc)[:80]}"),))
-            continue
-        if not isinstance(data, dict):
-            yield Record(number, None, None, ((None, "a record must be a JSON object"),))
-            continue
-        ident = data.pop("id", None)
-        yield Record(number, ident, data, ())
+        if line.strip():
+            yield Line(number, line)
+
+
+def parse_line(line: Line) -> Record:
+    number = line.row
+    try:
+        data = jsonlines.loads(line.text)
+    except json.JSONDecodeError as exc:
+        return Record(number, None, None, ((None, f"invalid JSON: {exc.msg} (column {exc.colno})"),))
+    except (ValueError, RecursionError) as exc:  # e.g. an integer of thousands of digits
+        return Record(number, None, None, ((None, f"invalid JSON: {str(exc)[:80]}"),))
+    if not isinstance(data, dict):
+        return Record(number, None, None, ((None, "a record must be a JSON object"),))
+    ident = data.pop("id", None)
+    return Record(number, ident, data, ())
+
+
+def read_jsonl(stream: TextIO) -> Iterator[Record]:
+    for line in jsonl_lines(stream):
+        yield parse_line(line)
 
 
 def read_csv(stream: TextIO) -> Iterator[Record]:
@@ -176,19 +189,20 @@ def process(job: Job, record: Record) -> dict[str, Any]:
     return process_block(job, [record])[0]
 
 
-def process_block(job: Job, records: list[Record]) -> list[dict[str, Any]]:
+def process_block(job: Job, records: Sequence[Record | Line]) -> list[dict[str, Any]]:
     """The output records for a block of input records, in order.
 
     Summaries of the valid records are decided together, on bit columns
     (:mod:`columns`): the same decisions as record by record, a few times faster.
     """
+    parsed = [parse_line(r) if isinstance(r, Line) else r for r in records]
     if job.checker is None:
         object.__setattr__(job, "checker", FastChecker(job.rules.questions))
     check = job.checker
     assert check is not None
     out: list[dict[str, Any]] = []
     valid: list[tuple[int, Record, Answers]] = []
-    for record in records:
+    for record in parsed:
         if record.answers is None:
             out.append(error_record(record.row, record.id, record.problems))
             continue
@@ -255,13 +269,13 @@ def _ready() -> bool:
     return True
 
 
-def _process_block(records: list[Record]) -> list[dict[str, Any]]:
+def _process_block(records: list[Record | Line]) -> list[dict[str, Any]]:
     assert _JOB is not None
     return process_block(_JOB, records)
 
 
-def blocks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    block: list[Record] = []
+def blocks(records: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    block: list[Item] = []
     for record in records:
         block.append(record)
         if len(block) >= size:
@@ -271,14 +285,14 @@ def blocks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
         yield block
 
 
+Item = TypeVar("Item")
+
+
 class _Failed(NamedTuple):
     error: BaseException
 
 
-_END = Record(0, None, None, ())  # the reader has reached the end of the input
-
-
-def arriving_blocks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+def arriving_blocks(records: Iterable[Item], size: int) -> Iterator[list[Item]]:
     """Blocks of the records that have arrived, for input that may come slowly.
 
     From a pipe or a terminal, waiting for a full block could hold a record
@@ -290,7 +304,7 @@ def arriving_blocks(records: Iterable[Record], size: int) -> Iterator[list[Recor
     import queue
     import threading
 
-    waiting: queue.Queue[Record | _Failed] = queue.Queue(maxsize=2 * size)
+    waiting: queue.Queue[Item | _Failed | None] = queue.Queue(maxsize=2 * size)
 
     def read() -> None:
         try:
@@ -298,18 +312,18 @@ def arriving_blocks(records: Iterable[Record], size: int) -> Iterator[list[Recor
                 waiting.put(record)
         except BaseException as exc:  # handed to the main thread, which reports it
             waiting.put(_Failed(exc))
-        waiting.put(_END)
+        waiting.put(None)  # the end of the input
 
     threading.Thread(target=read, name="kneeguide-batch-reader", daemon=True).start()
     while True:
         item = waiting.get()
-        block: list[Record] = []
+        block: list[Item] = []
         while True:
             if isinstance(item, _Failed):
                 if block:
                     yield block
                 raise item.error
-            if item is _END:
+            if item is None:
                 if block:
                     yield block
                 return
@@ -324,7 +338,7 @@ def arriving_blocks(records: Iterable[Record], size: int) -> Iterator[list[Recor
 
 
 def run(
-    job: Job, records: Iterable[Record], workers: int = 1, *, arriving: bool = False
+    job: Job, records: Iterable[Record | Line], workers: int = 1, *, arriving: bool = False
 ) -> Iterator[dict[str, Any]]:
     """Assess records in order, with ``workers`` processes sharing the blocks.
 

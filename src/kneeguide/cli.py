@@ -9,7 +9,7 @@ are imported inside the commands that need them.
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional, TypeVar
@@ -753,7 +753,13 @@ def batch(
 
     arriving = not stat.S_ISREG(os.fstat(raw.fileno()).st_mode)  # a pipe or a terminal: as records come
     stream = b.text_stream(raw)
-    records = (b.read_csv if in_fmt is RecordFormat.csv else b.read_jsonl)(stream)
+    records: Iterable[Any]
+    if in_fmt is RecordFormat.csv:
+        records = b.read_csv(stream)
+    elif workers > 1:
+        records = b.jsonl_lines(stream)  # each worker parses its own share
+    else:
+        records = b.read_jsonl(stream)
     if resume_from > 1:
         records = (r for r in records if r.row >= resume_from)
     sink = _BatchSink(output, force, out_fmt)
