@@ -196,3 +196,31 @@ def test_blocks_of_every_size_agree_with_one_record_at_a_time():
     for size in (0, 1, 31, 32, 33, 64, len(stories)):
         block = (stories * 3)[:size]
         assert columns(RULES).truths(block) == [compiled(RULES).truth(a) for a in block], size
+
+
+def test_generated_code_holds_numbers_and_operators_never_rule_text(monkeypatch):
+    """No id, value or text from a rule file ever becomes Python source."""
+    import re
+
+    from kneeguide import columns as columns_module
+    from kneeguide import compiled as compiled_module
+
+    sources: list[str] = []
+    real = compiled_module._function
+
+    def capture(name: str, body: list[str], args: str = "T, F"):
+        sources.append("\n".join(body))
+        return real(name, body, args)
+
+    monkeypatch.setattr(compiled_module, "_function", capture)
+    monkeypatch.setattr(columns_module, "_function", capture)
+    fresh = RULES._replace(version="capture")
+    columns_module.Columns(compiled_module.Compiled(fresh))
+    assert len(sources) == 6
+    names = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", "\n".join(sources)))
+    keywords = {"True", "False", "None", "if", "elif", "else", "not", "and", "or", "is", "return"}
+    variables = {"T", "F", "ONES", "t", "f", "wt", "wf", "pt", "pf", "known", "out", "append"}
+    variables |= {"fired", "unknown", "escalations", "features", "floors", "suitability"}
+    numbered = {n for n in names if re.fullmatch(r"[aswx]\d+", n)}  # per-score and per-item locals
+    assert names - keywords - variables - numbered == set()
+    assert "'" not in "".join(sources) and '"' not in "".join(sources)
