@@ -115,7 +115,7 @@ def peak_rss(records: int, workers: int) -> float:
 
 
 def memory(small: int, large: int, workers: int) -> None:
-    print(f"(c) peak resident memory of one batch process (--workers {workers}):")
+    print(f"(c) peak resident memory, the largest of the batch processes (--workers {workers}):")
     for count in (small, large):
         start = time.perf_counter()
         mib = peak_rss(count, workers)
@@ -129,7 +129,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=1_000_000)
-    parser.add_argument("--workers", type=int, default=2, help="workers for the memory runs")
+    parser.add_argument("--workers", default="1,2", help="workers for the memory runs, e.g. 1,2")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, {time.strftime('%Y-%m-%d')}")
     if args.which in ("all", "startup"):
@@ -137,7 +137,8 @@ def main() -> None:
     if args.which in ("all", "throughput"):
         throughput(args.records)
     if args.which in ("all", "memory"):
-        memory(args.small, args.large, args.workers)
+        for workers in (int(w) for w in args.workers.split(",")):
+            memory(args.small, args.large, workers)
 
 
 if __name__ == "__main__":

@@ -304,7 +304,7 @@ def arriving_blocks(records: Iterable[Item], size: int) -> Iterator[list[Item]]:
     import queue
     import threading
 
-    waiting: queue.Queue[Item | _Failed | None] = queue.Queue(maxsize=2 * size)
+    waiting: queue.Queue[Item | _Failed | None] = queue.Queue(maxsize=size)
 
     def read() -> None:
         try:
@@ -352,7 +352,8 @@ def run(
         return
     import multiprocessing
     import os
-    from concurrent.futures import ProcessPoolExecutor
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     # A process pool whose workers die (a SIGTERM to the whole process group, as a
     # service manager sends) reports a broken pool instead of deadlocking on a lock.
@@ -361,12 +362,20 @@ def run(
     try:
         executor.submit(_ready).result()  # start the workers now, not at the first full block
         chunks = arriving_blocks(records, BLOCK * workers) if arriving else blocks(records, BLOCK * workers)
+        # From a file, one block is handed out ahead, so the workers are busy while this
+        # process writes the previous block's records; arriving records go out at once.
+        ahead = 0 if arriving else 1
+        pending: deque[list[Future[list[dict[str, Any]]]]] = deque()
         for block in chunks:
             share = max(1, len(block) // (workers * 4))
-            futures = [
-                executor.submit(_process_block, block[i : i + share]) for i in range(0, len(block), share)
-            ]
-            for future in futures:
+            pending.append(
+                [executor.submit(_process_block, block[i : i + share]) for i in range(0, len(block), share)]
+            )
+            while len(pending) > ahead:
+                for future in pending.popleft():
+                    yield from future.result()
+        while pending:
+            for future in pending.popleft():
                 yield from future.result()
     except BaseException:
         executor.shutdown(wait=False, cancel_futures=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .compiled import Compiled, _function, compiled
+from .compiled import MEMO_LIMIT, Compiled, _function, compiled
 from .conditions import All, AnswerCompare, AnswerIs, Condition, Not, ScoreBand, ScoreCompare, Tri
 from .conditions import Any as AnyOf
 from .model import Answers, RuleSet
@@ -154,7 +154,7 @@ class Columns:
         if found is None:
             t, k = self.compiled._set(0, 0, *pair)
             found = (_bits_of(t), _bits_of(k & ~t))
-            if len(self._pairs) < 100_000:
+            if len(self._pairs) < MEMO_LIMIT:
                 self._pairs[pair] = found
         return found
 
@@ -226,7 +226,9 @@ class Columns:
             for j, pattern in enumerate(keys):
                 found = seen.get(pattern)
                 if found is None:
-                    found = seen[pattern] = _facts(score, pattern)
+                    found = _facts(score, pattern)
+                    if len(seen) < MEMO_LIMIT:
+                        seen[pattern] = found
                 facts_rows[j].append(found)
         # score leaves (a comparison with a score's interval) become columns too:
         # each depends on its own score's pattern only, so few values are ever worked out
@@ -238,7 +240,9 @@ class Columns:
                 if key in seen_leaf:
                     value = seen_leaf[key]
                 else:
-                    value = seen_leaf[key] = leaf.evaluate(answers[j], {leaf.score: facts_rows[j][which]})
+                    value = leaf.evaluate(answers[j], {leaf.score: facts_rows[j][which]})
+                    if len(seen_leaf) < MEMO_LIMIT:
+                        seen_leaf[key] = value
                 if value is True:
                     true_bits[n - 1 - j] = "1"
                 elif value is False:

@@ -276,7 +276,7 @@ class Compiled:
             hit = words.get(pair)
             if hit is None:  # a number (or a word no table knows): folded the long way, then remembered
                 hit = self._set(0, 0, *pair)
-                if len(words) < _MEMO_LIMIT and pair[1].__class__ in (int, float):
+                if len(words) < MEMO_LIMIT and pair[1].__class__ in (int, float):
                     words[pair] = hit
             t |= hit[0]
             k |= hit[1]
@@ -299,7 +299,7 @@ class Compiled:
             if found is None:
                 applicable, present, proxy = key
                 found = score_facts(score, present, proxy, applicable)
-                if len(seen) < _MEMO_LIMIT:
+                if len(seen) < MEMO_LIMIT:
                     seen[key] = found
             facts.append(found)
         if self._score_leaves:
@@ -314,7 +314,10 @@ class Compiled:
 
 
 _GENERATED = ("_skipped", "_items", "_late")
-_MEMO_LIMIT = 100_000  # remembered numeric answers and score combinations, per rule set
+#: How many answers, combinations or patterns each memo of a rule set keeps. Small
+#: enough that every memo is full after a few thousand records, so a batch's memory
+#: is the same for ten thousand records as for a million.
+MEMO_LIMIT = 1024
 _CACHE: list[Compiled] = []
 
 

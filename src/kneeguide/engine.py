@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from . import __version__
-from .compiled import compiled
+from .compiled import MEMO_LIMIT, compiled
 from .conditions import Tri, explain, questions_in
 from .model import (
     AcupunctureResult,
@@ -103,7 +103,7 @@ class _Plan(NamedTuple):
 _FlagsPart = tuple[tuple[tuple[int, Level], ...], tuple[tuple[int, str, int], ...]]
 _OpenPart = tuple[tuple[int, ...], tuple[tuple[int, str, int], ...]]
 _Tally = tuple[float, tuple[int, ...], tuple[int, ...]]  # a cause's total, features for, features against
-_MEMO_WIDTH = 12  # causes with at most this many features remember their tallies (at most 4,096 each)
+_MEMO_WIDTH = 10  # causes with at most this many features remember their tallies (at most 1,024 each)
 
 
 def _make_plan(rules: RuleSet) -> _Plan:
@@ -167,7 +167,7 @@ def _tally(plan: _Plan, cause: int, held: int) -> _Tally:
 
 
 _Candidate = tuple[int, str, int]  # (level, what set it: flag, open, floor, cause or none, position)
-_SEEN_LIMIT = 100_000  # combinations of red flags (or floors) remembered per rule set
+_SEEN_LIMIT = MEMO_LIMIT  # combinations of red flags (or floors) remembered per rule set
 
 
 def _flags_part(plan: _Plan, fired: int, escalations: int) -> _FlagsPart:
