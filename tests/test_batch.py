@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -222,3 +223,28 @@ def test_a_broken_jsonl_line_fails_with_the_standard_librarys_message(line: str)
 def test_a_written_record_reads_back_unchanged(record: dict[str, Any]) -> None:
     line = jsonlines.dumps(record)
     assert "\n" not in line and json.loads(line) == record
+
+
+def test_a_custom_rule_set_is_decided_in_blocks_exactly_as_assess_decides(rules_copy: Path) -> None:
+    causes = rules_copy / "causes.yaml"
+    causes.write_text(
+        causes.read_text(encoding="utf-8").replace(
+            "ranking: {strong: 3.0, possible: 1.5, show: 0.5, top: 5}",
+            "ranking: {strong: 2.0, possible: 1.0, show: 0.0, top: 4}",
+        ),
+        encoding="utf-8",
+    )
+    custom = load_rules(rules_copy)
+    assert custom.ranking.top == 4
+    rng = random.Random(5)
+    stories = []
+    for _ in range(200):  # a block large enough to be decided on columns
+        chosen = rng.sample(QUESTIONS, 25)
+        stories.append(
+            {q.id: rng.choice(["yes", "no", "unsure"]) if q.type == "yn" else "unsure" for q in chosen}
+        )
+    job = b.Job(custom, "JP", Audience.LAY, False)
+    records = b.process_block(job, [b.Record(i + 1, i, s, ()) for i, s in enumerate(stories)])
+    for i, (record, story) in enumerate(zip(records, stories, strict=True)):
+        expected = b.summary_record(i + 1, i, assess(story, rules=custom, region="JP"))
+        assert record == expected
