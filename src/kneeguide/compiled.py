@@ -317,7 +317,7 @@ _GENERATED = ("_skipped", "_items", "_late")
 #: How many answers, combinations or patterns each memo of a rule set keeps. Small
 #: enough that every memo is full after a few thousand records, so a batch's memory
 #: is the same for ten thousand records as for a million.
-MEMO_LIMIT = 1024
+MEMO_LIMIT = 256
 _CACHE: list[Compiled] = []
 
 

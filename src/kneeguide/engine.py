@@ -103,7 +103,7 @@ class _Plan(NamedTuple):
 _FlagsPart = tuple[tuple[tuple[int, Level], ...], tuple[tuple[int, str, int], ...]]
 _OpenPart = tuple[tuple[int, ...], tuple[tuple[int, str, int], ...]]
 _Tally = tuple[float, tuple[int, ...], tuple[int, ...]]  # a cause's total, features for, features against
-_MEMO_WIDTH = 10  # causes with at most this many features remember their tallies (at most 1,024 each)
+_MEMO_WIDTH = 8  # causes with at most this many features remember their tallies (at most 256 each)
 
 
 def _make_plan(rules: RuleSet) -> _Plan:
