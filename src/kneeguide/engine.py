@@ -103,7 +103,7 @@ class _Plan(NamedTuple):
 _FlagsPart = tuple[tuple[tuple[int, Level], ...], tuple[tuple[int, str, int], ...]]
 _OpenPart = tuple[tuple[int, ...], tuple[tuple[int, str, int], ...]]
 _Tally = tuple[float, tuple[int, ...], tuple[int, ...]]  # a cause's total, features for, features against
-_MEMO_WIDTH = 8  # causes with at most this many features remember their tallies (at most 256 each)
+_MEMO_WIDTH = 12  # causes with at most this many features remember (up to MEMO_LIMIT) tallies
 
 
 def _make_plan(rules: RuleSet) -> _Plan:
@@ -217,7 +217,7 @@ def decide_on(rules: RuleSet, truth: Truth) -> Decision:
     open_flags, open_candidates = _remembered(plan.seen_open, unknown, lambda: _open_part(plan, unknown))
 
     # 2. causes, ranked by transparent weights
-    ranked: list[tuple[float, int, tuple[int, ...], tuple[int, ...]]] = []
+    ranked: list[tuple[float, int, tuple[int, ...], tuple[int, ...]]] = []  # (-total, cause, for, against)
     features = truth.features
     if features:
         for index, (first, width, seen) in enumerate(plan.causes):
@@ -227,22 +227,26 @@ def decide_on(rules: RuleSet, truth: Truth) -> Decision:
             tally = seen.get(held) if seen is not None else None
             if tally is None:
                 tally = _tally(plan, index, held)
-                if seen is not None:
+                if seen is not None and len(seen) < MEMO_LIMIT:
                     seen[held] = tally
             total, pro, con = tally
             if total >= plan.show and pro:
-                ranked.append((total, index, pro, con))
-        ranked.sort(key=lambda r: (-r[0], r[1]))
+                ranked.append((-total, index, pro, con))
+        ranked.sort()  # highest total first, file order among equals (positions are unique)
     causes = tuple(
         [
             RankedCause(
                 index,
-                total,
-                "strong" if total >= plan.strong else "possible" if total >= plan.possible else "less_likely",
+                -negated,
+                "strong"
+                if -negated >= plan.strong
+                else "possible"
+                if -negated >= plan.possible
+                else "less_likely",
                 pro,
                 con,
             )
-            for total, index, pro, con in ranked[: plan.top]
+            for negated, index, pro, con in ranked[: plan.top]
         ]
     )
 
