@@ -26,7 +26,7 @@ from .columns import columns
 from .engine import Decision, assess, decide_on
 from .model import Answers, Assessment, Audience, Level, RuleSet
 
-BLOCK = 2000
+BLOCK = 1000
 CSV_FIELDS = (
     "row",
     "id",

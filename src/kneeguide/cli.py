@@ -753,13 +753,8 @@ def batch(
 
     arriving = not stat.S_ISREG(os.fstat(raw.fileno()).st_mode)  # a pipe or a terminal: as records come
     stream = b.text_stream(raw)
-    records: Iterable[Any]
-    if in_fmt is RecordFormat.csv:
-        records = b.read_csv(stream)
-    elif workers > 1:
-        records = b.jsonl_lines(stream)  # each worker parses its own share
-    else:
-        records = b.read_jsonl(stream)
+    # JSON lines are parsed with their block (by its worker, with --workers): little waits parsed
+    records: Iterable[Any] = b.read_csv(stream) if in_fmt is RecordFormat.csv else b.jsonl_lines(stream)
     if resume_from > 1:
         records = (r for r in records if r.row >= resume_from)
     sink = _BatchSink(output, force, out_fmt)
