@@ -263,3 +263,26 @@ def test_rules_validate_runs_every_rules_examples(rules_copy: Path) -> None:
         f"{flags}:" in done.stderr
         and "locked_knee: fires on example 1: 'locked_knee' was not raised" in done.stderr
     )
+
+
+def test_help_lists_every_command_and_a_misspelt_command_gets_a_suggestion() -> None:
+    shown = kneeguide("--help")
+    assert shown.returncode == 0
+    for name in ("assess", "batch", "interview", "note", "export", "questions", "rules", "config"):
+        assert name in shown.stdout
+    typo = kneeguide("asess", "-a", "age=30")
+    assert typo.returncode == 2 and "assess" in typo.stderr
+
+
+def test_running_one_command_leaves_every_command_registered(capsys: pytest.CaptureFixture[str]) -> None:
+    """Only the command about to run is built; the app is whole again afterwards."""
+    from kneeguide import cli
+
+    before = (list(cli.app.registered_commands), list(cli.app.registered_groups))
+    with pytest.raises(SystemExit) as done:
+        cli.main(["assess", "-a", "age=30", "--format", "json"])
+    assert done.value.code == 0 and '"schema_version": 1' in capsys.readouterr().out
+    assert (cli.app.registered_commands, cli.app.registered_groups) == before
+    with pytest.raises(SystemExit):
+        cli.main(["rules", "validate"])
+    assert (cli.app.registered_commands, cli.app.registered_groups) == before

@@ -6,10 +6,11 @@ a traceback appears only with ``--debug``. Heavy modules (rich, questionary)
 are imported inside the commands that need them.
 """
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional, TypeVar
@@ -1070,6 +1071,30 @@ def rules_strings(
     sys.stdout.write(yaml.safe_dump({lang: entries}, allow_unicode=True, sort_keys=False, width=1000))
 
 
+@contextlib.contextmanager
+def _only_the_command_in(args: list[str]) -> Iterator[None]:
+    """Let typer build only the command about to run.
+
+    Typer turns every registered command into a click command on every run, which
+    costs more than a whole assessment. When ``args`` name a known command (the root
+    options before it are flags), the others are set aside for this run; anything
+    else (``--help``, a misspelt command) sees the whole app, so help and
+    "no such command" suggestions are unchanged.
+    """
+    name = next((a for a in args if not a.startswith("-")), None)
+    commands, groups = app.registered_commands, app.registered_groups
+    keep = [c for c in commands if c.callback and (c.name or c.callback.__name__.replace("_", "-")) == name]
+    keep_groups = [g for g in groups if g.name == name]
+    if name is None or not (keep or keep_groups):
+        yield
+        return
+    app.registered_commands, app.registered_groups = keep, keep_groups
+    try:
+        yield
+    finally:
+        app.registered_commands, app.registered_groups = commands, groups
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point. Anything unexpected becomes one line, not a traceback."""
     global _DEBUG
@@ -1080,7 +1105,8 @@ def main(argv: list[str] | None = None) -> None:
         if at + 1 == len(args) or args[at + 1].startswith("-"):
             args.insert(at + 1, LATEST)
     try:
-        app(args=args, prog_name="kneeguide")
+        with _only_the_command_in(args):
+            app(args=args, prog_name="kneeguide")
     except SystemExit:
         raise
     except BrokenPipeError:
