@@ -209,7 +209,8 @@ def test_python_dash_m_runs_the_same_program() -> None:
     assert done.returncode == 0 and done.stdout.startswith("kneeguide ")
 
 
-def test_assess_json_imports_neither_questionary_nor_prompt_toolkit_nor_rich() -> None:
+def loaded_by_assess_json(modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` (or their submodules) a fresh `assess --format json` imports."""
     code = (
         "import sys\n"
         "from kneeguide.cli import main\n"
@@ -217,30 +218,26 @@ def test_assess_json_imports_neither_questionary_nor_prompt_toolkit_nor_rich() -
         "    main(['assess', '-a', 'age=30', '--format', 'json'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('questionary', 'prompt_toolkit', 'rich')]\n"
-        "sys.stderr.write(repr(bad))\n"
+        f"wanted = {modules!r}\n"
+        "print(sorted({w for w in wanted for m in sys.modules if m == w or m.startswith(w + '.')}))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.stderr == "[]"
+    assert done.returncode == 0, done.stderr
+    loaded: list[str] = json.loads(done.stdout.splitlines()[-1].replace("'", '"'))
+    return loaded
+
+
+def test_assess_json_imports_neither_questionary_nor_prompt_toolkit_nor_rich() -> None:
+    assert loaded_by_assess_json(("questionary", "prompt_toolkit", "rich")) == []
 
 
 def test_a_warm_assess_json_loads_only_what_it_uses() -> None:
     """Start-up is most of a single assessment's cost (README, Performance)."""
-    code = (
-        "import sys\n"
-        "from kneeguide.cli import main\n"
-        "try:\n"
-        "    main(['assess', '-a', 'age=30', '--format', 'json'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "heavy = ('kneeguide.schema', 'kneeguide.loading', 'yaml.constructor', 'platformdirs', '_hashlib',\n"
-        "         'importlib.resources', 'tempfile')\n"
-        "sys.stderr.write(repr([m for m in heavy if m in sys.modules]))\n"
-    )
-    subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)  # fills the rules cache
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    expected = "['platformdirs']" if sys.platform != "linux" else "[]"
-    assert done.stderr == expected
+    heavy = ("kneeguide.schema", "kneeguide.loading", "yaml.constructor", "platformdirs", "_hashlib")
+    heavy += ("importlib.resources", "tempfile")
+    loaded_by_assess_json(heavy)  # fills the rules cache
+    expected = ["platformdirs"] if sys.platform != "linux" else []
+    assert loaded_by_assess_json(heavy) == expected
 
 
 def test_an_unknown_region_or_language_is_refused() -> None:

@@ -9,12 +9,12 @@ that raised it, so a practitioner can check the basis of each decision.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from . import __version__
 from .compiled import MEMO_LIMIT, compiled
-from .conditions import Tri, explain, questions_in
+from .conditions import explain, questions_in
 from .model import (
     AcupunctureResult,
     Answers,
@@ -35,12 +35,11 @@ from .model import (
     Triage,
     pick,
 )
-from .truth import ScoreFacts, Truth, bit_layout, score_facts, with_implied
+from .truth import ScoreFacts, Truth, bit_layout, walk_score, with_implied
 
 __all__ = ["Decision", "assess", "compute_score", "decide", "with_implied"]
 
 _BARE = Reason("", "", 0.0, None, ())  # a counted feature whose explanation was not asked for
-_NO_SCORES: Mapping[str, ScoreFacts] = {}
 
 
 class RankedCause(NamedTuple):
@@ -296,21 +295,7 @@ def decide_on(rules: RuleSet, truth: Truth) -> Decision:
 
 def compute_score(score: Score, answers: Answers, lang: str = "en") -> ScoreResult:
     """One score on its own, walked as written (the interview and rule tools use this)."""
-    applicable: Tri = True
-    if score.applies_if is not None:
-        applicable = score.applies_if.evaluate(answers, _NO_SCORES)
-    present: list[Tri] = []
-    proxy: list[bool] = []
-    for item in score.items:
-        value = item.when.evaluate(answers, _NO_SCORES)
-        stood_in = False
-        if value is None and item.proxy is not None:
-            stand_in = item.proxy.evaluate(answers, _NO_SCORES)
-            if stand_in is not None:
-                value, stood_in = stand_in, True
-        present.append(value)
-        proxy.append(stood_in)
-    return score_result(score, score_facts(score, tuple(present), tuple(proxy), applicable), answers, lang)
+    return score_result(score, walk_score(score, answers), answers, lang)
 
 
 def score_result(score: Score, facts: ScoreFacts, answers: Answers, lang: str) -> ScoreResult:

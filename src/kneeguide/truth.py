@@ -119,26 +119,33 @@ def score_facts(
     return ScoreFacts(applicable, points, points_max, band, complete, present, proxy)
 
 
+def walk_score(score: Score, answers: Answers) -> ScoreFacts:
+    """One score's facts, its conditions walked as written.
+
+    An item unknown from its own question may be decided by its lay stand-in
+    (``proxy``), and is then marked as such.
+    """
+    applicable: Tri = True
+    if score.applies_if is not None:
+        applicable = score.applies_if.evaluate(answers, _NO_SCORES)
+    present: list[Tri] = []
+    proxy: list[bool] = []
+    for item in score.items:
+        value = item.when.evaluate(answers, _NO_SCORES)
+        stood_in = False
+        if value is None and item.proxy is not None:
+            stand_in = item.proxy.evaluate(answers, _NO_SCORES)
+            if stand_in is not None:
+                value, stood_in = stand_in, True
+        present.append(value)
+        proxy.append(stood_in)
+    return score_facts(score, tuple(present), tuple(proxy), applicable)
+
+
 def interpret(rules: RuleSet, given: Answers) -> Truth:
     """The reference evaluation: every condition walked as written."""
     answers = with_implied(rules, given)
-    facts = []
-    for score in rules.scores:
-        applicable: Tri = True
-        if score.applies_if is not None:
-            applicable = score.applies_if.evaluate(answers, _NO_SCORES)
-        present: list[Tri] = []
-        proxy: list[bool] = []
-        for item in score.items:
-            value = item.when.evaluate(answers, _NO_SCORES)
-            stood_in = False
-            if value is None and item.proxy is not None:
-                stand_in = item.proxy.evaluate(answers, _NO_SCORES)
-                if stand_in is not None:
-                    value, stood_in = stand_in, True
-            present.append(value)
-            proxy.append(stood_in)
-        facts.append(score_facts(score, tuple(present), tuple(proxy), applicable))
+    facts = [walk_score(score, answers) for score in rules.scores]
     scores = {s.id: f for s, f in zip(rules.scores, facts, strict=True)}
 
     def mask(values: list[bool]) -> int:
