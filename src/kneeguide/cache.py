@@ -2,8 +2,8 @@
 
 Parsing and validating the YAML costs far more than assessing an answer set,
 so the validated :class:`RuleSet` is pickled once per digest, together with its
-compiled conditions (:mod:`compiled`, whose generated code would otherwise be
-compiled again by every process). The cache is only an accelerator: it lives
+compiled conditions (:mod:`compiled`), which every process would otherwise
+build again. The cache is only an accelerator: it lives
 in the user's cache directory (owner-only), is safe to delete at any time, and
 an entry is used only when the digest recorded inside it equals the digest of
 the rule files just read, and the kneeguide version, the Python version and
@@ -25,7 +25,7 @@ from .files import owner_only, private_dir, user_dir, write_atomic
 from .model import RuleSet
 from .rulefiles import sha256
 
-# What a cache entry depends on: the release, the Python (pickle, marshal), and
+# What a cache entry depends on: the release, the Python (pickle), and
 # the source of the modules whose objects it holds, so that editing one of them
 # (a development checkout keeps its version number) never serves a stale entry.
 _SOURCES = ("model.py", "conditions.py", "loading.py", "compiled.py", "truth.py")

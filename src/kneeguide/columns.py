@@ -4,7 +4,8 @@
 two integers. A batch turns that sideways: for a block of ``n`` answer sets,
 leaf ``i`` becomes two ``n``-bit integers (``T[i]``: the records where it is
 definitely true; ``F[i]``: definitely false), and each condition is evaluated
-once for the whole block with ``&`` and ``|`` in the same Kleene logic
+once for the whole block with ``&`` and ``|`` on the same :class:`~compiled.Node`
+trees, in the same Kleene logic
 (``all`` is true where every child is true and false where any child is
 false). Python then spends its time per block, not per record per condition.
 
@@ -14,41 +15,56 @@ tests compare the two on every vignette and on random blocks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from .compiled import MEMO_LIMIT, Compiled, _function, compiled
-from .conditions import All, AnswerCompare, AnswerIs, Condition, Not, ScoreBand, ScoreCompare, Tri
-from .conditions import Any as AnyOf
+from .compiled import MEMO_LIMIT, Compiled, Node, compiled, positions
+from .conditions import Tri
 from .model import Answers, RuleSet
 from .truth import ScoreFacts, Truth, score_facts
 
 SMALL = 32  # below this many records a block is assessed record by record
-ARGS = "T, F, ONES"  # the generated functions' parameters: the columns, and a column of ones
 
 
-def _vtf(c: Condition, index: dict[Condition, int]) -> tuple[str, str]:
-    """Expressions over the columns T and F: where ``c`` is definitely true / false."""
-    if isinstance(c, (AnswerIs, AnswerCompare, ScoreCompare, ScoreBand)):
-        return f"T[{index[c]}]", f"F[{index[c]}]"
-    if isinstance(c, Not):
-        t, f = _vtf(c.child, index)
-        return f, t
-    assert isinstance(c, (All, AnyOf))
-    parts = [_vtf(child, index) for child in c.children]
-    ts = [f"({t})" for t, _ in parts]
-    fs = [f"({f})" for _, f in parts]
-    if isinstance(c, All):  # true where every child is true, false where any child is false
-        return " & ".join(ts) or "ONES", " | ".join(fs) or "0"
-    return " | ".join(ts) or "0", " & ".join(fs) or "ONES"
+def holding(n: Node, T: list[int], F: list[int], ones: int) -> int:
+    """The records (bits) where ``n`` is definitely true."""
+    if n.all:
+        out = ones
+        for i in n.pos_at:
+            out &= T[i]
+        for i in n.neg_at:
+            out &= F[i]
+        for child in n.children:
+            out &= holding(child, T, F, ones)
+        return out
+    out = 0
+    for i in n.pos_at:
+        out |= T[i]
+    for i in n.neg_at:
+        out |= F[i]
+    for child in n.children:
+        out |= holding(child, T, F, ones)
+    return out
 
 
-def _bits_of(mask: int) -> list[int]:
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
+def failing(n: Node, T: list[int], F: list[int], ones: int) -> int:
+    """The records (bits) where ``n`` is definitely false."""
+    if n.all:  # one part false is enough
+        out = 0
+        for i in n.pos_at:
+            out |= F[i]
+        for i in n.neg_at:
+            out |= T[i]
+        for child in n.children:
+            out |= failing(child, T, F, ones)
+        return out
+    out = ones  # every part must be false
+    for i in n.pos_at:
+        out &= F[i]
+    for i in n.neg_at:
+        out &= T[i]
+    for child in n.children:
+        out &= failing(child, T, F, ones)
     return out
 
 
@@ -77,52 +93,8 @@ class Columns:
     def __init__(self, compiled: Compiled) -> None:
         self.compiled = compiled
         rules = compiled.rules
-        index = {leaf: bit.bit_length() - 1 for leaf, bit in compiled.leaves.items()}
-        self.width = len(index)
-        # questions skipped because their ask_if is false: one column each
-        skippable = [q for q in rules.skippable if q.ask_if is not None]
-        self.skippable = tuple(q.id for q in skippable)
-        self._skipped: Callable[[list[int], list[int], int], list[int]] = _function(
-            "skipped",
-            ["return [", *(f"    {_vtf(q.ask_if, index)[1]}," for q in skippable if q.ask_if), "]"],
-            ARGS,
-        )
-        # score items, their lay stand-ins, and where the score applies
-        body: list[str] = ["out = []"]
-        for score in rules.scores:
-            if score.applies_if is not None:
-                t, f = _vtf(score.applies_if, index)
-                body.append(f"out += [{t}, {f}]")
-            else:
-                body.append("out += [ONES, 0]")
-            for item in score.items:
-                wt, wf = _vtf(item.when, index)
-                body.append(f"wt = {wt}; wf = {wf}")
-                if item.proxy is not None:
-                    pt, pf = _vtf(item.proxy, index)
-                    body += [
-                        "known = wt | wf",
-                        f"pt = ({pt}) & ~known; pf = ({pf}) & ~known",
-                        "out += [wt | pt, wf | pf, pt | pf]",
-                    ]
-                else:
-                    body.append("out += [wt, wf, 0]")
-        body.append("return out")
-        self._items: Callable[[list[int], list[int], int], list[int]] = _function("items", body, ARGS)
-        # everything else, in the order of the masks of a Truth (see truth.bit_layout)
-        body = ["fired = []", "out = []"]
-        for flag in rules.red_flags:
-            t, f = _vtf(flag.when, index)
-            body += [f"t = {t}; f = {f}", "fired.append(t)", "out.append(ONES & ~(t | f))"]
-        for i, flag in enumerate(rules.red_flags):
-            for e in flag.escalations:
-                body.append(f"out.append(fired[{i}] & ({_vtf(e.when, index)[0]}))")
-        for cause in rules.causes:
-            body += [f"out.append({_vtf(x.when, index)[0]})" for x in cause.features]
-        body += [f"out.append({_vtf(f.when, index)[0]})" for f in rules.floors]
-        body += [f"out.append({_vtf(x.when, index)[0]})" for x in rules.acupuncture.suitability]
-        body.append("return fired + out")
-        self._late: Callable[[list[int], list[int], int], list[int]] = _function("late", body, ARGS)
+        self.width = len(compiled.leaves)
+        self.skippable = compiled._skippable
         flags = len(rules.red_flags)
         escalations = sum(len(f.escalations) for f in rules.red_flags)
         features = sum(len(c.features) for c in rules.causes)
@@ -135,25 +107,61 @@ class Columns:
             len(rules.acupuncture.suitability),
         )
         self._no_leaves: dict[
-            str, tuple[list[int], list[int]]
+            str, tuple[tuple[int, ...], tuple[int, ...]]
         ] = {}  # question → leaves "no" makes true / false
         for question in self.skippable:
             is_bits, table, _ = compiled._answer_leaves.get(question, (0, {}, ()))
             yes = table.get("no", 0)
-            self._no_leaves[question] = (_bits_of(is_bits & yes), _bits_of(is_bits & ~yes))
+            self._no_leaves[question] = (positions(is_bits & yes), positions(is_bits & ~yes))
         self._score_leaves = [(bit.bit_length() - 1, leaf) for bit, leaf in compiled._score_leaves]
         self._facts_seen: tuple[dict[int, ScoreFacts], ...] = tuple({} for _ in rules.scores)
-        self._pairs: dict[tuple[str, object], tuple[list[int], list[int]]] = {}
+        self._pairs: dict[tuple[str, object], tuple[tuple[int, ...], tuple[int, ...]]] = {}
         self._skip_at = {q: i for i, q in enumerate(self.skippable)}
         self._leaf_seen: list[dict[int, Tri]] = [{} for _ in self._score_leaves]
         self._score_at = {score.id: i for i, score in enumerate(rules.scores)}
 
-    def _leaves_of(self, pair: tuple[str, object]) -> tuple[list[int], list[int]]:
+    def _skipped(self, T: list[int], F: list[int], ones: int) -> list[int]:
+        """Per skippable question: the records where its ask_if is definitely false."""
+        return [failing(n, T, F, ones) for n in self.compiled.ask_if]
+
+    def _items(self, T: list[int], F: list[int], ones: int) -> list[int]:
+        """Per score: [applies, not applies, then per item: said yes, said no, by a stand-in]."""
+        out: list[int] = []
+        for applies, items in self.compiled.scores:
+            if applies is None:
+                out += [ones, 0]
+            else:
+                out += [holding(applies, T, F, ones), failing(applies, T, F, ones)]
+            for when, stand_in in items:
+                wt, wf = holding(when, T, F, ones), failing(when, T, F, ones)
+                if stand_in is None:
+                    out += [wt, wf, 0]
+                    continue
+                known = wt | wf
+                pt = holding(stand_in, T, F, ones) & ~known
+                pf = failing(stand_in, T, F, ones) & ~known
+                out += [wt | pt, wf | pf, pt | pf]
+        return out
+
+    def _late(self, T: list[int], F: list[int], ones: int) -> list[int]:
+        """Columns in the order of a Truth's masks (see truth.bit_layout)."""
+        c = self.compiled
+        fired = [holding(n, T, F, ones) for n in c.flags]
+        out = [ones & ~(t | failing(n, T, F, ones)) for n, t in zip(c.flags, fired, strict=True)]
+        for t, group in zip(fired, c.escalations, strict=True):
+            out += [t & holding(n, T, F, ones) for n in group.nodes]
+        for group in c.features:
+            out += [holding(n, T, F, ones) for n in group.nodes]
+        out += [holding(n, T, F, ones) for n in c.floors.nodes]
+        out += [holding(n, T, F, ones) for n in c.suitability.nodes]
+        return fired + out
+
+    def _leaves_of(self, pair: tuple[str, object]) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """The leaves an answer makes definitely true, and those it makes definitely false."""
         found = self._pairs.get(pair)
         if found is None:
             t, k = self.compiled._set(0, 0, *pair)
-            found = (_bits_of(t), _bits_of(k & ~t))
+            found = (positions(t), positions(k & ~t))
             if len(self._pairs) < MEMO_LIMIT:
                 self._pairs[pair] = found
         return found
@@ -207,7 +215,7 @@ class Columns:
                         T[column_index] |= new
                     for column_index in made_false:
                         F[column_index] |= new
-                    for j in _bits_of(new):
+                    for j in positions(new):
                         if answers[j] is block[j]:
                             answers[j] = dict(block[j])
                         answers[j][question] = "no"

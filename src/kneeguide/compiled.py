@@ -1,28 +1,24 @@
 """A rule set's conditions compiled to bit-mask tests.
 
-Walking ~300 condition leaves per record in Python costs about 0.3 ms; batch
-scoring needs a few microseconds. So each distinct leaf gets a bit, an answer
-set becomes two integers — ``T``, the leaves definitely true, and ``F``, the
-leaves definitely false (a leaf in neither is unknown) — and every condition
-becomes a short generated expression over them: ``all`` of leaves is true when
-``T & mask == mask`` and false when ``F & mask``, in Kleene logic exactly as
-:mod:`conditions` defines it.
+Walking ~300 condition leaves per record costs about 0.3 ms, most of it in
+looking answers up again and again. So each distinct leaf gets a bit, an
+answer set becomes two integers — ``T``, the leaves definitely true, and ``F``,
+the leaves definitely false (a leaf in neither is unknown) — once, and every
+condition becomes a :class:`Node` of bit masks in negation normal form: ``all``
+of leaves is true when ``T & mask == mask`` and false when ``F & mask``, in
+Kleene logic exactly as :mod:`conditions` defines it. Nodes are data, like the
+conditions they come from: nothing is generated or evaluated as Python.
 
-The generated source is built only from bit numbers and the fixed shapes
-below, never from text in the rule files, and is compiled once per rule set.
 :func:`truth.interpret` is the reference this must always agree with; the
-tests compare the two on every rule test, every vignette and random answer
-sets.
+tests compare the two on random condition trees, every rule test, every
+vignette and random answer sets.
 """
 
 from __future__ import annotations
 
-import builtins
-import marshal
 import operator
-import types
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import NamedTuple
 
 from .conditions import All, AnswerCompare, AnswerIs, Condition, Not, ScoreBand, ScoreCompare, Tri
 from .conditions import Any as AnyOf
@@ -51,104 +47,142 @@ class _Bits:
         return self.of[leaf]
 
 
+class Node(NamedTuple):
+    """A condition in negation normal form, its leaves as bit masks.
+
+    ``all`` (else ``any``) of: the leaves in ``pos`` being true, the leaves in
+    ``neg`` being false, and the ``children``. ``pos_at`` and ``neg_at`` name
+    the same leaves by position, for the columns of :mod:`columns`.
+    """
+
+    all: bool
+    pos: int
+    neg: int
+    pos_at: tuple[int, ...]
+    neg_at: tuple[int, ...]
+    children: tuple[Node, ...]
+
+
 def _is_leaf(c: Condition) -> bool:
     return isinstance(c, (AnswerIs, AnswerCompare, ScoreCompare, ScoreBand))
 
 
-def _tf(c: Condition, bits: _Bits) -> tuple[str, str]:
-    """Two Python expressions over T and F: truthy iff ``c`` is definitely true / false."""
+def node(c: Condition, bits: _Bits, negate: bool = False) -> Node:
+    """``c`` (or ``not c``) as a :class:`Node`, negations pushed down to the leaves."""
     if _is_leaf(c):
         b = bits.bit(c)
-        return f"T & {b}", f"F & {b}"
+        at = (b.bit_length() - 1,)
+        return Node(False, 0, b, (), at, ()) if negate else Node(False, b, 0, at, (), ())
     if isinstance(c, Not):
-        t, f = _tf(c.child, bits)
-        return f, t
+        return node(c.child, bits, not negate)
     assert isinstance(c, (All, AnyOf))
+    is_all = isinstance(c, All) != negate  # not all = any not; not any = all not
     pos = neg = 0
-    nested: list[tuple[str, str]] = []
+    children: list[Node] = []
     for child in c.children:
-        if _is_leaf(child):
-            pos |= bits.bit(child)
-        elif isinstance(child, Not) and _is_leaf(child.child):
-            neg |= bits.bit(child.child)
+        n = node(child, bits, negate)
+        if not n.all and not n.children and len(n.pos_at) + len(n.neg_at) == 1:
+            pos |= n.pos  # a single literal joins this node's masks
+            neg |= n.neg
         else:
-            nested.append(_tf(child, bits))
-    # "every listed leaf true" and "some listed leaf true", for T and F alike
-    every_t = [f"T & {pos} == {pos}"] * bool(pos) + [f"F & {neg} == {neg}"] * bool(neg)
-    some_f = [f"F & {pos}"] * bool(pos) + [f"T & {neg}"] * bool(neg)
-    some_t = [f"T & {pos}"] * bool(pos) + [f"F & {neg}"] * bool(neg)
-    every_f = [f"F & {pos} == {pos}"] * bool(pos) + [f"T & {neg} == {neg}"] * bool(neg)
-    if isinstance(c, All):
-        t_parts = every_t + [f"({t})" for t, _ in nested]
-        f_parts = some_f + [f"({f})" for _, f in nested]
-        return " and ".join(t_parts) or "True", " or ".join(f_parts) or "False"
-    t_parts = some_t + [f"({t})" for t, _ in nested]
-    f_parts = every_f + [f"({f})" for _, f in nested]
-    return " or ".join(t_parts) or "False", " and ".join(f_parts) or "True"
+            children.append(n)
+    return Node(is_all, pos, neg, positions(pos), positions(neg), tuple(children))
+
+
+def positions(mask: int) -> tuple[int, ...]:
+    """The positions of the set bits of ``mask``, lowest first."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return tuple(out)
+
+
+def holds(n: Node, t: int, f: int) -> bool:
+    """Definitely true, given the leaves definitely true (``t``) and definitely false (``f``)."""
+    if n.all:
+        if t & n.pos != n.pos or f & n.neg != n.neg:
+            return False
+        return all(holds(child, t, f) for child in n.children) if n.children else True
+    if t & n.pos or f & n.neg:
+        return True
+    return any(holds(child, t, f) for child in n.children) if n.children else False
+
+
+def fails(n: Node, t: int, f: int) -> bool:
+    """Definitely false (Kleene: ``all`` fails if one part fails, ``any`` if every part does)."""
+    if n.all:
+        if f & n.pos or t & n.neg:
+            return True
+        return any(fails(child, t, f) for child in n.children) if n.children else False
+    if f & n.pos != n.pos or t & n.neg != n.neg:
+        return False
+    return all(fails(child, t, f) for child in n.children) if n.children else True
+
+
+def value(n: Node, t: int, f: int) -> Tri:
+    return True if holds(n, t, f) else False if fails(n, t, f) else None
 
 
 Need = tuple[int, int] | None  # (T bits, F bits) one of which must be set; None: no such test
 
 
-def _need(c: Condition, bits: _Bits, positive: bool = True) -> Need:
-    """Literals of which at least one must be definite for ``c`` to be definitely ``positive``.
+def need(n: Node) -> Need:
+    """Literals of which at least one must be definite for ``n`` to hold.
 
-    Used only to skip work: when none is set, ``c`` cannot be definitely true
-    (or false), so its full test need not run. ``None`` means no cheap test exists.
+    Used only to skip work: when none is set, ``n`` cannot be definitely true,
+    so its full test need not run. ``None`` means no cheap test exists.
     """
-    if _is_leaf(c):
-        b = bits.bit(c)
-        return (b, 0) if positive else (0, b)
-    if isinstance(c, Not):
-        return _need(c.child, bits, not positive)
-    assert isinstance(c, (All, AnyOf))
-    needs = [_need(child, bits, positive) for child in c.children]
-    if isinstance(c, All) == positive:  # every child must hold: any one child's need will do
-        known = [n for n in needs if n is not None]
-        return min(known, key=lambda n: bin(n[0] | n[1]).count("1")) if known else None
-    if not needs or None in needs:  # some child must hold: the union of their needs
-        return None
-    return (sum_or(n[0] for n in needs if n), sum_or(n[1] for n in needs if n))
-
-
-def sum_or(masks: Iterable[int]) -> int:
-    out = 0
-    for m in masks:
-        out |= m
-    return out
-
-
-def _guard(needs: Iterable[Need]) -> str | None:
-    t = f = 0
-    for n in needs:
-        if n is None:
+    if n.all:  # every part must hold: any one part's need will do
+        if n.pos:
+            return n.pos & -n.pos, 0
+        if n.neg:
+            return 0, n.neg & -n.neg
+        known = [k for k in (need(child) for child in n.children) if k is not None]
+        return min(known, key=lambda k: bin(k[0] | k[1]).count("1")) if known else None
+    t, f = n.pos, n.neg  # some part must hold: the union of every part's need
+    for child in n.children:
+        k = need(child)
+        if k is None:
             return None
-        t |= n[0]
-        f |= n[1]
-    parts = [f"T & {t}"] * bool(t) + [f"F & {f}"] * bool(f)
-    return " or ".join(parts) or "False"
+        t |= k[0]
+        f |= k[1]
+    return t, f
 
 
-def _mask(name: str, first: int, conditions: Sequence[Condition], bits: _Bits) -> list[str]:
-    """Statements setting bit ``first + i`` of ``name`` when condition ``i`` is definitely true."""
-    tests = [f"if {_tf(c, bits)[0]}: {name} |= {1 << (first + i)}" for i, c in enumerate(conditions)]
-    guard = _guard(_need(c, bits) for c in conditions) if conditions else None
-    if guard is None:
-        return tests
-    return [f"if {guard}:", *("    " + line for line in tests)]
+def guard(nodes: Iterable[Node]) -> Need:
+    """One cheap test for a group: if it fails, none of ``nodes`` holds."""
+    t = f = 0
+    for n in nodes:
+        k = need(n)
+        if k is None:
+            return None
+        t |= k[0]
+        f |= k[1]
+    return t, f
 
 
-def _function(name: str, body: list[str], args: str = "T, F") -> Callable[..., Any]:
-    namespace: dict[str, Any] = {}
-    source = "\n".join([f"def {name}({args}):", *("    " + line for line in body)])
-    exec(compile(source, f"<kneeguide rules: {name}>", "exec"), namespace)  # built above from ints only
-    function: Callable[..., Any] = namespace[name]
-    return function
+class _Group(NamedTuple):
+    """Conditions tested together: bit ``first + i`` is set when ``nodes[i]`` holds."""
+
+    first: int
+    nodes: tuple[Node, ...]
+    guard: Need
+
+    def mask(self, t: int, f: int) -> int:
+        if self.guard is not None and not (t & self.guard[0] or f & self.guard[1]):
+            return 0
+        out = 0
+        for i, n in enumerate(self.nodes):
+            if holds(n, t, f):
+                out |= 1 << (self.first + i)
+        return out
 
 
-def _tri(c: Condition, bits: _Bits) -> str:
-    t, f = _tf(c, bits)
-    return f"True if {t} else False if {f} else None"
+def _group(first: int, conditions: Sequence[Condition], bits: _Bits) -> _Group:
+    nodes = tuple(node(c, bits) for c in conditions)
+    return _Group(first, nodes, guard(nodes))
 
 
 class Compiled:
@@ -159,57 +193,30 @@ class Compiled:
         bits = _Bits()
         skippable = [q for q in rules.skippable if q.ask_if is not None]
         self._skippable = tuple(q.id for q in skippable)
-        self._skipped: Callable[[int, int], list[int]] = _function(
-            "skipped",
-            [
-                "out = []",
-                *(
-                    f"if {_tf(q.ask_if, bits)[1]}: out.append({i})"
-                    for i, q in enumerate(skippable)
-                    if q.ask_if
+        self.ask_if = tuple(node(q.ask_if, bits) for q in skippable if q.ask_if is not None)
+        # per score: where it applies, and each item with its lay stand-in
+        self.scores = tuple(
+            (
+                None if score.applies_if is None else node(score.applies_if, bits),
+                tuple(
+                    (node(i.when, bits), None if i.proxy is None else node(i.proxy, bits))
+                    for i in score.items
                 ),
-                "return out",
-            ],
+            )
+            for score in rules.scores
         )
-        # per score: (applicable, what each item says, which items a lay stand-in decided)
-        body = []
-        for n, score in enumerate(rules.scores):
-            body.append(f"a{n} = {_tri(score.applies_if, bits) if score.applies_if is not None else 'True'}")
-            for i, item in enumerate(score.items):
-                body += [f"w{i} = {_tri(item.when, bits)}", f"x{i} = False"]
-                if item.proxy is not None:
-                    body += [
-                        f"if w{i} is None:",
-                        f"    w{i} = {_tri(item.proxy, bits)}",
-                        f"    x{i} = w{i} is not None",
-                    ]
-            present = "".join(f"w{i}, " for i in range(len(score.items)))
-            proxy = "".join(f"x{i}, " for i in range(len(score.items)))
-            body.append(f"s{n} = (a{n}, ({present}), ({proxy}))")
-        body.append(f"return ({''.join(f's{n}, ' for n in range(len(rules.scores)))})")
-        self._items: Callable[[int, int], tuple[tuple[Tri, tuple[Tri, ...], tuple[bool, ...]], ...]]
-        self._items = _function("items", body)
-        # red flags: fired, not excluded, or (in neither mask) excluded
-        body = ["fired = unknown = escalations = features = floors = suitability = 0"]
-        for i, flag in enumerate(rules.red_flags):
-            t, f = _tf(flag.when, bits)
-            body += [f"if {t}:", f"    fired |= {1 << i}", f"elif not ({f}):", f"    unknown |= {1 << i}"]
+        self.flags = tuple(node(f.when, bits) for f in rules.red_flags)
         escalation_at, feature_at = bit_layout(rules)
-        for i, flag in enumerate(rules.red_flags):  # escalations matter only once their flag fired
-            if flag.escalations:
-                body.append(f"if fired & {1 << i}:")
-                body += [
-                    "    " + line
-                    for line in _mask(
-                        "escalations", escalation_at[i], [e.when for e in flag.escalations], bits
-                    )
-                ]
-        for i, cause in enumerate(rules.causes):
-            body += _mask("features", feature_at[i], [x.when for x in cause.features], bits)
-        body += _mask("floors", 0, [f.when for f in rules.floors], bits)
-        body += _mask("suitability", 0, [x.when for x in rules.acupuncture.suitability], bits)
-        body.append("return fired, unknown, escalations, features, floors, suitability")
-        self._late: Callable[[int, int], tuple[int, int, int, int, int, int]] = _function("late", body)
+        self.escalations = tuple(
+            _group(at, [e.when for e in f.escalations], bits)
+            for f, at in zip(rules.red_flags, escalation_at, strict=True)
+        )
+        self.features = tuple(
+            _group(at, [x.when for x in c.features], bits)
+            for c, at in zip(rules.causes, feature_at, strict=True)
+        )
+        self.floors = _group(0, [f.when for f in rules.floors], bits)
+        self.suitability = _group(0, [x.when for x in rules.acupuncture.suitability], bits)
         # after every condition has claimed its bits: how each answer sets them
         answer_leaves: dict[str, tuple[int, dict[str, int], list[_Compare]]] = {}
         self._score_leaves: list[tuple[int, ScoreCompare | ScoreBand]] = []
@@ -239,19 +246,6 @@ class Compiled:
         # a score's facts follow from what its items say, and few combinations ever occur
         self._facts_seen: tuple[dict[tuple[Tri, tuple[Tri, ...], tuple[bool, ...]], ScoreFacts], ...]
         self._facts_seen = tuple({} for _ in rules.scores)
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Picklable for the rules cache: generated functions travel as their code."""
-        state = dict(self.__dict__)
-        for name in _GENERATED:
-            state[name] = marshal.dumps(state[name].__code__)
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for name in _GENERATED:
-            code = marshal.loads(state[name])  # our own cache entry: owner-only, digest-checked
-            state[name] = types.FunctionType(code, {"__builtins__": builtins})
-        self.__dict__.update(state)
 
     def _set(self, t: int, k: int, question: str, value: object) -> tuple[int, int]:
         """Fold one answer into the true and known masks."""
@@ -283,8 +277,9 @@ class Compiled:
         answers = given
         while True:  # the "no" of questions skipped because their ask_if is false
             added = False
-            for index in self._skipped(t, k & ~t):
-                question = self._skippable[index]
+            f = k & ~t
+            skipped = [q for q, ask in zip(self._skippable, self.ask_if, strict=True) if fails(ask, t, f)]
+            for question in skipped:
                 if question not in answers:
                     if answers is given:
                         answers = dict(given)
@@ -312,8 +307,37 @@ class Compiled:
                         t |= bit
         return Truth(answers, tuple(facts), *self._late(t, k & ~t))
 
+    def _items(self, t: int, f: int) -> list[tuple[Tri, tuple[Tri, ...], tuple[bool, ...]]]:
+        """Per score: whether it applies, what each item says, which a lay stand-in decided."""
+        out = []
+        for applies, items in self.scores:
+            present: list[Tri] = []
+            proxy: list[bool] = []
+            for when, stand_in in items:
+                said = value(when, t, f)
+                if said is None and stand_in is not None:
+                    said = value(stand_in, t, f)
+                    proxy.append(said is not None)
+                else:
+                    proxy.append(False)
+                present.append(said)
+            out.append((True if applies is None else value(applies, t, f), tuple(present), tuple(proxy)))
+        return out
 
-_GENERATED = ("_skipped", "_items", "_late")
+    def _late(self, t: int, f: int) -> tuple[int, int, int, int, int, int]:
+        """The masks of a :class:`Truth`: red flags, escalations, features, floors, suitability."""
+        fired = unknown = escalations = features = 0
+        for i, flag in enumerate(self.flags):
+            if holds(flag, t, f):
+                fired |= 1 << i
+                escalations |= self.escalations[i].mask(t, f)  # they matter only once it fired
+            elif not fails(flag, t, f):
+                unknown |= 1 << i
+        for group in self.features:
+            features |= group.mask(t, f)
+        return fired, unknown, escalations, features, self.floors.mask(t, f), self.suitability.mask(t, f)
+
+
 #: How many answers, combinations or patterns each memo of a rule set keeps. Small
 #: enough that every memo is full after a few thousand records, so a batch's memory
 #: is the same for ten thousand records as for a million.
