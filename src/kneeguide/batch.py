@@ -381,6 +381,12 @@ def run(
         executor.shutdown(wait=False, cancel_futures=True)
         for child in multiprocessing.active_children():
             child.kill()
+        # Let the pool's manager thread see its workers gone and close its pipe before
+        # the interpreter exits: Python 3.11's exit hook can otherwise write to that pipe
+        # while it closes and print a traceback (the race is fixed in 3.12).
+        manager = getattr(executor, "_executor_manager_thread", None)
+        if manager is not None:
+            manager.join(timeout=5)
         raise
     executor.shutdown(wait=True)
 
