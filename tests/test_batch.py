@@ -152,7 +152,9 @@ def _answer(question: Any) -> st.SearchStrategy[Any]:
     low = int(question.minimum or 0)
     high = int(question.maximum if question.maximum is not None else low + 120)
     return st.one_of(
-        st.integers(low - 2, high + 2), st.floats(allow_nan=True), st.just("42"), st.just("unsure")
+        st.integers(low - 2, high + 2),
+        st.floats(allow_nan=True),
+        st.sampled_from(["42", "unsure", True, False, None, [30], float(low + 1)]),
     )
 
 
@@ -161,13 +163,33 @@ RAW_ANSWERS = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None, database=None)
+SHARED_CHECKER = FastChecker(RULES.questions)  # shared, so what it learns is tested too
+
+
+def _typed(answers: dict[str, Any]) -> dict[str, tuple[Any, type]]:
+    return {k: (v, type(v)) for k, v in answers.items()}  # True == 1 == 1.0, but not as answers
+
+
+@settings(max_examples=500, deadline=None, database=None)
 @given(RAW_ANSWERS)
 def test_the_fast_answer_check_accepts_and_refuses_exactly_as_check_answers(raw: dict[str, Any]) -> None:
-    fast_clean, fast_problems = FastChecker(RULES.questions)(raw)
     clean, problems = check_answers(raw, RULES.questions)
-    assert fast_clean == clean
-    assert [p.message for p in fast_problems] == [p.message for p in problems]
+    for checker in (FastChecker(RULES.questions), SHARED_CHECKER):
+        fast_clean, fast_problems = checker(dict(raw))
+        assert _typed(fast_clean) == _typed(clean)
+        assert [p.message for p in fast_problems] == [p.message for p in problems]
+
+
+def test_the_fast_answer_check_never_takes_a_boolean_or_a_float_for_a_learned_whole_number() -> None:
+    checker = FastChecker(RULES.questions)
+    assert checker({"age": 1}) == ({"age": 1}, [])  # learned: 1 is a valid age
+    for value in (True, 1.0):
+        clean, problems = checker({"age": value})
+        assert (_typed(clean), problems) == (
+            _typed(check_answers({"age": value}, RULES.questions)[0]),
+            check_answers({"age": value}, RULES.questions)[1],
+        )
+    assert checker({"age": None}) == ({}, [])  # null is "not answered", never a value
 
 
 @settings(max_examples=300, deadline=None, database=None)

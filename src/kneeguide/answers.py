@@ -129,51 +129,69 @@ def check_answers(
     return clean, problems
 
 
+class _Unknown:
+    """The class of :data:`_UNKNOWN`, which no answer value has."""
+
+
+_UNKNOWN = _Unknown()
+_LEARNED_LIMIT = 4096  # whole numbers remembered as valid, per question set
+
+
 class FastChecker:
     """:func:`check_answers` for the answers scripts usually send, one lookup each.
 
     Batch files are mostly canonical already (``"yes"``, a choice id, a whole
-    number in range). Those are accepted by a table lookup; anything else sends
-    the whole record through :func:`check_answers`, so results and messages are
-    exactly the same, only faster.
+    number in range): then the answers are returned as given, after one table
+    lookup per answer. Anything else sends the whole record through
+    :func:`check_answers`, so results and messages are exactly the same, only
+    faster. The lookup compares classes too, so ``true`` or ``1.0`` never
+    passes for the number 1, nor ``null`` for an answer.
     """
 
     def __init__(self, questions: Mapping[str, Question]) -> None:
         self.questions = questions
-        self.words: dict[tuple[str, str], AnswerValue] = {}
+        self.known: dict[tuple[str, Any], AnswerValue] = {}  # canonical (question, value) pairs
         self.ranges: dict[str, tuple[float, float]] = {}
         for q in questions.values():
-            self.words[(q.id, "unsure")] = "unsure"
+            self.known[(q.id, "unsure")] = "unsure"
             if q.type == "yn":
-                self.words[(q.id, "yes")] = "yes"
-                self.words[(q.id, "no")] = "no"
+                self.known[(q.id, "yes")] = "yes"
+                self.known[(q.id, "no")] = "no"
             elif q.type == "choice":
                 for choice in q.choices:
-                    self.words[(q.id, choice.id)] = choice.id
+                    self.known[(q.id, choice.id)] = choice.id
             else:
                 low = -1e12 if q.minimum is None else q.minimum
                 high = 1e12 if q.maximum is None else q.maximum
                 self.ranges[q.id] = (low, high)
 
-    def __call__(self, raw: Mapping[str, Any]) -> tuple[Answers, list[Problem]]:
-        clean: Answers = {}
-        words = self.words
-        for key, value in raw.items():
-            if value.__class__ is str:
-                word = words.get((key, value))
-                if word is None:
-                    break
-                clean[key] = word
-            elif value.__class__ is int and key in self.ranges:
-                low, high = self.ranges[key]
-                if not low <= value <= high:
-                    break
-                clean[key] = value
-            else:
-                break
-        else:
-            return clean, []
-        return check_answers(raw, self.questions)
+    def __call__(self, raw: dict[str, Any]) -> tuple[Answers, list[Problem]]:
+        """The checked answers and the problems; canonical answers come back as ``raw`` itself."""
+        known = self.known
+        try:
+            for pair in raw.items():
+                if known.get(pair, _UNKNOWN).__class__ is not pair[1].__class__:
+                    return self._slow(raw)
+        except TypeError:  # an unhashable value (a list, an object): let the full check say why
+            return check_answers(raw, self.questions)
+        return raw, []
+
+    def _slow(self, raw: dict[str, Any]) -> tuple[Answers, list[Problem]]:
+        """Whole numbers in range are canonical too (and remembered); anything else is checked in full."""
+        known = self.known
+        learned: list[tuple[str, int]] = []
+        for pair in raw.items():
+            if known.get(pair, _UNKNOWN).__class__ is pair[1].__class__:
+                continue
+            key, value = pair
+            span = self.ranges.get(key)
+            if value.__class__ is not int or span is None or not span[0] <= value <= span[1]:
+                return check_answers(raw, self.questions)
+            learned.append(pair)
+        if len(known) < _LEARNED_LIMIT:
+            for pair in learned:
+                known[pair] = pair[1]
+        return raw, []
 
 
 def parse_answers(raw: Mapping[str, Any], questions: Mapping[str, Question]) -> Answers:

@@ -18,12 +18,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .compiled import MEMO_LIMIT, Compiled, Node, compiled, positions
-from .conditions import Tri
+from .compiled import Compiled, Node, compiled, positions
+from .conditions import ScoreBand, ScoreCompare, Tri
 from .model import Answers, RuleSet
 from .truth import ScoreFacts, Truth, score_facts
 
 SMALL = 32  # below this many records a block is assessed record by record
+# Answers, score patterns and the like remembered per rule set. Real batches repeat
+# a few hundred; generated ones have thousands. Each entry is a few hundred bytes.
+BATCH_MEMO_LIMIT = 4096
+EMPTY: Answers = {}  # score leaves read the score's facts only
 
 
 def holding(n: Node, T: list[int], F: list[int], ones: int) -> int:
@@ -66,6 +70,14 @@ def failing(n: Node, T: list[int], F: list[int], ones: int) -> int:
     for child in n.children:
         out &= failing(child, T, F, ones)
     return out
+
+
+def _mask(rows: list[int], blank: bytes, n: int) -> int:
+    """The ``n``-bit int with bit ``j`` set for each ``j`` in ``rows``."""
+    column = bytearray(blank)
+    for j in rows:
+        column[n - 1 - j] = 49  # "1"
+    return int(column, 2)
 
 
 def _rows(columns: Sequence[int], n: int) -> list[int]:
@@ -117,8 +129,10 @@ class Columns:
         self._facts_seen: tuple[dict[int, ScoreFacts], ...] = tuple({} for _ in rules.scores)
         self._pairs: dict[tuple[str, object], tuple[tuple[int, ...], tuple[int, ...]]] = {}
         self._skip_at = {q: i for i, q in enumerate(self.skippable)}
-        self._leaf_seen: list[dict[int, Tri]] = [{} for _ in self._score_leaves]
-        self._score_at = {score.id: i for i, score in enumerate(rules.scores)}
+        self._leaves_by_score: list[list[tuple[int, ScoreCompare | ScoreBand]]] = [
+            [(at, leaf) for at, leaf in self._score_leaves if leaf.score == score.id]
+            for score in rules.scores
+        ]
 
     def _skipped(self, T: list[int], F: list[int], ones: int) -> list[int]:
         """Per skippable question: the records where its ask_if is definitely false."""
@@ -162,7 +176,7 @@ class Columns:
         if found is None:
             t, k = self.compiled._set(0, 0, *pair)
             found = (positions(t), positions(k & ~t))
-            if len(self._pairs) < MEMO_LIMIT:
+            if len(self._pairs) < BATCH_MEMO_LIMIT:
                 self._pairs[pair] = found
         return found
 
@@ -187,10 +201,7 @@ class Columns:
         asked = [0] * len(self.skippable)
         blank = b"0" * n
         for pair, rows in rows_of.items():
-            column = bytearray(blank)
-            for j in rows:
-                column[n - 1 - j] = 49  # "1"
-            mask = int(column, 2)
+            mask = _mask(rows, blank, n)
             true_leaves, false_leaves = self._leaves_of(pair)
             for column_index in true_leaves:
                 T[column_index] |= mask
@@ -221,42 +232,45 @@ class Columns:
                         answers[j][question] = "no"
                 if not added:
                     break
-        # scores: what each item says, per record, then the facts (remembered by pattern)
+        # scores: what each item says, as one pattern per record; the facts and the
+        # score leaves (comparisons with a score's interval) are worked out once per
+        # distinct pattern, and each leaf's columns are unions of pattern columns
         columns = self._items(T, F, ones)
-        facts_rows: list[list[ScoreFacts]] = [[] for _ in range(n)]
         at = 0
-        keys_by_score = []
-        for score, seen in zip(compiled.rules.scores, self._facts_seen, strict=True):
+        facts_by_score: list[list[ScoreFacts]] = []
+        for index, (score, seen) in enumerate(zip(compiled.rules.scores, self._facts_seen, strict=True)):
             width = 2 + 3 * len(score.items)
             keys = _rows(columns[at : at + width], n)
             at += width
-            keys_by_score.append(keys)
+            by_pattern: dict[int, list[int]] = {}
             for j, pattern in enumerate(keys):
+                members = by_pattern.get(pattern)
+                if members is None:
+                    by_pattern[pattern] = [j]
+                else:
+                    members.append(j)
+            facts_of: dict[int, ScoreFacts] = {}
+            for pattern in by_pattern:
                 found = seen.get(pattern)
                 if found is None:
                     found = _facts(score, pattern)
-                    if len(seen) < MEMO_LIMIT:
+                    if len(seen) < BATCH_MEMO_LIMIT:
                         seen[pattern] = found
-                facts_rows[j].append(found)
-        # score leaves (a comparison with a score's interval) become columns too:
-        # each depends on its own score's pattern only, so few values are ever worked out
-        for (leaf_index, leaf), seen_leaf in zip(self._score_leaves, self._leaf_seen, strict=True):
-            true_bits = ["0"] * n
-            false_bits = ["0"] * n
-            which = self._score_at[leaf.score]
-            for j, key in enumerate(keys_by_score[which]):
-                if key in seen_leaf:
-                    value = seen_leaf[key]
-                else:
-                    value = leaf.evaluate(answers[j], {leaf.score: facts_rows[j][which]})
-                    if len(seen_leaf) < MEMO_LIMIT:
-                        seen_leaf[key] = value
-                if value is True:
-                    true_bits[n - 1 - j] = "1"
-                elif value is False:
-                    false_bits[n - 1 - j] = "1"
-            T[leaf_index] = int("".join(true_bits), 2)
-            F[leaf_index] = int("".join(false_bits), 2)
+                facts_of[pattern] = found
+            facts_by_score.append([facts_of[pattern] for pattern in keys])
+            leaves = self._leaves_by_score[index]
+            if not leaves:
+                continue
+            for pattern, members in by_pattern.items():
+                facts = {score.id: facts_of[pattern]}
+                mask = _mask(members, blank, n)
+                for leaf_index, leaf in leaves:
+                    value = leaf.evaluate(EMPTY, facts)
+                    if value is True:
+                        T[leaf_index] |= mask
+                    elif value is False:
+                        F[leaf_index] |= mask
+        facts_rows = list(zip(*facts_by_score, strict=True)) if facts_by_score else [()] * n
         rows = _rows(self._late(T, F, ones), n)
         out = []
         sizes = self._split
@@ -266,7 +280,7 @@ class Columns:
             for size in sizes:
                 parts.append(m & ((1 << size) - 1))
                 m >>= size
-            out.append(Truth(answers[j], tuple(facts_rows[j]), *parts))
+            out.append(Truth(answers[j], facts_rows[j], *parts))
         return out
 
 

@@ -9,11 +9,10 @@ that raised it, so a practitioner can check the basis of each decision.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from . import __version__
-from .compiled import MEMO_LIMIT, compiled
+from .compiled import compiled
 from .conditions import explain, questions_in
 from .model import (
     AcupunctureResult,
@@ -81,7 +80,9 @@ class _Plan(NamedTuple):
         tuple[tuple[int, int], ...], ...
     ]  # per red flag: (bit in Truth.escalations, level)
     open_order: tuple[int, ...]  # red flag positions, most urgent first, file order within a level
-    causes: tuple[tuple[int, int, dict[int, _Tally] | None], ...]  # (first bit, mask, tallies seen) per cause
+    causes: tuple[
+        tuple[int, int, int, dict[int, Any]], ...
+    ]  # (position, first bit, mask, entries seen) per cause
     priors: tuple[float, ...]
     weights: tuple[tuple[float, ...], ...]
     cause_levels: tuple[int, ...]
@@ -102,7 +103,6 @@ class _Plan(NamedTuple):
 _FlagsPart = tuple[tuple[tuple[int, Level], ...], tuple[tuple[int, str, int], ...]]
 _OpenPart = tuple[tuple[int, ...], tuple[tuple[int, str, int], ...]]
 _Tally = tuple[float, tuple[int, ...], tuple[int, ...]]  # a cause's total, features for, features against
-_MEMO_WIDTH = 12  # causes with at most this many features remember (up to MEMO_LIMIT) tallies
 
 
 def _make_plan(rules: RuleSet) -> _Plan:
@@ -116,8 +116,8 @@ def _make_plan(rules: RuleSet) -> _Plan:
         ),
         open_order=tuple(sorted(range(len(flags)), key=lambda i: -flags[i].level)),
         causes=tuple(
-            (at, (1 << len(c.features)) - 1, {} if len(c.features) <= _MEMO_WIDTH else None)
-            for c, at in zip(rules.causes, feature_at, strict=True)
+            (i, at, (1 << len(c.features)) - 1, {})
+            for i, (c, at) in enumerate(zip(rules.causes, feature_at, strict=True))
         ),
         priors=tuple(c.prior for c in rules.causes),
         weights=tuple(tuple(x.weight for x in c.features) for c in rules.causes),
@@ -166,7 +166,7 @@ def _tally(plan: _Plan, cause: int, held: int) -> _Tally:
 
 
 _Candidate = tuple[int, str, int]  # (level, what set it: flag, open, floor, cause or none, position)
-_SEEN_LIMIT = MEMO_LIMIT  # combinations of red flags (or floors) remembered per rule set
+_SEEN_LIMIT = 4096  # combinations of red flags, floors, features remembered per rule set and kind
 
 
 def _flags_part(plan: _Plan, fired: int, escalations: int) -> _FlagsPart:
@@ -192,68 +192,60 @@ def _floors_part(plan: _Plan, floors: int) -> tuple[_Candidate, ...]:
     return tuple([(lvl, "floor", i) for i, lvl in enumerate(plan.floor_levels) if floors >> i & 1])
 
 
-def _remembered(seen: dict[Any, Any], key: Any, make: Callable[[], Any]) -> Any:
-    found = seen.get(key)
-    if found is None:
-        found = make()
-        if len(seen) < _SEEN_LIMIT:
-            seen[key] = found
-    return found
-
-
 def decide_on(rules: RuleSet, truth: Truth) -> Decision:
     """The decisions that follow from what the conditions say.
 
-    Red flags, what is not excluded and the floors repeat from record to record,
-    so each combination is worked out once per rule set and remembered.
+    Red flags, what is not excluded, the floors and each cause's tally repeat
+    from record to record, so each combination is worked out once per rule set
+    and remembered (a batch makes this call for every record).
     """
     plan = _plan(rules)
     # 1. red flags: fired (most urgent first, file order within a level), or not excluded
     fired, escalations, unknown = truth.fired, truth.escalations, truth.unknown
-    hits, hit_candidates = _remembered(
-        plan.seen_flags, (fired, escalations), lambda: _flags_part(plan, fired, escalations)
-    )
-    open_flags, open_candidates = _remembered(plan.seen_open, unknown, lambda: _open_part(plan, unknown))
+    key = (fired, escalations)
+    flags_part = plan.seen_flags.get(key)
+    if flags_part is None:
+        flags_part = _flags_part(plan, fired, escalations)
+        if len(plan.seen_flags) < _SEEN_LIMIT:
+            plan.seen_flags[key] = flags_part
+    hits, hit_candidates = flags_part
+    open_part = plan.seen_open.get(unknown)
+    if open_part is None:
+        open_part = _open_part(plan, unknown)
+        if len(plan.seen_open) < _SEEN_LIMIT:
+            plan.seen_open[unknown] = open_part
+    open_flags, open_candidates = open_part
 
     # 2. causes, ranked by transparent weights
-    ranked: list[tuple[float, int, tuple[int, ...], tuple[int, ...]]] = []  # (-total, cause, for, against)
+    causes: tuple[RankedCause, ...] = ()
     features = truth.features
     if features:
-        for index, (first, width, seen) in enumerate(plan.causes):
+        ranked: list[tuple[float, int, RankedCause]] = []  # (-total, cause, ranked cause)
+        for index, first, width, seen in plan.causes:
             held = features >> first & width
             if not held:
                 continue  # nothing counted for or against it: never shown
-            tally = seen.get(held) if seen is not None else None
-            if tally is None:
-                tally = _tally(plan, index, held)
-                if seen is not None and len(seen) < MEMO_LIMIT:
-                    seen[held] = tally
-            total, pro, con = tally
-            if total >= plan.show and pro:
-                ranked.append((-total, index, pro, con))
-        ranked.sort()  # highest total first, file order among equals (positions are unique)
-    causes = tuple(
-        [
-            RankedCause(
-                index,
-                -negated,
-                "strong"
-                if -negated >= plan.strong
-                else "possible"
-                if -negated >= plan.possible
-                else "less_likely",
-                pro,
-                con,
-            )
-            for negated, index, pro, con in ranked[: plan.top]
-        ]
-    )
+            shown = seen.get(held, _MISSING)
+            if shown is _MISSING:
+                shown = _shown(plan, index, held)
+                if len(seen) < _SEEN_LIMIT:
+                    seen[held] = shown
+            if shown is not None:
+                ranked.append(shown)
+        if ranked:
+            ranked.sort()  # highest total first, file order among equals (positions are unique)
+            causes = tuple([entry[2] for entry in ranked[: plan.top]])
 
     # 3. the level: the most urgent of every reason, never below a red flag
     candidates: list[_Candidate] = [*hit_candidates, *open_candidates]
     floors = truth.floors
     if floors:
-        candidates += _remembered(plan.seen_floors, floors, lambda: _floors_part(plan, floors))
+        floors_part = plan.seen_floors.get(floors)
+        if floors_part is None:
+            floors_part = _floors_part(plan, floors)
+            if len(plan.seen_floors) < _SEEN_LIMIT:
+                plan.seen_floors[floors] = floors_part
+        candidates += floors_part
     leading = [c.cause for c in causes if c.strength != "less_likely"]
     if leading:
         strong = [c.cause for c in causes[1:] if c.strength == "strong"]
@@ -291,6 +283,18 @@ def decide_on(rules: RuleSet, truth: Truth) -> Decision:
         suitability,
         unscreened,
     )
+
+
+_MISSING = object()
+
+
+def _shown(plan: _Plan, index: int, held: int) -> tuple[float, int, RankedCause] | None:
+    """A cause's entry in the ranking from the features that hold, or None when it is not shown."""
+    total, pro, con = _tally(plan, index, held)
+    if total < plan.show or not pro:
+        return None
+    strength = "strong" if total >= plan.strong else "possible" if total >= plan.possible else "less_likely"
+    return (-total, index, RankedCause(index, total, strength, pro, con))
 
 
 def compute_score(score: Score, answers: Answers, lang: str = "en") -> ScoreResult:
