@@ -137,13 +137,16 @@ def summary_record(row: int, ident: Any, a: Assessment) -> dict[str, Any]:
 
 def decision_record(row: int, ident: Any, rules: RuleSet, d: Decision) -> dict[str, Any]:
     """The compact batch record read straight off the decisions (no words are chosen)."""
+    wells_at, ottawa_at = _score_positions(rules)
     wells = ottawa = None
-    for score, facts in zip(rules.scores, d.truth.scores, strict=True):
-        if score.id == "wells_dvt":
-            wells = {"points": _num(facts.points), "points_max": _num(facts.points_max), "band": facts.band}
-        elif score.id == "ottawa_knee":
-            ottawa = {"applicable": facts.applicable, "band": facts.band}
+    if wells_at is not None:
+        facts = d.truth.scores[wells_at]
+        wells = {"points": _num(facts.points), "points_max": _num(facts.points_max), "band": facts.band}
+    if ottawa_at is not None:
+        facts = d.truth.scores[ottawa_at]
+        ottawa = {"applicable": facts.applicable, "band": facts.band}
     flags = rules.red_flags
+    causes = rules.causes
     return {
         "row": row,
         "id": ident,
@@ -151,12 +154,27 @@ def decision_record(row: int, ident: Any, rules: RuleSet, d: Decision) -> dict[s
         "level": _LEVEL_IDS[d.level],
         "red_flags": [flags[i].id for i, _ in d.hits],
         "not_excluded": [flags[i].id for i in d.open],
-        "likely_causes": [rules.causes[c.cause].id for c in d.causes[:3]],
+        "likely_causes": [causes[c.cause].id for c in d.causes[:3]],
         "wells_dvt": wells,
         "ottawa_knee": ottawa,
         "acupuncture": d.suitability,
         "rules_digest": rules.digest,
     }
+
+
+_POSITIONS: list[tuple[RuleSet, tuple[int | None, int | None]]] = []
+
+
+def _score_positions(rules: RuleSet) -> tuple[int | None, int | None]:
+    """Where Wells and Ottawa sit among ``rules.scores`` (a batch asks for every record)."""
+    for known, found in _POSITIONS:
+        if known is rules:
+            return found
+    at = {score.id: i for i, score in enumerate(rules.scores)}
+    found = (at.get("wells_dvt"), at.get("ottawa_knee"))
+    _POSITIONS.insert(0, (rules, found))
+    del _POSITIONS[8:]
+    return found
 
 
 _LEVEL_IDS = {level: level.id for level in Level}
