@@ -15,9 +15,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import sys
 from pathlib import Path
+
+try:  # the C unpickler that pickle.py wraps: the same format, without importing pickle.py
+    from _pickle import PickleError
+    from _pickle import load as _load
+except ImportError:  # pragma: no cover - another Python implementation
+    from pickle import PickleError
+    from pickle import load as _load
 
 from . import __version__
 from .compiled import Compiled, adopt, compiled
@@ -28,7 +34,7 @@ from .rulefiles import sha256
 # What a cache entry depends on: the release, the Python (pickle), and
 # the source of the modules whose objects it holds, so that editing one of them
 # (a development checkout keeps its version number) never serves a stale entry.
-_SOURCES = ("model.py", "conditions.py", "loading.py", "compiled.py", "truth.py")
+_SOURCES = ("model.py", "conditions.py", "errors.py", "loading.py", "compiled.py", "truth.py")
 
 
 def _tag() -> str:
@@ -64,8 +70,8 @@ def get(digest: str, source: str) -> RuleSet | None:
         return None  # a cache others can write is never unpickled
     try:
         with open(entry, "rb") as handle:
-            tag, cached, fast = pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            tag, cached, fast = _load(handle)
+    except (OSError, PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return None
     except Exception:  # a damaged cache must never stop an assessment
         return None
@@ -81,6 +87,8 @@ def put(rules: RuleSet) -> None:
     """Store a freshly validated rule set; failure to cache is never an error."""
     if not enabled():
         return
+    import pickle
+
     with contextlib.suppress(Exception):
         private_dir(cache_dir())
         data = pickle.dumps((_tag(), rules, compiled(rules)), protocol=pickle.HIGHEST_PROTOCOL)

@@ -9,11 +9,13 @@ exception type the CLI turns into a clean message and exit status 2.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
+
+# Named tuples, not dataclasses: immutable and hashable just the same, and they
+# cost a tenth as much to define, which every start-up of the command pays.
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """A place in a file; line and column are 1-based, 0 when unknown."""
 
     path: str
@@ -28,8 +30,7 @@ class Location:
         return self.path
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong, with where it is (when it is in a file)."""
 
     message: str
