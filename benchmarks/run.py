@@ -88,8 +88,9 @@ def throughput(records: int) -> None:
         print(f"(b) batch throughput on {records:,} generated answer sets:")
         for workers in (1, 2):
             out = Path(tmp, f"out{workers}.jsonl")
-            took = timed([*KNEEGUIDE, "batch", str(source), "-o", str(out), "--force",
-                          "--workers", str(workers)])
+            took = timed(
+                [*KNEEGUIDE, "batch", str(source), "-o", str(out), "--force", "--workers", str(workers)]
+            )
             lines = sum(1 for _ in out.open())
             assert lines == records, f"expected {records} records, got {lines}"
             print(f"    --workers {workers}: {records / took:10,.0f} records/s ({took:.1f} s)")
@@ -106,7 +107,10 @@ def peak_rss(records: int, workers: int) -> float:
     )
     proc = subprocess.Popen(
         [sys.executable, "-c", script, *KNEEGUIDE, "batch", "-", "--workers", str(workers)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=CHILD_ENV,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=CHILD_ENV,
     )
     assert proc.stdin is not None
     for line in answer_sets(records):
@@ -126,7 +130,9 @@ def memory(small: int, large: int, workers: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("which", nargs="?", default="all", choices=("all", "startup", "throughput", "memory"))
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--records", type=int, default=100_000)

@@ -225,6 +225,45 @@ def test_a_jsonl_line_means_what_the_standard_library_says(line: str) -> None:
     assert repr(jsonlines.loads(line)) == repr(json.loads(line))
 
 
+TRICKY_LINES = [
+    '{"id": "a", "age": 30, "calf_swelling": "yes", "side": "left"}',
+    '{"id": 7, "age": 30, "calf_swelling": "no"}',
+    '{"age": 30, "calf_swelling": true}',
+    '{"age": 30.0, "calf_swelling": "Yes"}',
+    '{"age": NaN}',
+    '{"age": 123456789012345678901234567890}',
+    '{"id": 18446744073709551616, "age": 30}',
+    '{"id": -9223372036854775809}',
+    '{"id": 1.5, "age": 30}',
+    '{"id": [1], "age": 30}',
+    '{"id": null, "age": null}',
+    '{"calf_swelling": ["yes"]}',
+    '{"calf_swelng": "yes"}',
+    '{"pain": "\\ud800"}',
+    '{"age": 1, "age": 200}',
+    '{"age": 200, "age": 1}',
+    "[1, 2]",
+    '"just a string"',
+    '{"age": 30,}',
+]
+
+
+def test_the_quick_reading_of_a_jsonl_block_gives_what_the_standard_reading_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Lines go through orjson when they are canonical answers, else the standard library."""
+    job = b.Job(RULES, "JP", Audience.LAY, False)
+    lines = [b.Line(i, text) for i, text in enumerate(TRICKY_LINES * 3, 1)]  # 57: decided on columns
+    standard = b.process_block(job, [b.parse_line(line) for line in lines])
+    read_again: list[int] = []
+    parse_line = b.parse_line
+    monkeypatch.setattr(b, "parse_line", lambda line: read_again.append(line.row) or parse_line(line))
+    quick = b.process_block(job, lines)
+    assert quick == standard
+    assert {r["ok"] for r in quick} == {True, False}
+    assert len(read_again) == len(lines) - 3 * 3  # only the first three lines are canonical
+
+
 @pytest.mark.parametrize("line", ['{"age": 30,}', "{'age': 30}", '{"age": 30', "", "nul\x00"])
 def test_a_broken_jsonl_line_fails_with_the_standard_librarys_message(line: str) -> None:
     with pytest.raises(json.JSONDecodeError) as ours:

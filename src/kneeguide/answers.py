@@ -167,17 +167,23 @@ class FastChecker:
 
     def __call__(self, raw: dict[str, Any]) -> tuple[Answers, list[Problem]]:
         """The checked answers and the problems; canonical answers come back as ``raw`` itself."""
+        if self.accepts(raw):
+            return raw, []
+        return check_answers(raw, self.questions)
+
+    def accepts(self, raw: dict[str, Any]) -> bool:
+        """Whether every answer is already canonical: ``check_answers`` would return it unchanged."""
         known = self.known
         try:
             for pair in raw.items():
                 if known.get(pair, _UNKNOWN).__class__ is not pair[1].__class__:
-                    return self._slow(raw)
-        except TypeError:  # an unhashable value (a list, an object): let the full check say why
-            return check_answers(raw, self.questions)
-        return raw, []
+                    return self._whole_numbers(raw)
+        except TypeError:  # an unhashable value (a list, an object)
+            return False
+        return True
 
-    def _slow(self, raw: dict[str, Any]) -> tuple[Answers, list[Problem]]:
-        """Whole numbers in range are canonical too (and remembered); anything else is checked in full."""
+    def _whole_numbers(self, raw: dict[str, Any]) -> bool:
+        """Whole numbers in range are canonical too (and remembered)."""
         known = self.known
         learned: list[tuple[str, int]] = []
         for pair in raw.items():
@@ -186,12 +192,12 @@ class FastChecker:
             key, value = pair
             span = self.ranges.get(key)
             if value.__class__ is not int or span is None or not span[0] <= value <= span[1]:
-                return check_answers(raw, self.questions)
+                return False
             learned.append(pair)
         if len(known) < _LEARNED_LIMIT:
             for pair in learned:
                 known[pair] = pair[1]
-        return raw, []
+        return True
 
 
 def parse_answers(raw: Mapping[str, Any], questions: Mapping[str, Question]) -> Answers:

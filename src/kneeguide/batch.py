@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TextIO, TypeVar
 
+import orjson
+
 from . import jsonlines
 from .answers import FastChecker
 from .columns import columns
@@ -213,14 +215,28 @@ def process_block(job: Job, records: Sequence[Record | Line]) -> list[dict[str, 
     Summaries of the valid records are decided together, on bit columns
     (:mod:`columns`): the same decisions as record by record, a few times faster.
     """
-    parsed = [parse_line(r) if isinstance(r, Line) else r for r in records]
     if job.checker is None:
         object.__setattr__(job, "checker", FastChecker(job.rules.questions))
     check = job.checker
     assert check is not None
+    accepts = check.accepts
     out: list[dict[str, Any]] = []
-    valid: list[tuple[int, Record, Answers]] = []
-    for record in parsed:
+    valid: list[tuple[int, int, Any, Answers]] = []  # (position in out, row, id, answers)
+    for item in records:
+        if item.__class__ is Line:
+            # Most lines are an object of canonical answers: orjson's reading of those is
+            # the standard library's, so they go straight through. Any other line is read
+            # again by parse_line, whose results and messages are the standard library's.
+            data = _quick(item.text)
+            if data is not None:
+                ident = data.pop("id", None)
+                if ident.__class__ in _PLAIN_IDS and accepts(data):
+                    valid.append((len(out), item.row, ident, data))
+                    out.append(_PENDING)
+                    continue
+            record = parse_line(item)
+        else:
+            record = item  # type: ignore[assignment]
         if record.answers is None:
             out.append(error_record(record.row, record.id, record.problems))
             continue
@@ -230,21 +246,34 @@ def process_block(job: Job, records: Sequence[Record | Line]) -> list[dict[str, 
                 error_record(record.row, record.id, [(_field(p.message), p.message) for p in problems])
             )
             continue
-        valid.append((len(out), record, clean))
-        out.append({})
+        valid.append((len(out), record.row, record.id, clean))
+        out.append(_PENDING)
     rules = job.rules
     if not job.full:
-        truths = columns(rules).truths([clean for _, _, clean in valid])
-        for (at, record, _), truth in zip(valid, truths, strict=True):
-            out[at] = decision_record(record.row, record.id, rules, decide_on(rules, truth))
+        truths = columns(rules).truths([clean for _, _, _, clean in valid])
+        for (at, row, ident, _), truth in zip(valid, truths, strict=True):
+            out[at] = decision_record(row, ident, rules, decide_on(rules, truth))
         return out
     from .render.json import to_dict
 
-    for at, record, clean in valid:
+    for at, row, ident, clean in valid:
         a = assess(rules, clean, region=job.region, audience=job.audience)
-        out[at] = summary_record(record.row, record.id, a)
+        out[at] = summary_record(row, ident, a)
         out[at]["assessment"] = to_dict(a)
     return out
+
+
+_PENDING: dict[str, Any] = {}  # a valid record's place in the output, filled once decided
+_PLAIN_IDS = frozenset({str, int, type(None)})  # ids both JSON readers read alike
+
+
+def _quick(text: str) -> dict[str, Any] | None:
+    """orjson's reading of a line when it is an object, else None."""
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    return data if data.__class__ is dict else None
 
 
 def _field(message: str) -> str | None:

@@ -110,13 +110,19 @@ class Columns:
         flags = len(rules.red_flags)
         escalations = sum(len(f.escalations) for f in rules.red_flags)
         features = sum(len(c.features) for c in rules.causes)
-        self._split = (
+        split = (
             flags,
             flags,
             escalations,
             features,
             len(rules.floors),
             len(rules.acupuncture.suitability),
+        )
+        # each Truth mask as (shift, mask) within a record's row of _late's columns
+        at = [sum(split[:i]) for i in range(len(split))]
+        self._cuts: tuple[int, list[tuple[int, int]]] = (
+            (1 << split[0]) - 1,
+            [(at[i], (1 << split[i]) - 1) for i in range(1, len(split))],
         )
         self._no_leaves: dict[
             str, tuple[tuple[int, ...], tuple[int, ...]]
@@ -187,21 +193,21 @@ class Columns:
             return [compiled.truth(a) for a in block]
         ones = (1 << n) - 1
         # which records gave each answer: a column per (question, value) pair
-        rows_of: dict[tuple[str, object], list[int]] = {}
+        blank = b"0" * n
+        given_by: dict[tuple[str, object], bytearray] = {}  # as text: record j is character n-1-j
         for j, given in enumerate(block):
+            k = n - 1 - j
             for answer in given.items():
-                given_by = rows_of.get(answer)
-                if given_by is None:
-                    rows_of[answer] = [j]
-                else:
-                    given_by.append(j)
+                column = given_by.get(answer)
+                if column is None:
+                    given_by[answer] = column = bytearray(blank)
+                column[k] = 49  # "1"
         T = [0] * self.width
         F = [0] * self.width
         skip_at = self._skip_at
         asked = [0] * len(self.skippable)
-        blank = b"0" * n
-        for pair, rows in rows_of.items():
-            mask = _mask(rows, blank, n)
+        for pair, column in given_by.items():
+            mask = int(column, 2)
             true_leaves, false_leaves = self._leaves_of(pair)
             for column_index in true_leaves:
                 T[column_index] |= mask
@@ -273,14 +279,21 @@ class Columns:
         facts_rows = list(zip(*facts_by_score, strict=True)) if facts_by_score else [()] * n
         rows = _rows(self._late(T, F, ones), n)
         out = []
-        sizes = self._split
+        m0, ((s1, m1), (s2, m2), (s3, m3), (s4, m4), (s5, m5)) = self._cuts
         for j in range(n):
             m = rows[j]
-            parts = []
-            for size in sizes:
-                parts.append(m & ((1 << size) - 1))
-                m >>= size
-            out.append(Truth(answers[j], facts_rows[j], *parts))
+            out.append(
+                Truth(
+                    answers[j],
+                    facts_rows[j],
+                    m & m0,
+                    m >> s1 & m1,
+                    m >> s2 & m2,
+                    m >> s3 & m3,
+                    m >> s4 & m4,
+                    m >> s5 & m5,
+                )
+            )
         return out
 
 
