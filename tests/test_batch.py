@@ -309,3 +309,26 @@ def test_a_custom_rule_set_is_decided_in_blocks_exactly_as_assess_decides(rules_
     for i, (record, story) in enumerate(zip(records, stories, strict=True)):
         expected = b.summary_record(i + 1, i, assess(story, rules=custom, region="JP"))
         assert record == expected
+
+
+@pytest.mark.parametrize("output", ["jsonl", "csv"])
+def test_blocks_written_and_tallied_by_their_worker_say_what_their_records_say(output: str) -> None:
+    lines = [b.Line(i, text) for i, text in enumerate(TRICKY_LINES * 100, 1)]  # two blocks
+    job = b.Job(RULES, "JP", Audience.LAY, False, output)
+    records = list(b.run(job, lines))
+    whole = b.Tally()
+    for record in records:
+        whole.add(record)
+    rendered = list(b.run_rendered(job, lines))
+    assert len(rendered) == 2
+    merged = b.Tally()
+    for done in rendered:
+        merged.merge(done.tally)
+    assert merged == whole and merged.errors > 20  # the first twenty error rows, across blocks
+    text = "".join(done.text for done in rendered)
+    assert text == b.render(records, output)
+    if output == "jsonl":
+        assert [json.loads(line) for line in text.splitlines()] == records
+    else:
+        rows = list(csv.reader(io.StringIO(b.csv_header() + text)))
+        assert rows[0] == list(b.CSV_FIELDS) and len(rows) == len(records) + 1

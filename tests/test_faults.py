@@ -205,17 +205,18 @@ def test_a_full_disk_during_batch_is_one_clear_line_and_no_partial_output(
     and OUTPUT was renamed into place holding only the records written so far.
     """
     source = tmp_path / "in.jsonl"
-    source.write_text("".join(json.dumps({"id": i, "age": 30 + i}) + "\n" for i in range(5)))
-    real = b.write_jsonl
-    written = []
+    count = b.BLOCK * 2 + 5  # three blocks: the disk fills while the second is written
+    source.write_text("".join(json.dumps({"id": i, "age": 30 + i % 50}) + "\n" for i in range(count)))
+    real = cli._BatchSink.write
+    written: list[str] = []
 
-    def full_after_two(out: Any, record: dict[str, Any]) -> None:
-        if len(written) == 2:
+    def full_after_one(sink: Any, text: str) -> None:
+        if len(written) == 1:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        written.append(record)
-        real(out, record)
+        written.append(text)
+        real(sink, text)
 
-    monkeypatch.setattr(b, "write_jsonl", full_after_two)
+    monkeypatch.setattr(cli._BatchSink, "write", full_after_one)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     code, _, err = run_cli(["batch", str(source), "-o", str(out_dir / "out.jsonl")], capsys)
@@ -621,3 +622,20 @@ def test_resuming_a_session_with_damaged_answers_is_a_clear_error(tmp_path: Path
     assert child.exitstatus == 2, transcript[-1000:]
     assert "internal error" not in transcript
     assert f"{session.path}" in transcript and "age" in transcript
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="signals cannot be held here")
+def test_a_signal_while_a_batch_block_is_written_arrives_once_it_is_counted() -> None:
+    from kneeguide.cli import _signals_held
+
+    seen: list[str] = []
+    before = signal.signal(signal.SIGTERM, lambda *_: seen.append("SIGTERM"))
+    try:
+        with _signals_held():
+            os.kill(os.getpid(), signal.SIGTERM)
+            seen.append("written")
+            seen.append("counted")
+        seen.append("after")
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert seen == ["written", "counted", "SIGTERM", "after"]

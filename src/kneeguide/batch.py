@@ -16,7 +16,7 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TextIO, TypeVar
 
@@ -198,6 +198,7 @@ class Job:
     region: str
     audience: Audience
     full: bool
+    output: str = "jsonl"  # or "csv": the form render_block writes records in
     checker: FastChecker | None = field(default=None, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -392,10 +393,38 @@ def run(
     ``arriving``: the input is a pipe or a terminal, so records are assessed as
     they arrive rather than when a block is full (:func:`arriving_blocks`).
     """
+    for outs in _shared(job, records, workers, arriving, process_block, _process_block):
+        yield from outs
+
+
+def run_rendered(
+    job: Job, records: Iterable[Record | Line], workers: int = 1, *, arriving: bool = False
+) -> Iterator[Rendered]:
+    """:func:`run`, with each block's records already written out as text and tallied.
+
+    This is what the command uses: with ``--workers`` the workers do the
+    formatting too, and this process only writes text, so two workers come
+    close to twice the records of one.
+    """
+    return _shared(job, records, workers, arriving, render_block, _render_block)
+
+
+Result = TypeVar("Result")
+
+
+def _shared(
+    job: Job,
+    records: Iterable[Record | Line],
+    workers: int,
+    arriving: bool,
+    work: Callable[[Job, list[Record | Line]], Result],
+    pooled: Callable[[list[Record | Line]], Result],
+) -> Iterator[Result]:
+    """``work`` (here) or ``pooled`` (in a worker) on each block of the records, in order."""
     if workers <= 1:
         chunks = arriving_blocks(records, BLOCK) if arriving else blocks(records, BLOCK)
         for block in chunks:
-            yield from process_block(job, block)
+            yield work(job, block)
         return
     import multiprocessing
     import os
@@ -412,18 +441,18 @@ def run(
         # From a file, one block is handed out ahead, so the workers are busy while this
         # process writes the previous block's records; arriving records go out at once.
         ahead = 0 if arriving else 1
-        pending: deque[list[Future[list[dict[str, Any]]]]] = deque()
+        pending: deque[list[Future[Result]]] = deque()
         for block in chunks:
             share = max(1, len(block) // (workers * 4))
             pending.append(
-                [executor.submit(_process_block, block[i : i + share]) for i in range(0, len(block), share)]
+                [executor.submit(pooled, block[i : i + share]) for i in range(0, len(block), share)]
             )
             while len(pending) > ahead:
                 for future in pending.popleft():
-                    yield from future.result()
+                    yield future.result()
         while pending:
             for future in pending.popleft():
-                yield from future.result()
+                yield future.result()
     except BaseException:
         executor.shutdown(wait=False, cancel_futures=True)
         for child in multiprocessing.active_children():
@@ -458,6 +487,16 @@ class Tally:
         self.levels[out["level"]] += 1
         self.red_flags.update(out["red_flags"])
 
+    def merge(self, other: Tally) -> None:
+        """Add a later block's tally to this one."""
+        self.records += other.records
+        self.errors += other.errors
+        self.error_rows.extend(other.error_rows[: 20 - len(self.error_rows)])
+        self.levels.update(other.levels)
+        self.red_flags.update(other.red_flags)
+        if other.records:
+            self.last_row = other.last_row
+
     def lines(self) -> list[str]:
         order = [lvl.id for lvl in sorted(Level, reverse=True)]
         levels = ", ".join(f"{k} {self.levels[k]}" for k in order if self.levels[k])
@@ -474,40 +513,65 @@ class Tally:
         return out
 
 
-def write_jsonl(out: TextIO, record: dict[str, Any]) -> None:
-    out.write(jsonlines.dumps(record) + "\n")
+class Rendered(NamedTuple):
+    """A block's output records as text, with their tally: all that the writing process needs."""
+
+    text: str
+    tally: Tally
 
 
-class CsvWriter:
-    def __init__(self, out: TextIO) -> None:
-        self.writer = csv.writer(out, lineterminator="\n")
-        self.writer.writerow(CSV_FIELDS)
+def render_block(job: Job, records: Sequence[Record | Line]) -> Rendered:
+    outs = process_block(job, records)
+    tally = Tally()
+    for out in outs:
+        tally.add(out)
+    return Rendered(render(outs, job.output), tally)
 
-    def write(self, r: dict[str, Any]) -> None:
-        wells = r.get("wells_dvt") or {}
-        ottawa = r.get("ottawa_knee") or {}
-        errors = "; ".join(
-            (f"{e['field']}: " if e["field"] and not e["message"].startswith(e["field"]) else "")
-            + e["message"]
-            for e in r.get("errors", [])
-        )
-        self.writer.writerow(
-            [
-                r["row"],
-                "" if r["id"] is None else r["id"],
-                "true" if r["ok"] else "false",
-                r.get("level", ""),
-                ";".join(r.get("red_flags", [])),
-                ";".join(r.get("not_excluded", [])),
-                ";".join(r.get("likely_causes", [])),
-                wells.get("points", ""),
-                wells.get("band") or "",
-                ottawa.get("band") or "",
-                r.get("acupuncture", ""),
-                r.get("rules_digest", ""),
-                errors,
-            ]
-        )
+
+def _render_block(records: list[Record | Line]) -> Rendered:
+    assert _JOB is not None
+    return render_block(_JOB, records)
+
+
+def render(records: Iterable[dict[str, Any]], output: str = "jsonl") -> str:
+    """Output records as JSON Lines, or as CSV rows without the header (:func:`csv_header`)."""
+    if output == "csv":
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerows([csv_row(r) for r in records])
+        return text.getvalue()
+    dumps = jsonlines.dumps
+    return "".join([dumps(r) + "\n" for r in records])
+
+
+def csv_header() -> str:
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerow(CSV_FIELDS)
+    return text.getvalue()
+
+
+def csv_row(r: dict[str, Any]) -> list[Any]:
+    wells = r.get("wells_dvt") or {}
+    ottawa = r.get("ottawa_knee") or {}
+    errors = "; ".join(
+        (f"{e['field']}: " if e["field"] and not e["message"].startswith(e["field"]) else "") + e["message"]
+        for e in r.get("errors", [])
+    )
+    return [
+        r["row"],
+        "" if r["id"] is None else r["id"],
+        "true" if r["ok"] else "false",
+        r.get("level", ""),
+        ";".join(r.get("red_flags", [])),
+        ";".join(r.get("not_excluded", [])),
+        ";".join(r.get("likely_causes", [])),
+        wells.get("points", ""),
+        wells.get("band") or "",
+        ottawa.get("band") or "",
+        r.get("acupuncture", ""),
+        r.get("rules_digest", ""),
+        errors,
+    ]
 
 
 def text_stream(raw: Any) -> TextIO:

@@ -448,6 +448,27 @@ def interview(
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP until the block ends (they arrive just after).
+
+    An interruption between writing a block and counting it would name the
+    wrong row to resume from. Where signals cannot be held (Windows), a block
+    is still written whole.
+    """
+    import signal
+
+    held = {signal.SIGINT} | {getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _interrupt_on_signals() -> None:
     """A closed terminal (SIGHUP) or SIGTERM interrupts like Ctrl-C: save, then exit 130."""
     import signal
@@ -739,10 +760,10 @@ def batch(
     from .model import Audience
 
     rules = _load(rules_dir)
-    job = b.Job(rules, api._region(rules, region), Audience[audience.value.upper()], full)
-    b.settle()
     in_fmt = _format_of(None if source == "-" else source, input_format)
     out_fmt = _format_of(output, output_format)
+    job = b.Job(rules, api._region(rules, region), Audience[audience.value.upper()], full, out_fmt.value)
+    b.settle()
     if source == "-":
         raw = sys.stdin.buffer
     else:
@@ -764,10 +785,11 @@ def batch(
     progress = _progress()
     interrupted = False
     try:
-        for out in b.run(job, records, workers, arriving=arriving):
-            sink.write(out)
-            tally.add(out)
-            if progress is not None and tally.records % 500 == 0:
+        for done in b.run_rendered(job, records, workers, arriving=arriving):
+            with _signals_held():  # a block is written and counted as one step
+                sink.write(done.text)
+                tally.merge(done.tally)
+            if progress is not None:
                 progress(tally.records)
     except KeyboardInterrupt:
         interrupted = True
@@ -836,14 +858,11 @@ class _BatchSink:
                 ) from None
             os.fchmod(fd, 0o600)
             self.handle = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
-        self.csv = b.CsvWriter(self.handle) if fmt is RecordFormat.csv else None
-        self.jsonl = b.write_jsonl
+        if fmt is RecordFormat.csv:
+            self.handle.write(b.csv_header())
 
-    def write(self, record: dict[str, Any]) -> None:
-        if self.csv is not None:
-            self.csv.write(record)
-        else:
-            self.jsonl(self.handle, record)
+    def write(self, text: str) -> None:
+        self.handle.write(text)
 
     def abandon(self) -> None:
         """After a write error: remove the temporary file, leave OUTPUT as it was."""
