@@ -15,15 +15,24 @@ RULES = load_rules()
 YN = sorted(q.id for q in RULES.questions.values() if q.type == "yn")
 
 
+_OPPOSITE = {"yes": "no", "no": "yes"}
+
+
 def _features() -> list[tuple[str, str]]:
     """(question, value) pairs that count towards a red flag, e.g. (calf_swelling, yes),
-    (able_to_bear_weight, no): the direction of each yes/no feature comes from the rules."""
-    conds = [f.when for f in RULES.red_flags] + [i.when for s in RULES.scores for i in s.items]
+    (able_to_bear_weight, no): the direction of each yes/no feature comes from the rules.
+
+    A score item with negative points counts against: Wells' "alternative diagnosis
+    as likely" (−2) makes a clot less likely when a clinician answers yes, as the
+    published score intends, so for it the direction towards the red flag is "no".
+    """
+    conds = [(f.when, False) for f in RULES.red_flags]
+    conds += [(i.when, i.points < 0) for s in RULES.scores for i in s.items]
     found = set()
-    for cond in conds:
+    for cond, against in conds:
         for leaf in cond.leaves():
             if isinstance(leaf, AnswerIs) and leaf.question in YN:
-                found.update((leaf.question, v) for v in leaf.values)
+                found.update((leaf.question, _OPPOSITE.get(v, v) if against else v) for v in leaf.values)
     return sorted(found)
 
 
