@@ -332,3 +332,20 @@ def test_blocks_written_and_tallied_by_their_worker_say_what_their_records_say(o
     else:
         rows = list(csv.reader(io.StringIO(b.csv_header() + text)))
         assert rows[0] == list(b.CSV_FIELDS) and len(rows) == len(records) + 1
+
+
+@pytest.mark.parametrize("resume_from", [1, 600])
+def test_lines_handed_to_workers_as_text_come_back_as_one_process_writes_them(resume_from: int) -> None:
+    lines = TRICKY_LINES * 40 + ["", "   ", '{"age": 41}']  # blank lines keep their row numbers
+    text = "\n".join(lines[:300]) + "\r\n" + "\n".join(lines[300:]) + "\n"
+    job = b.Job(RULES, "JP", Audience.LAY, False, "jsonl", resume_from)
+    one = b.run_rendered(job, (r for r in b.jsonl_lines(io.StringIO(text)) if r.row >= resume_from))
+    shared = b.run_text(job, io.StringIO(text), workers=2)
+    expected, got = list(one), list(shared)
+    assert "".join(d.text for d in got) == "".join(d.text for d in expected)
+    first_row = json.loads("".join(d.text for d in got).splitlines()[0])["row"]
+    assert first_row == resume_from
+    total = b.Tally()
+    for done in got:
+        total.merge(done.tally)
+    assert total.records == len(lines) - 2 - (resume_from - 1)

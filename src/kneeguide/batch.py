@@ -18,6 +18,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, NamedTuple, TextIO, TypeVar
 
 import orjson
@@ -199,6 +200,7 @@ class Job:
     audience: Audience
     full: bool
     output: str = "jsonl"  # or "csv": the form render_block writes records in
+    resume_from: int = 1  # run_text's workers skip the rows before this one
     checker: FastChecker | None = field(default=None, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -426,6 +428,70 @@ def _shared(
         for block in chunks:
             yield work(job, block)
         return
+
+    def groups() -> Iterator[list[list[Record | Line]]]:
+        size = BLOCK * workers
+        for block in arriving_blocks(records, size) if arriving else blocks(records, size):
+            share = max(1, len(block) // (workers * 4))
+            yield [block[i : i + share] for i in range(0, len(block), share)]
+
+    # From a file, one block is handed out ahead, so the workers are busy while this
+    # process writes the previous block's records; arriving records go out at once.
+    yield from _pool(job, groups, workers, 0 if arriving else 1, pooled)
+
+
+def run_text(job: Job, stream: TextIO, workers: int) -> Iterator[Rendered]:
+    """:func:`run_rendered` for a JSON Lines file and several workers.
+
+    The lines go to the workers as they are, a few hundred at a time, and each
+    worker numbers, reads, assesses, formats and tallies its share: this
+    process only reads text and writes text.
+    """
+
+    def groups() -> Iterator[list[tuple[int, list[str]]]]:
+        row = 1
+        while True:
+            group = []
+            for _ in range(workers * 4):
+                lines = list(islice(stream, PIECE))
+                if not lines:
+                    break
+                group.append((row, lines))
+                row += len(lines)
+            if not group:
+                return
+            yield group
+
+    return _pool(job, groups, workers, 1, _render_text)
+
+
+PIECE = BLOCK // 4  # lines sent to a worker at a time by run_text
+
+
+def _render_text(piece: tuple[int, list[str]]) -> Rendered:
+    assert _JOB is not None
+    first, lines = piece
+    start = _JOB.resume_from
+    return render_block(
+        _JOB, [Line(row, text) for row, text in enumerate(lines, first) if row >= start and text.strip()]
+    )
+
+
+Piece = TypeVar("Piece")
+
+
+def _pool(
+    job: Job,
+    groups: Callable[[], Iterable[list[Piece]]],
+    workers: int,
+    ahead: int,
+    pooled: Callable[[Piece], Result],
+) -> Iterator[Result]:
+    """``pooled`` on every piece in ``workers`` processes; results in the pieces' order.
+
+    ``ahead``: how many groups of pieces are handed out before the first one's
+    results are taken.
+    """
     import multiprocessing
     import os
     from collections import deque
@@ -437,16 +503,9 @@ def _shared(
     executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(job,))
     try:
         executor.submit(_ready).result()  # start the workers now, not at the first full block
-        chunks = arriving_blocks(records, BLOCK * workers) if arriving else blocks(records, BLOCK * workers)
-        # From a file, one block is handed out ahead, so the workers are busy while this
-        # process writes the previous block's records; arriving records go out at once.
-        ahead = 0 if arriving else 1
         pending: deque[list[Future[Result]]] = deque()
-        for block in chunks:
-            share = max(1, len(block) // (workers * 4))
-            pending.append(
-                [executor.submit(pooled, block[i : i + share]) for i in range(0, len(block), share)]
-            )
+        for group in groups():
+            pending.append([executor.submit(pooled, piece) for piece in group])
             while len(pending) > ahead:
                 for future in pending.popleft():
                     yield future.result()

@@ -762,7 +762,9 @@ def batch(
     rules = _load(rules_dir)
     in_fmt = _format_of(None if source == "-" else source, input_format)
     out_fmt = _format_of(output, output_format)
-    job = b.Job(rules, api._region(rules, region), Audience[audience.value.upper()], full, out_fmt.value)
+    job = b.Job(
+        rules, api._region(rules, region), Audience[audience.value.upper()], full, out_fmt.value, resume_from
+    )
     b.settle()
     if source == "-":
         raw = sys.stdin.buffer
@@ -785,7 +787,11 @@ def batch(
     progress = _progress()
     interrupted = False
     try:
-        for done in b.run_rendered(job, records, workers, arriving=arriving):
+        if workers > 1 and in_fmt is RecordFormat.jsonl and not arriving:
+            results = b.run_text(job, stream, workers)  # the workers read the lines themselves
+        else:
+            results = b.run_rendered(job, records, workers, arriving=arriving)
+        for done in results:
             with _signals_held():  # a block is written and counted as one step
                 sink.write(done.text)
                 tally.merge(done.tally)
