@@ -26,7 +26,7 @@ from .truth import ScoreFacts, Truth, score_facts
 SMALL = 32  # below this many records a block is assessed record by record
 # Answers, score patterns and the like remembered per rule set. Real batches repeat
 # a few hundred; generated ones have thousands. Each entry is a few hundred bytes.
-BATCH_MEMO_LIMIT = 4096
+BATCH_MEMO_LIMIT = 1024
 EMPTY: Answers = {}  # score leaves read the score's facts only
 
 

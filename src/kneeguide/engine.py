@@ -166,7 +166,7 @@ def _tally(plan: _Plan, cause: int, held: int) -> _Tally:
 
 
 _Candidate = tuple[int, str, int]  # (level, what set it: flag, open, floor, cause or none, position)
-_SEEN_LIMIT = 4096  # combinations of red flags, floors, features remembered per rule set and kind
+_SEEN_LIMIT = 1024  # combinations of red flags, floors, features remembered per rule set and kind
 
 
 def _flags_part(plan: _Plan, fired: int, escalations: int) -> _FlagsPart:
