@@ -111,6 +111,32 @@ def test_workers_preserve_order_and_ids(tmp_path: Path) -> None:
     assert [json.loads(x)["id"] for x in two.stdout.splitlines()] == [m["id"] for m in many]
 
 
+@pytest.mark.parametrize(
+    "options",
+    [(), ("--resume-from", "1200"), ("--output-format", "csv"), ("--full",)],
+    ids=["plain", "resume-from", "csv", "full"],
+)
+def test_workers_reading_a_file_write_what_one_process_writes(
+    tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    """From a file, --workers hands the workers the lines themselves: rows, blank lines,
+    bad lines, Windows line ends, resuming and every output form come out as from one process."""
+    said = ["yes", "no", "unsure"]
+    lines = [json.dumps({"id": f"r{i}", "age": i % 100, "calf_swelling": said[i % 3]}) for i in range(2400)]
+    lines[5] = ""  # a blank line keeps its row number
+    lines[1300] = "not json"
+    lines[1301] = '{"age": 999}'
+    source = tmp_path / "day.jsonl"
+    source.write_bytes(("\n".join(lines[:700]) + "\r\n" + "\n".join(lines[700:]) + "\n").encode())
+    one = batch(str(source), *options)
+    two = batch(str(source), "--workers", "2", *options)
+    assert one.returncode == two.returncode == 2, two.stderr  # the two bad lines
+    assert two.stdout == one.stdout and two.stderr == one.stderr
+    assert "errors: 2 (rows 1301, 1302)" in two.stderr
+    written = len(two.stdout.splitlines()) - (1 if "csv" in options else 0)  # less the CSV header
+    assert written == (1201 if "--resume-from" in options else 2399)  # rows 1200-2400; all but the blank
+
+
 def test_resume_from_skips_earlier_rows() -> None:
     done = batch("-", "--resume-from", "3", stdin=jsonl(STORIES))
     assert [json.loads(x)["row"] for x in done.stdout.splitlines()] == [3, 4, 5]

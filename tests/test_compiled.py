@@ -224,3 +224,14 @@ def test_no_source_file_runs_text_as_code():
                 calls.append(f"{path.name}:{call.lineno}")
     assert len(list(package.rglob("*.py"))) > 30
     assert calls == []
+
+
+def test_a_number_is_folded_once_and_the_memo_stops_growing_at_its_limit():
+    from kneeguide.compiled import MEMO_LIMIT
+
+    engine = Compiled(RULES)
+    for days in range(MEMO_LIMIT + 100):
+        answers = {"duration_days": days, "age": 40}
+        assert engine.truth(answers) == interpret(RULES, answers)
+    assert ("duration_days", 3) in engine._numbers and ("age", 40) in engine._numbers
+    assert len(engine._numbers) == MEMO_LIMIT  # still correct beyond it, only not remembered

@@ -134,7 +134,7 @@ class _Unknown:
 
 
 _UNKNOWN = _Unknown()
-_LEARNED_LIMIT = 4096  # whole numbers remembered as valid, per question set
+_LEARNED_LIMIT = 4096  # whole numbers remembered as valid, per checker
 
 
 class FastChecker:
@@ -152,6 +152,7 @@ class FastChecker:
         self.questions = questions
         self.known: dict[tuple[str, Any], AnswerValue] = {}  # canonical (question, value) pairs
         self.ranges: dict[str, tuple[float, float]] = {}
+        self.learned = 0  # whole numbers added to ``known``
         for q in questions.values():
             self.known[(q.id, "unsure")] = "unsure"
             if q.type == "yn":
@@ -194,7 +195,8 @@ class FastChecker:
             if value.__class__ is not int or span is None or not span[0] <= value <= span[1]:
                 return False
             learned.append(pair)
-        if len(known) < _LEARNED_LIMIT:
+        if self.learned < _LEARNED_LIMIT:
+            self.learned += len(learned)
             for pair in learned:
                 known[pair] = pair[1]
         return True

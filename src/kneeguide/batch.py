@@ -21,11 +21,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, NamedTuple, TextIO, TypeVar
 
-import orjson
-
 from . import jsonlines
 from .answers import FastChecker
 from .columns import columns
+from .compiled import PerRules
 from .engine import Decision, assess, decide_on
 from .model import Answers, Assessment, Audience, Level, RuleSet
 
@@ -61,9 +60,10 @@ class Line(NamedTuple):
     text: str
 
 
-def jsonl_lines(stream: TextIO) -> Iterator[Line]:
-    for number, line in enumerate(stream, 1):
-        if line.strip():
+def jsonl_lines(stream: Iterable[str], first: int = 1, start: int = 1) -> Iterator[Line]:
+    """The non-blank lines, numbered from ``first`` (blank ones keep their numbers), from row ``start``."""
+    for number, line in enumerate(stream, first):
+        if number >= start and line.strip():
             yield Line(number, line)
 
 
@@ -165,19 +165,13 @@ def decision_record(row: int, ident: Any, rules: RuleSet, d: Decision) -> dict[s
     }
 
 
-_POSITIONS: list[tuple[RuleSet, tuple[int | None, int | None]]] = []
-
-
-def _score_positions(rules: RuleSet) -> tuple[int | None, int | None]:
-    """Where Wells and Ottawa sit among ``rules.scores`` (a batch asks for every record)."""
-    for known, found in _POSITIONS:
-        if known is rules:
-            return found
+def _find_scores(rules: RuleSet) -> tuple[int | None, int | None]:
+    """Where Wells and Ottawa sit among ``rules.scores``."""
     at = {score.id: i for i, score in enumerate(rules.scores)}
-    found = (at.get("wells_dvt"), at.get("ottawa_knee"))
-    _POSITIONS.insert(0, (rules, found))
-    del _POSITIONS[8:]
-    return found
+    return at.get("wells_dvt"), at.get("ottawa_knee")
+
+
+_score_positions: PerRules[tuple[int | None, int | None]] = PerRules(_find_scores)
 
 
 _LEVEL_IDS = {level: level.id for level in Level}
@@ -219,9 +213,8 @@ def process_block(job: Job, records: Sequence[Record | Line]) -> list[dict[str, 
     (:mod:`columns`): the same decisions as record by record, a few times faster.
     """
     if job.checker is None:
-        object.__setattr__(job, "checker", FastChecker(job.rules.questions))
+        job.checker = FastChecker(job.rules.questions)
     check = job.checker
-    assert check is not None
     accepts = check.accepts
     out: list[dict[str, Any]] = []
     valid: list[tuple[int, int, Any, Answers]] = []  # (position in out, row, id, answers)
@@ -230,10 +223,10 @@ def process_block(job: Job, records: Sequence[Record | Line]) -> list[dict[str, 
             # Most lines are an object of canonical answers: orjson's reading of those is
             # the standard library's, so they go straight through. Any other line is read
             # again by parse_line, whose results and messages are the standard library's.
-            data = _quick(item.text)
+            data = jsonlines.quick_object(item.text)
             if data is not None:
                 ident = data.pop("id", None)
-                if ident.__class__ in _PLAIN_IDS and accepts(data):
+                if ident.__class__ in jsonlines.PLAIN and accepts(data):
                     valid.append((len(out), item.row, ident, data))
                     out.append(_PENDING)
                     continue
@@ -267,16 +260,6 @@ def process_block(job: Job, records: Sequence[Record | Line]) -> list[dict[str, 
 
 
 _PENDING: dict[str, Any] = {}  # a valid record's place in the output, filled once decided
-_PLAIN_IDS = frozenset({str, int, type(None)})  # ids both JSON readers read alike
-
-
-def _quick(text: str) -> dict[str, Any] | None:
-    """orjson's reading of a line when it is an object, else None."""
-    try:
-        data = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return None
-    return data if data.__class__ is dict else None
 
 
 def _field(message: str) -> str | None:
@@ -471,10 +454,7 @@ PIECE = BLOCK // 4  # lines sent to a worker at a time by run_text
 def _render_text(piece: tuple[int, list[str]]) -> Rendered:
     assert _JOB is not None
     first, lines = piece
-    start = _JOB.resume_from
-    return render_block(
-        _JOB, [Line(row, text) for row, text in enumerate(lines, first) if row >= start and text.strip()]
-    )
+    return render_block(_JOB, list(jsonl_lines(lines, first, _JOB.resume_from)))
 
 
 Piece = TypeVar("Piece")

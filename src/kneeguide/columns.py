@@ -18,15 +18,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .compiled import Compiled, Node, compiled, positions
+from .compiled import Compiled, Node, PerRules, compiled, positions, remembered
 from .conditions import ScoreBand, ScoreCompare, Tri
-from .model import Answers, RuleSet
+from .model import Answers
 from .truth import ScoreFacts, Truth, score_facts
 
 SMALL = 32  # below this many records a block is assessed record by record
-# Answers, score patterns and the like remembered per rule set. Real batches repeat
-# a few hundred; generated ones have thousands. Each entry is a few hundred bytes.
-BATCH_MEMO_LIMIT = 1024
 EMPTY: Answers = {}  # score leaves read the score's facts only
 
 
@@ -178,13 +175,12 @@ class Columns:
 
     def _leaves_of(self, pair: tuple[str, object]) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """The leaves an answer makes definitely true, and those it makes definitely false."""
-        found = self._pairs.get(pair)
-        if found is None:
-            t, k = self.compiled._set(0, 0, *pair)
-            found = (positions(t), positions(k & ~t))
-            if len(self._pairs) < BATCH_MEMO_LIMIT:
-                self._pairs[pair] = found
+        found: tuple[tuple[int, ...], tuple[int, ...]] = remembered(self._pairs, pair, self._fold, pair)
         return found
+
+    def _fold(self, pair: tuple[str, object]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        t, k = self.compiled._set(0, 0, *pair)
+        return positions(t), positions(k & ~t)
 
     def truths(self, block: Sequence[Answers]) -> list[Truth]:
         n = len(block)
@@ -257,12 +253,7 @@ class Columns:
                     members.append(j)
             facts_of: dict[int, ScoreFacts] = {}
             for pattern in by_pattern:
-                found = seen.get(pattern)
-                if found is None:
-                    found = _facts(score, pattern)
-                    if len(seen) < BATCH_MEMO_LIMIT:
-                        seen[pattern] = found
-                facts_of[pattern] = found
+                facts_of[pattern] = remembered(seen, pattern, _facts, score, pattern)
             facts_by_score.append([facts_of[pattern] for pattern in keys])
             leaves = self._leaves_by_score[index]
             if not leaves:
@@ -309,15 +300,5 @@ def _facts(score: Any, key: int) -> ScoreFacts:
     return score_facts(score, tuple(present), tuple(proxy), applicable)
 
 
-_CACHE: list[Columns] = []
-
-
-def columns(rules: RuleSet) -> Columns:
-    """The column form of ``rules``, built once per rule set object."""
-    for entry in _CACHE:
-        if entry.compiled.rules is rules:
-            return entry
-    entry = Columns(compiled(rules))
-    _CACHE.insert(0, entry)
-    del _CACHE[8:]
-    return entry
+#: The column form of a rule set, built once per rule set object.
+columns: PerRules[Columns] = PerRules(lambda rules: Columns(compiled(rules)))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from .conditions import All, AnswerCompare, AnswerIs, Condition, Not, ScoreBand, ScoreCompare, Tri
 from .conditions import Any as AnyOf
@@ -241,6 +241,7 @@ class Compiled:
             for word in words | set(table):
                 self._words[(question.id, word)] = (table.get(word, 0), is_bits)
             self._words[(question.id, "unsure")] = (0, 0)
+        self._numbers: dict[tuple[str, object], tuple[int, int]] = {}  # numeric answers met so far
         self._score_ids = tuple(s.id for s in rules.scores)
         self.leaves: dict[Condition, int] = dict(bits.of)  # every leaf and its bit (see columns.py)
         # a score's facts follow from what its items say, and few combinations ever occur
@@ -268,10 +269,11 @@ class Compiled:
         words = self._words
         for pair in given.items():
             hit = words.get(pair)
-            if hit is None:  # a number (or a word no table knows): folded the long way, then remembered
-                hit = self._set(0, 0, *pair)
-                if len(words) < MEMO_LIMIT and pair[1].__class__ in (int, float):
-                    words[pair] = hit
+            if hit is None:  # a number (or a word no table knows): folded the long way
+                if pair[1].__class__ in (int, float):
+                    hit = remembered(self._numbers, pair, self._set, 0, 0, *pair)
+                else:
+                    hit = self._set(0, 0, *pair)
             t |= hit[0]
             k |= hit[1]
         answers = given
@@ -290,13 +292,8 @@ class Compiled:
                 break
         facts = []
         for score, seen, key in zip(self.rules.scores, self._facts_seen, self._items(t, k & ~t), strict=True):
-            found = seen.get(key)
-            if found is None:
-                applicable, present, proxy = key
-                found = score_facts(score, present, proxy, applicable)
-                if len(seen) < MEMO_LIMIT:
-                    seen[key] = found
-            facts.append(found)
+            applicable, present, proxy = key
+            facts.append(remembered(seen, key, score_facts, score, present, proxy, applicable))
         if self._score_leaves:
             by_id: dict[str, ScoreFacts] = dict(zip(self._score_ids, facts, strict=True))
             for bit, leaf in self._score_leaves:
@@ -338,26 +335,52 @@ class Compiled:
         return fired, unknown, escalations, features, self.floors.mask(t, f), self.suitability.mask(t, f)
 
 
-#: How many answers, combinations or patterns each memo of a rule set keeps. Small
-#: enough that every memo is full after a few thousand records, so a batch's memory
-#: is the same for ten thousand records as for a million.
-MEMO_LIMIT = 256
-_CACHE: list[Compiled] = []
+#: How many answers, combinations or patterns each memo of a rule set keeps. Real
+#: batches repeat a few hundred; generated ones thousands. Every memo is full after
+#: some tens of thousands of records at most, so a batch's memory then stays the same
+#: however many follow (a few MiB in all).
+MEMO_LIMIT = 1024
+MISSING: Any = object()  # what a memo holds no entry for (None may be an entry)
+
+
+def remembered(seen: dict[Any, Any], key: Any, make: Callable[..., Any], *args: Any) -> Any:
+    """``seen[key]``, else ``make(*args)``, kept in ``seen`` while it holds fewer than MEMO_LIMIT."""
+    found = seen.get(key, MISSING)
+    if found is MISSING:
+        found = make(*args)
+        if len(seen) < MEMO_LIMIT:
+            seen[key] = found
+    return found
+
+
+Built = TypeVar("Built")
+
+
+class PerRules(Generic[Built]):
+    """A value built once per rule set object; a process holds a few rule sets at most."""
+
+    def __init__(self, build: Callable[[RuleSet], Built]) -> None:
+        self.build = build
+        self.entries: list[tuple[RuleSet, Built]] = []
+
+    def __call__(self, rules: RuleSet) -> Built:
+        for known, value in self.entries:
+            if known is rules:
+                return value
+        value = self.build(rules)
+        self.keep(rules, value)
+        return value
+
+    def keep(self, rules: RuleSet, value: Built) -> None:
+        self.entries.insert(0, (rules, value))
+        del self.entries[8:]
+
+
+#: The compiled form of a rule set, built once per rule set object.
+compiled: PerRules[Compiled] = PerRules(Compiled)
 
 
 def adopt(entry: Compiled, rules: RuleSet) -> None:
     """Use ``entry`` (from the rules cache) as the compiled form of ``rules``."""
     entry.rules = rules
-    _CACHE.insert(0, entry)
-    del _CACHE[8:]
-
-
-def compiled(rules: RuleSet) -> Compiled:
-    """The compiled form of ``rules``, built once per rule set object."""
-    for entry in _CACHE:
-        if entry.rules is rules:
-            return entry
-    entry = Compiled(rules)
-    _CACHE.insert(0, entry)
-    del _CACHE[8:]  # a few rule sets at most live in one process
-    return entry
+    compiled.keep(rules, entry)

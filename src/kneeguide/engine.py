@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from . import __version__
-from .compiled import compiled
+from .compiled import MISSING, PerRules, compiled, remembered
 from .conditions import explain, questions_in
 from .model import (
     AcupunctureResult,
@@ -137,19 +137,9 @@ def _make_plan(rules: RuleSet) -> _Plan:
     )
 
 
-_PLANS: list[tuple[RuleSet, _Plan]] = []
+_plan: PerRules[_Plan] = PerRules(_make_plan)
 _LEVELS = tuple(sorted(Level))
 _URGENT = int(Level.URGENT)
-
-
-def _plan(rules: RuleSet) -> _Plan:
-    for known, plan in _PLANS:
-        if known is rules:
-            return plan
-    plan = _make_plan(rules)
-    _PLANS.insert(0, (rules, plan))
-    del _PLANS[8:]
-    return plan
 
 
 def _tally(plan: _Plan, cause: int, held: int) -> _Tally:
@@ -166,7 +156,6 @@ def _tally(plan: _Plan, cause: int, held: int) -> _Tally:
 
 
 _Candidate = tuple[int, str, int]  # (level, what set it: flag, open, floor, cause or none, position)
-_SEEN_LIMIT = 1024  # combinations of red flags, floors, features remembered per rule set and kind
 
 
 def _flags_part(plan: _Plan, fired: int, escalations: int) -> _FlagsPart:
@@ -202,19 +191,11 @@ def decide_on(rules: RuleSet, truth: Truth) -> Decision:
     plan = _plan(rules)
     # 1. red flags: fired (most urgent first, file order within a level), or not excluded
     fired, escalations, unknown = truth.fired, truth.escalations, truth.unknown
-    key = (fired, escalations)
-    flags_part = plan.seen_flags.get(key)
-    if flags_part is None:
-        flags_part = _flags_part(plan, fired, escalations)
-        if len(plan.seen_flags) < _SEEN_LIMIT:
-            plan.seen_flags[key] = flags_part
+    flags_part: _FlagsPart = remembered(
+        plan.seen_flags, (fired, escalations), _flags_part, plan, fired, escalations
+    )
     hits, hit_candidates = flags_part
-    open_part = plan.seen_open.get(unknown)
-    if open_part is None:
-        open_part = _open_part(plan, unknown)
-        if len(plan.seen_open) < _SEEN_LIMIT:
-            plan.seen_open[unknown] = open_part
-    open_flags, open_candidates = open_part
+    open_flags, open_candidates = remembered(plan.seen_open, unknown, _open_part, plan, unknown)
 
     # 2. causes, ranked by transparent weights
     causes: tuple[RankedCause, ...] = ()
@@ -225,11 +206,9 @@ def decide_on(rules: RuleSet, truth: Truth) -> Decision:
             held = features >> first & width
             if not held:
                 continue  # nothing counted for or against it: never shown
-            shown = seen.get(held, _MISSING)
-            if shown is _MISSING:
-                shown = _shown(plan, index, held)
-                if len(seen) < _SEEN_LIMIT:
-                    seen[held] = shown
+            shown = seen.get(held, MISSING)  # (inline: this loop runs per cause per record)
+            if shown is MISSING:
+                shown = remembered(seen, held, _shown, plan, index, held)
             if shown is not None:
                 ranked.append(shown)
         if ranked:
@@ -240,12 +219,7 @@ def decide_on(rules: RuleSet, truth: Truth) -> Decision:
     candidates: list[_Candidate] = [*hit_candidates, *open_candidates]
     floors = truth.floors
     if floors:
-        floors_part = plan.seen_floors.get(floors)
-        if floors_part is None:
-            floors_part = _floors_part(plan, floors)
-            if len(plan.seen_floors) < _SEEN_LIMIT:
-                plan.seen_floors[floors] = floors_part
-        candidates += floors_part
+        candidates += remembered(plan.seen_floors, floors, _floors_part, plan, floors)
     leading = [c.cause for c in causes if c.strength != "less_likely"]
     if leading:
         strong = [c.cause for c in causes[1:] if c.strength == "strong"]
@@ -283,9 +257,6 @@ def decide_on(rules: RuleSet, truth: Truth) -> Decision:
         suitability,
         unscreened,
     )
-
-
-_MISSING = object()
 
 
 def _shown(plan: _Plan, index: int, held: int) -> tuple[float, int, RankedCause] | None:

@@ -17,20 +17,27 @@ from typing import Any
 
 import orjson
 
-_PLAIN = frozenset({str, int, bool, type(None)})  # values orjson reads exactly as json does
+PLAIN = frozenset({str, int, bool, type(None)})  # values orjson reads exactly as json does
 
 
-def loads(line: str) -> Any:
+def quick_object(line: str) -> dict[str, Any] | None:
+    """orjson's reading of ``line`` when it is an object, else None.
+
+    It means what the standard library's means only where every value used is of
+    a :data:`PLAIN` class: a float may have been a long integer.
+    """
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError:
-        return json.loads(line)  # the standard library's value, or its error
-    if data.__class__ is dict:
-        for value in data.values():
-            if value.__class__ not in _PLAIN:  # a float may have been a long integer
-                return json.loads(line)
+        return None
+    return data if data.__class__ is dict else None
+
+
+def loads(line: str) -> Any:
+    data = quick_object(line)
+    if data is not None and all(value.__class__ in PLAIN for value in data.values()):
         return data
-    return json.loads(line)
+    return json.loads(line)  # the standard library's value, or its error
 
 
 def dumps(record: Any) -> str:
