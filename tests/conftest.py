@@ -17,7 +17,7 @@ os.environ.setdefault("KNEEGUIDE_DATA_DIR", os.path.join(_SANDBOX, "data"))
 from pathlib import Path  # noqa: E402
 
 from kneeguide.api import assess, load_rules  # noqa: E402 - after the sandbox is set
-from kneeguide.model import Assessment, RuleSet  # noqa: E402
+from kneeguide.ruleset.model import Assessment, RuleSet  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +36,7 @@ def run(rules: RuleSet) -> Any:
 @pytest.fixture()
 def rules_copy(tmp_path: Path) -> Path:
     """A complete copy of the built-in rule files, to edit in a test."""
-    from kneeguide.rulefiles import NAMES, builtin_rules
+    from kneeguide.ruleset.files import NAMES, builtin_rules
 
     target = tmp_path / "rules"
     target.mkdir()

@@ -16,11 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kneeguide import batch as b
-from kneeguide import jsonlines
-from kneeguide.answers import FastChecker, check_answers
 from kneeguide.api import as_dict, assess, load_rules
-from kneeguide.model import Audience
+from kneeguide.batch import jsonlines
+from kneeguide.batch import run as b
+from kneeguide.ruleset.answers import FastChecker, check_answers
+from kneeguide.ruleset.model import Audience
 
 STORIES: list[dict[str, Any]] = [
     {"id": "dvt", "age": 64, "calf_swelling": "yes", "recent_surgery": "yes"},

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kneeguide import cache
-from kneeguide.rulefiles import load_rules
+from kneeguide.ruleset import cache
+from kneeguide.ruleset.files import load_rules
 
 
 @pytest.fixture()
@@ -55,8 +55,8 @@ def test_an_entry_written_by_other_code_is_ignored(rules_dir: Path, tmp_path: Pa
 def test_a_cached_rule_set_brings_its_compiled_conditions(
     rules_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kneeguide import compiled
     from kneeguide.api import assess
+    from kneeguide.evaluate import bits as compiled
 
     fresh = load_rules(rules_dir, use_cache=False)
     load_rules(rules_dir)  # fills the cache

@@ -163,7 +163,7 @@ def test_questions_lists_every_contract_id_as_json() -> None:
     done = kneeguide("questions", "--format", "json")
     rows = json.loads(done.stdout)
     ids = {row["id"] for row in rows}
-    from kneeguide.contract import QUESTION_IDS
+    from kneeguide.ruleset.contract import QUESTION_IDS
 
     assert set(QUESTION_IDS) <= ids
     age = next(r for r in rows if r["id"] == "age")
@@ -233,7 +233,13 @@ def test_assess_json_imports_neither_questionary_nor_prompt_toolkit_nor_rich() -
 
 def test_a_warm_assess_json_loads_only_what_it_uses() -> None:
     """Start-up is most of a single assessment's cost (README, Performance)."""
-    heavy = ("kneeguide.schema", "kneeguide.loading", "yaml.constructor", "platformdirs", "_hashlib")
+    heavy = (
+        "kneeguide.ruleset.schema",
+        "kneeguide.ruleset.build",
+        "yaml.constructor",
+        "platformdirs",
+        "_hashlib",
+    )
     heavy += ("importlib.resources", "tempfile")
     loaded_by_assess_json(heavy)  # fills the rules cache
     expected = ["platformdirs"] if sys.platform != "linux" else []

@@ -1,7 +1,7 @@
 """The compiled conditions decide exactly as the conditions read.
 
-:mod:`kneeguide.compiled` turns every condition into bit-mask tests so batch
-scoring is fast; :func:`kneeguide.truth.interpret` walks the same conditions
+:mod:`kneeguide.evaluate.bits` turns every condition into bit-mask tests so batch
+scoring is fast; :func:`kneeguide.evaluate.truth.interpret` walks the same conditions
 as written. Every decision the engine makes rests on the compiled form, so the
 two must agree on everything: on random condition trees (the compiler's
 Kleene logic and its shortcut guards), and on the built-in rule set for every
@@ -18,13 +18,13 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kneeguide.answers import parse_answers
 from kneeguide.api import load_rules
-from kneeguide.columns import failing, holding
-from kneeguide.compiled import Compiled, Node, _Bits, compiled, need, node, value
-from kneeguide.conditions import All, AnswerCompare, AnswerIs, Condition, Not, Tri
-from kneeguide.conditions import Any as AnyOf
-from kneeguide.truth import interpret
+from kneeguide.evaluate.bits import Compiled, Node, _Bits, compiled, need, node, value
+from kneeguide.evaluate.columns import failing, holding
+from kneeguide.evaluate.conditions import All, AnswerCompare, AnswerIs, Condition, Not, Tri
+from kneeguide.evaluate.conditions import Any as AnyOf
+from kneeguide.evaluate.truth import interpret
+from kneeguide.ruleset.answers import parse_answers
 
 RULES = load_rules()
 VIGNETTES = sorted((Path(__file__).parent / "vignettes").glob("*.yaml"))
@@ -164,7 +164,7 @@ def test_a_rule_set_is_compiled_once_and_each_rule_set_gets_its_own():
 
 
 def test_a_block_of_vignettes_gets_each_ones_truth():
-    from kneeguide.columns import SMALL, columns
+    from kneeguide.evaluate.columns import SMALL, columns
 
     block = [
         parse_answers(yaml.safe_load(path.read_text(encoding="utf-8"))["answers"], RULES.questions)
@@ -192,7 +192,7 @@ def _random_answer_set(rng: random.Random) -> dict[str, Any]:
 @settings(max_examples=40, deadline=None, database=None)
 @given(st.integers(0, 2**32), st.integers(32, 300))
 def test_random_blocks_get_each_records_truth(seed: int, size: int):
-    from kneeguide.columns import columns
+    from kneeguide.evaluate.columns import columns
 
     rng = random.Random(seed)
     block = [_random_answer_set(rng) for _ in range(size)]
@@ -200,7 +200,7 @@ def test_random_blocks_get_each_records_truth(seed: int, size: int):
 
 
 def test_blocks_of_every_size_agree_with_one_record_at_a_time():
-    from kneeguide.columns import columns
+    from kneeguide.evaluate.columns import columns
 
     stories = [case.answers for case in RULES.tests]
     for size in (0, 1, 31, 32, 33, 64, len(stories)):
@@ -227,7 +227,7 @@ def test_no_source_file_runs_text_as_code():
 
 
 def test_a_number_is_folded_once_and_the_memo_stops_growing_at_its_limit():
-    from kneeguide.compiled import MEMO_LIMIT
+    from kneeguide.evaluate.bits import MEMO_LIMIT
 
     engine = Compiled(RULES)
     for days in range(MEMO_LIMIT + 100):

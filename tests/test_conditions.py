@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kneeguide.conditions import All, AnswerCompare, AnswerIs, Any, Not, explain
+from kneeguide.evaluate.conditions import All, AnswerCompare, AnswerIs, Any, Not, explain
 
 YES = AnswerIs("a", frozenset({"yes"}))
 B_YES = AnswerIs("b", frozenset({"yes"}))

@@ -30,15 +30,15 @@ from typing import Any
 
 import pytest
 
-from kneeguide import batch as b
 from kneeguide import cli, files
 from kneeguide.api import load_rules
+from kneeguide.batch import run as b
 from kneeguide.errors import InputError
 from kneeguide.files import WriteError, write_atomic
-from kneeguide.model import Audience
-from kneeguide.rulefiles import NAMES, builtin_rules
-from kneeguide.rulefiles import load_rules as load_rules_from
-from kneeguide.session import Session
+from kneeguide.interview.session import Session
+from kneeguide.ruleset.files import NAMES, builtin_rules
+from kneeguide.ruleset.files import load_rules as load_rules_from
+from kneeguide.ruleset.model import Audience
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and permissions")
 

@@ -15,9 +15,9 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.riskassessment import RiskAssessment
 
-from kneeguide import fhir
-from kneeguide.answers import parse_answers
 from kneeguide.api import assess, load_rules
+from kneeguide.render import fhir
+from kneeguide.ruleset.answers import parse_answers
 
 CLASSES = {
     "Questionnaire": Questionnaire,

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from kneeguide.flow import Flow
-from kneeguide.model import Audience, RuleSet
+from kneeguide.interview.flow import Flow
+from kneeguide.ruleset.model import Audience, RuleSet
 
 
 @pytest.fixture(scope="module")

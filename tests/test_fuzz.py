@@ -30,13 +30,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kneeguide.answers import check_answers, parse_answers, parse_assignments
 from kneeguide.api import load_rules
-from kneeguide.batch import Record, read_csv, read_jsonl, text_stream
+from kneeguide.batch.run import Record, read_csv, read_jsonl, text_stream
 from kneeguide.errors import InputError, Problem, RulesError
-from kneeguide.loading import build
-from kneeguide.rulefiles import NAMES, builtin_rules, read_files
-from kneeguide.yamlio import decode, parse
+from kneeguide.ruleset.answers import check_answers, parse_answers, parse_assignments
+from kneeguide.ruleset.build import build
+from kneeguide.ruleset.files import NAMES, builtin_rules, read_files
+from kneeguide.ruleset.yamlio import decode, parse
 
 RULES = load_rules()
 QUESTIONS = RULES.questions
@@ -371,7 +371,7 @@ ATHERIS_HARNESS = textwrap.dedent(
 
     with atheris.instrument_imports():
         from kneeguide.errors import RulesError
-        from kneeguide.yamlio import decode, parse
+        from kneeguide.ruleset.yamlio import decode, parse
 
     def one(data: bytes) -> None:
         try:

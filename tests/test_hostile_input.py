@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from kneeguide.rulefiles import NAMES, builtin_rules
+from kneeguide.ruleset.files import NAMES, builtin_rules
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX paths and signals")
 
@@ -432,8 +432,8 @@ def test_a_cache_entry_planted_in_a_world_writable_cache_dir_is_never_unpickled(
     """Regression test (a bug this suite found): cache.get unpickled entries from a cache folder
     that other users can write (no owner or mode check before pickle.load): a planted entry ran code.
     """
-    from kneeguide import cache
-    from kneeguide.rulefiles import digest_of, read_files
+    from kneeguide.ruleset import cache
+    from kneeguide.ruleset.files import digest_of, read_files
 
     shared = tmp_path / "shared-cache"
     shared.mkdir()

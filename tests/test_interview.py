@@ -12,9 +12,9 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from kneeguide.interview import BACK, HELP, NOT_SURE, Checklist, Interview, Single, TerminalAsker
-from kneeguide.model import Level, RuleSet
-from kneeguide.session import Session
+from kneeguide.interview.prompts import BACK, HELP, NOT_SURE, Checklist, Interview, Single, TerminalAsker
+from kneeguide.interview.session import Session
+from kneeguide.ruleset.model import Level, RuleSet
 
 
 class Person:

@@ -31,7 +31,7 @@ import pexpect
 import pytest
 
 from kneeguide.api import load_rules
-from kneeguide.model import pick
+from kneeguide.ruleset.model import pick
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 

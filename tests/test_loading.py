@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kneeguide.errors import RulesError
-from kneeguide.loading import load_rules
+from kneeguide.ruleset.build import load_rules
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -17,9 +17,9 @@ import pytest
 from stories import NEGATIVE_SCREEN
 
 from kneeguide.api import assess, load_rules
-from kneeguide.contract import MESSAGE_IDS
 from kneeguide.render import note as notes
 from kneeguide.render.note import Clinic
+from kneeguide.ruleset.contract import MESSAGE_IDS
 
 GOLDEN = Path(__file__).parent / "golden"
 WHEN = datetime(2026, 11, 28, 9, 30)

@@ -24,11 +24,12 @@ from typing import Any
 
 import pytest
 
-from kneeguide import cli, engine
+from kneeguide import cli
 from kneeguide.api import assess, load_rules
+from kneeguide.engine import decide as engine
 from kneeguide.files import write_atomic
-from kneeguide.rulefiles import NAMES, builtin_rules
-from kneeguide.session import Session
+from kneeguide.interview.session import Session
+from kneeguide.ruleset.files import NAMES, builtin_rules
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
 
@@ -445,7 +446,7 @@ def test_debug_lets_a_user_error_through_and_without_it_one_line(
 
 FORCED = textwrap.dedent(
     """
-    import kneeguide.engine as _engine
+    import kneeguide.engine.decide as _engine
 
 
     def _boom(rules, answers, **kwargs):

@@ -88,7 +88,7 @@ def test_a_japanese_locale_means_japanese_and_region_jp(tmp_path: Path) -> None:
 
 
 def test_the_example_tokyo_profile_loads() -> None:
-    from kneeguide.clinic import load_clinic
+    from kneeguide.inputs.clinic import load_clinic
 
     root = Path(__file__).resolve().parents[1]
     clinic = load_clinic(root / "examples" / "clinic-tokyo.yaml")

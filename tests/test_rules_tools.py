@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 
 from kneeguide.errors import RulesError
-from kneeguide.rulefiles import NAMES, load_rules
-from kneeguide.schema import FILES, json_schema
-from kneeguide.yamlio import decode, parse, to_plain
+from kneeguide.ruleset.files import NAMES, load_rules
+from kneeguide.ruleset.schema import FILES, json_schema
+from kneeguide.ruleset.yamlio import decode, parse, to_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 

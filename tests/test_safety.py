@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kneeguide.api import as_dict, assess, load_rules
-from kneeguide.conditions import AnswerIs
-from kneeguide.model import Level
+from kneeguide.evaluate.conditions import AnswerIs
+from kneeguide.ruleset.model import Level
 
 RULES = load_rules()
 YN = sorted(q.id for q in RULES.questions.values() if q.type == "yn")

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from kneeguide.engine import compute_score, with_implied
-from kneeguide.model import RuleSet, ScoreResult
+from kneeguide.engine.decide import compute_score, with_implied
+from kneeguide.ruleset.model import RuleSet, ScoreResult
 
 # Every Wells item answered "absent" by examination and history.
 WELLS_NONE: dict[str, Any] = {

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from kneeguide.errors import RulesError
-from kneeguide.yamlio import parse
+from kneeguide.ruleset.yamlio import parse
 
 
 def test_yes_and_no_stay_words_not_booleans() -> None:

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from kneeguide.api import assess, load_rules
-from kneeguide.model import Level, RuleSet
+from kneeguide.ruleset.model import Level, RuleSet
 
 VIGNETTE_DIR = Path(__file__).resolve().parent / "vignettes"
 REGENERATE = "python tests/vignette_report.py > docs/validation.md"

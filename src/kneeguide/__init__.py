@@ -18,12 +18,12 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "assess", "load_rules"]
 
 if TYPE_CHECKING:
-    from .api import assess, load_rules
+    from kneeguide.api import assess, load_rules
 
 
 def __getattr__(name: str) -> Any:
     if name in ("assess", "load_rules"):
-        from . import api
+        from kneeguide import api
 
         return getattr(api, name)
     raise AttributeError(f"module 'kneeguide' has no attribute {name!r}")

@@ -10,10 +10,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import engine, rulefiles
-from .answers import parse_answers
-from .errors import InputError, Problem
-from .model import Assessment, Audience, RuleSet
+from kneeguide.engine import decide as engine
+from kneeguide.errors import InputError, Problem
+from kneeguide.ruleset import files as rulefiles
+from kneeguide.ruleset.answers import parse_answers
+from kneeguide.ruleset.model import Assessment, Audience, RuleSet
 
 __all__ = ["Assessment", "RuleSet", "as_dict", "assess", "load_rules"]
 
@@ -63,7 +64,7 @@ def assess(
 
 def as_dict(assessment: Assessment) -> dict[str, Any]:
     """The contract's JSON shape as a Python dict."""
-    from .render.json import to_dict
+    from kneeguide.render.json import to_dict
 
     return to_dict(assessment)
 

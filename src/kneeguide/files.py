@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import KneeguideError, Location, Problem
+from kneeguide.errors import KneeguideError, Location, Problem
 
 PRIVATE = 0o600
 

@@ -9,7 +9,7 @@ import enum
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
-    from ..model import Assessment, RuleSet
+    from kneeguide.ruleset.model import Assessment, RuleSet
 
 
 def assert_never(value: NoReturn) -> NoReturn:
@@ -27,15 +27,15 @@ def render(
     fmt: Format, assessment: Assessment, rules: RuleSet, *, color: bool = False, width: int = 100
 ) -> str:
     if fmt is Format.JSON:
-        from .json import render as render_json
+        from kneeguide.render.json import render as render_json
 
         return render_json(assessment)
     if fmt is Format.MARKDOWN:
-        from .markdown import render as render_markdown
+        from kneeguide.render.markdown import render as render_markdown
 
         return render_markdown(assessment, rules)
     if fmt is Format.TEXT:
-        from .text import render as render_text
+        from kneeguide.render.text import render as render_text
 
         return render_text(assessment, rules, color=color, width=width)
     assert_never(fmt)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Assessment, RuleSet, ScoreResult
+from kneeguide.ruleset.model import Assessment, RuleSet, ScoreResult
 
 
 def fmt_points(value: float) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from ..model import PointResult, RuleSet
+from kneeguide.ruleset.model import PointResult, RuleSet
 
 BACK = (
     # thigh, knee and calf outline seen from behind; the popliteal crease at y=70

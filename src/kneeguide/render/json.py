@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..contract import SCHEMA_VERSION
-from ..model import Assessment, CauseResult, Reason, ScoreResult
+from kneeguide.ruleset.contract import SCHEMA_VERSION
+from kneeguide.ruleset.model import Assessment, CauseResult, Reason, ScoreResult
 
 
 def _num(value: float) -> int | float:
@@ -55,7 +55,7 @@ def _cause(c: CauseResult) -> dict[str, Any]:
 
 
 def to_dict(a: Assessment) -> dict[str, Any]:
-    from .. import __version__
+    from kneeguide import __version__
 
     t = a.triage
     return {

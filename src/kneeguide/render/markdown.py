@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import Assessment, RuleSet
-from .common import answer_text, askable, clinical, score_line
+from kneeguide.render.common import answer_text, askable, clinical, score_line
+from kneeguide.ruleset.model import Assessment, RuleSet
 
 
 def render(a: Assessment, rules: RuleSet) -> str:

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ..model import Assessment, Level, RuleSet, pick
-from .common import answer_text, clinical, score_line
+from kneeguide.render.common import answer_text, clinical, score_line
+from kneeguide.ruleset.model import Assessment, Level, RuleSet, pick
 
 
 class Block(NamedTuple):
@@ -206,7 +206,7 @@ figure svg { width: 120mm; height: auto; }
 
 
 def to_html(blocks: Sequence[Block], rules: RuleSet, lang: str) -> str:
-    from .figure import svg
+    from kneeguide.render.figure import svg
 
     esc = html.escape
     body: list[str] = []

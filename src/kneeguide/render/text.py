@@ -12,8 +12,8 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from ..model import Assessment, Level, RuleSet
-from .common import askable, clinical, score_line
+from kneeguide.render.common import askable, clinical, score_line
+from kneeguide.ruleset.model import Assessment, Level, RuleSet
 
 STYLE = {
     Level.EMERGENCY: "bold white on red",

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from . import __version__
-from .compiled import MISSING, PerRules, compiled, remembered
-from .conditions import explain, questions_in
-from .model import (
+from kneeguide import __version__
+from kneeguide.evaluate.bits import MISSING, PerRules, compiled, remembered
+from kneeguide.evaluate.conditions import explain, questions_in
+from kneeguide.evaluate.truth import ScoreFacts, Truth, bit_layout, walk_score, with_implied
+from kneeguide.ruleset.model import (
     AcupunctureResult,
     Answers,
     Assessment,
@@ -34,7 +35,6 @@ from .model import (
     Triage,
     pick,
 )
-from .truth import ScoreFacts, Truth, bit_layout, walk_score, with_implied
 
 __all__ = ["Decision", "assess", "compute_score", "decide", "with_implied"]
 

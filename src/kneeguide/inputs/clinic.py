@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError, KneeguideError, Location, Problem
-from .render.note import Clinic
-from .schema import F, ListOf, Record, Str
-from .yamlio import decode, location_of, parse
+from kneeguide.errors import InputError, KneeguideError, Location, Problem
+from kneeguide.render.note import Clinic
+from kneeguide.ruleset.schema import F, ListOf, Record, Str
+from kneeguide.ruleset.yamlio import decode, location_of, parse
 
 PROFILE = Record(
     (

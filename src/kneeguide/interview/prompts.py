@@ -15,10 +15,10 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from . import engine
-from .flow import Flow, Step
-from .model import AnswerValue, Assessment, Audience, Level, Question, RuleSet, pick
-from .session import Session
+from kneeguide.engine import decide as engine
+from kneeguide.interview.flow import Flow, Step
+from kneeguide.interview.session import Session
+from kneeguide.ruleset.model import AnswerValue, Assessment, Audience, Level, Question, RuleSet, pick
 
 BACK = "\x00back"
 HELP = "\x00help"
@@ -121,7 +121,7 @@ class Interview:
         )
 
     def emergency_panel(self) -> str:
-        from .render.text import emergency_panel
+        from kneeguide.render.text import emergency_panel
 
         return emergency_panel(self.assess(), self.rules, color=self.color)
 

@@ -11,16 +11,16 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, KneeguideError, Location, Problem
+from kneeguide.errors import InputError, KneeguideError, Location, Problem
 
 if TYPE_CHECKING:
-    from .schema import Record
+    from kneeguide.ruleset.schema import Record
 
 
 def config_schema() -> Record:
     """The config file's shape (built on demand: most runs have no config file,
     and the schema module costs more to import than a whole assessment)."""
-    from .schema import AUDIENCES, LANGUAGES, Enum, F, Record, Str
+    from kneeguide.ruleset.schema import AUDIENCES, LANGUAGES, Enum, F, Record, Str
 
     return Record(
         (
@@ -37,7 +37,7 @@ def config_path() -> Path:
     override = os.environ.get("KNEEGUIDE_CONFIG")
     if override:
         return Path(override)
-    from .files import user_dir
+    from kneeguide.files import user_dir
 
     return user_dir("config") / "config.yaml"
 
@@ -46,7 +46,7 @@ def load_config() -> dict[str, Any]:
     path = config_path()
     if not path.is_file():
         return {}
-    from .yamlio import decode, location_of, parse
+    from kneeguide.ruleset.yamlio import decode, location_of, parse
 
     shown = str(path)
     data = path.read_bytes()

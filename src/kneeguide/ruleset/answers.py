@@ -13,9 +13,9 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .errors import InputError, Location, Problem
-from .model import Answers, AnswerValue, Question
-from .suggest import did_you_mean
+from kneeguide.errors import InputError, Location, Problem
+from kneeguide.ruleset.model import Answers, AnswerValue, Question
+from kneeguide.suggest import did_you_mean
 
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0"})

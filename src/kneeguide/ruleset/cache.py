@@ -25,24 +25,35 @@ except ImportError:  # pragma: no cover - another Python implementation
     from pickle import PickleError
     from pickle import load as _load
 
-from . import __version__
-from .compiled import Compiled, adopt, compiled
-from .files import owner_only, private_dir, user_dir, write_atomic
-from .model import RuleSet
-from .rulefiles import sha256
+from kneeguide import __version__
+from kneeguide.evaluate.bits import Compiled, adopt, compiled
+from kneeguide.files import owner_only, private_dir, user_dir, write_atomic
+from kneeguide.ruleset.files import sha256
+from kneeguide.ruleset.model import RuleSet
 
-# What a cache entry depends on: the release, the Python (pickle), and
-# the source of the modules whose objects it holds, so that editing one of them
-# (a development checkout keeps its version number) never serves a stale entry.
-_SOURCES = ("model.py", "conditions.py", "errors.py", "loading.py", "compiled.py", "truth.py")
+# What a cache entry depends on: the release, the Python (pickle), and the source
+# of every module that reads, builds, checks or holds a rule set, so that editing
+# one of them (a development checkout keeps its version number) never serves a
+# stale entry. The modules are found by folder, not listed: a new module in these
+# packages is covered as it is added, and tests/test_cache.py fails when the
+# loader comes to import a module outside them.
+KEYED_PACKAGES = ("ruleset", "evaluate", "engine")
+
+
+def keyed_sources() -> list[Path]:
+    """The source files a cache entry depends on, in a stable order."""
+    top = Path(__file__).parent.parent
+    found = sorted(top.glob("*.py"))
+    for package in KEYED_PACKAGES:
+        found += sorted((top / package).glob("*.py"))
+    return found
 
 
 def _tag() -> str:
     h = sha256()
-    here = Path(__file__).parent
-    for name in _SOURCES:
+    for path in keyed_sources():
         with contextlib.suppress(OSError):
-            h.update((here / name).read_bytes())
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
     return f"kneeguide-{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-{h.hexdigest()[:16]}"
 
 

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from .errors import Location, Problem, RulesError
+from kneeguide.errors import Location, Problem, RulesError
 
 try:  # libyaml is much faster; fall back to the pure-Python parser
     from yaml import CSafeLoader as _BaseLoader

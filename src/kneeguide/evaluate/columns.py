@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .compiled import Compiled, Node, PerRules, compiled, positions, remembered
-from .conditions import ScoreBand, ScoreCompare, Tri
-from .model import Answers
-from .truth import ScoreFacts, Truth, score_facts
+from kneeguide.evaluate.bits import Compiled, Node, PerRules, compiled, positions, remembered
+from kneeguide.evaluate.conditions import ScoreBand, ScoreCompare, Tri
+from kneeguide.evaluate.truth import ScoreFacts, Truth, score_facts
+from kneeguide.ruleset.model import Answers
 
 SMALL = 32  # below this many records a block is assessed record by record
 EMPTY: Answers = {}  # score leaves read the score's facts only

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Location, Problem
-from .suggest import did_you_mean
-from .yamlio import item_location, key_location, location_of
+from kneeguide.errors import Location, Problem
+from kneeguide.ruleset.yamlio import item_location, key_location, location_of
+from kneeguide.suggest import did_you_mean
 
 JSON = dict[str, Any]
 
@@ -913,7 +913,7 @@ FILES = {name: _with_tests(record) for name, record in FILES.items()}
 
 
 def _check_names() -> None:
-    from .rulefiles import NAMES
+    from kneeguide.ruleset.files import NAMES
 
     assert tuple(FILES) == NAMES, "schema.FILES and rulefiles.NAMES must list the same files"
 

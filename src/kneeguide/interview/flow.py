@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import conditions, engine
-from .model import Answers, AnswerValue, Audience, Level, Question, RuleSet, pick
+from kneeguide.engine import decide as engine
+from kneeguide.evaluate import conditions
+from kneeguide.ruleset.model import Answers, AnswerValue, Audience, Level, Question, RuleSet, pick
 
 Outcome = tuple[Level, frozenset[str], frozenset[str], frozenset[str]]
 

@@ -8,8 +8,8 @@ when it builds an :class:`Assessment`, so renderers only format.
 from enum import IntEnum
 from typing import NamedTuple
 
-from .conditions import Condition, Tri
-from .errors import Location
+from kneeguide.errors import Location
+from kneeguide.evaluate.conditions import Condition, Tri
 
 #: A user-facing text in each language it is given in ({"en": ..., "ja": ...}).
 Text = dict[str, str]

@@ -19,11 +19,13 @@ import string
 from collections.abc import Iterable
 from typing import Any
 
-from . import conditions, contract
-from .answers import check_answers
-from .conditions import Condition
-from .errors import Location, Problem, RulesError
-from .model import (
+from kneeguide.errors import Location, Problem, RulesError
+from kneeguide.evaluate import conditions
+from kneeguide.evaluate.conditions import Condition
+from kneeguide.ruleset import contract
+from kneeguide.ruleset.answers import check_answers
+from kneeguide.ruleset.files import BUILTIN, builtin_rules, digest_of, load_rules, read_files
+from kneeguide.ruleset.model import (
     Acupuncture,
     Answers,
     Audience,
@@ -53,10 +55,9 @@ from .model import (
     Suitability,
     Text,
 )
-from .rulefiles import BUILTIN, builtin_rules, digest_of, load_rules, read_files
-from .schema import FILES, F, Record
-from .suggest import did_you_mean
-from .yamlio import decode, item_location, key_location, location_of, parse
+from kneeguide.ruleset.schema import FILES, F, Record
+from kneeguide.ruleset.yamlio import decode, item_location, key_location, location_of, parse
+from kneeguide.suggest import did_you_mean
 
 __all__ = ["BUILTIN", "build", "builtin_rules", "digest_of", "load_rules", "read_files"]
 

@@ -20,10 +20,19 @@ import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from .conditions import All, AnswerCompare, AnswerIs, Condition, Not, ScoreBand, ScoreCompare, Tri
-from .conditions import Any as AnyOf
-from .model import Answers, RuleSet
-from .truth import ScoreFacts, Truth, bit_layout, score_facts
+from kneeguide.evaluate.conditions import (
+    All,
+    AnswerCompare,
+    AnswerIs,
+    Condition,
+    Not,
+    ScoreBand,
+    ScoreCompare,
+    Tri,
+)
+from kneeguide.evaluate.conditions import Any as AnyOf
+from kneeguide.evaluate.truth import ScoreFacts, Truth, bit_layout, score_facts
+from kneeguide.ruleset.model import Answers, RuleSet
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "ge": operator.ge,

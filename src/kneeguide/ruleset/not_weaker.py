@@ -9,9 +9,9 @@ with a reason, and then every report carries a visible warning naming it.
 
 from __future__ import annotations
 
-from .engine import assess
-from .errors import Location, Problem, RulesError
-from .model import RuleSet
+from kneeguide.engine.decide import assess
+from kneeguide.errors import Location, Problem, RulesError
+from kneeguide.ruleset.model import RuleSet
 
 
 def check_against_builtin(custom: RuleSet, builtin: RuleSet) -> None:

@@ -17,9 +17,9 @@ from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
-from . import __version__
-from .errors import InputError, KneeguideError, Location, Problem
-from .render import Format
+from kneeguide import __version__
+from kneeguide.errors import InputError, KneeguideError, Location, Problem
+from kneeguide.render import Format
 
 _DEBUG = False
 
@@ -96,7 +96,7 @@ def _localized(exc: KneeguideError) -> list[str]:
         fill = dict(params)
         question = rules.questions.get(params.get("id", ""))
         if question is not None:
-            from .model import expected_text
+            from kneeguide.ruleset.model import expected_text
 
             fill["expected"] = expected_text(question, rules, lang)
         try:
@@ -137,7 +137,7 @@ def _root(
         return
     data = sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1)
     if not data.strip():
-        from .config import locale_lang
+        from kneeguide.inputs.config import locale_lang
 
         rules = _load(None)
         lang = locale_lang() if locale_lang() in rules.languages else "en"
@@ -147,8 +147,8 @@ def _root(
 
 def _assess_piped(data: bytes) -> None:
     """Answers arrived on a pipe: no prompts, JSON out."""
-    from . import api
-    from .render import render
+    from kneeguide import api
+    from kneeguide.render import render
 
     rules = _load(None)
     clean = collect_answers(rules, "-", [], data)
@@ -185,14 +185,14 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existin
 
 
 def _load(rules_dir: Path | None) -> Any:
-    from .api import load_rules
+    from kneeguide.api import load_rules
 
     return load_rules(rules_dir)
 
 
 def read_answers_source(source: str, data: bytes | None = None) -> tuple[Any, str]:
     """Read an answers file or stdin ('-') as JSON or YAML, with located errors."""
-    from .yamlio import decode, parse
+    from kneeguide.ruleset.yamlio import decode, parse
 
     shown = "<stdin>" if source == "-" else source
     try:
@@ -238,7 +238,7 @@ def collect_answers(
     rules: Any, answers_file: str | None, assignments: list[str], data: bytes | None = None
 ) -> dict[str, Any]:
     """Merge the answers file and ``-a`` options (which win), checking both."""
-    from .answers import check_answers, parse_assignments
+    from kneeguide.ruleset.answers import check_answers, parse_assignments
 
     problems: list[Problem] = []
     clean: dict[str, Any] = {}
@@ -246,10 +246,10 @@ def collect_answers(
         raw, shown = read_answers_source(answers_file, data)
         where = Location(shown)
         if raw.get("resourceType") == "QuestionnaireResponse":  # FHIR, e.g. from `kneeguide export --fhir`
-            from .fhir import answers_from_response
+            from kneeguide.render.fhir import answers_from_response
 
             raw = answers_from_response(raw)
-        from .yamlio import key_location
+        from kneeguide.ruleset.yamlio import key_location
 
         locations = {k: key_location(raw, k, where) for k in raw}
         file_answers, found = check_answers(raw, rules.questions, where=where, locations=locations)
@@ -311,9 +311,9 @@ def assess(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     """Assess answers without prompting: from a file, stdin or -a options."""
-    from . import api
-    from .model import Level
-    from .render import render
+    from kneeguide import api
+    from kneeguide.render import render
+    from kneeguide.ruleset.model import Level
 
     settings = _settings(lang, region, audience.value if audience else None, rules_dir)
     rules = settings["rules_set"]
@@ -344,7 +344,7 @@ def questions(
     """List question ids, types, allowed values and wording."""
     import json
 
-    from .model import Audience, pick
+    from kneeguide.ruleset.model import Audience, pick
 
     rules = _load(rules_dir)
     wanted = Audience[audience.value.upper()] if audience else None
@@ -398,9 +398,9 @@ def interview(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     """Ask the questions one by one in the terminal, then show the report."""
-    from . import api
-    from .interview import Interview, TerminalAsker
-    from .session import Session, latest_in_progress
+    from kneeguide import api
+    from kneeguide.interview.prompts import Interview, TerminalAsker
+    from kneeguide.interview.session import Session, latest_in_progress
 
     settings = _settings(lang, region, audience.value, rules_dir)
     rules = settings["rules_set"]
@@ -411,7 +411,7 @@ def interview(
         if path is None:
             raise InputError([Problem("no interrupted interview to resume")])
         session = Session.load(path)
-        from .answers import check_answers
+        from kneeguide.ruleset.answers import check_answers
 
         checked, problems = check_answers(session.answers, rules.questions, where=Location(str(path)))
         if problems:
@@ -431,7 +431,7 @@ def interview(
     _interrupt_on_signals()
     try:
         result = Interview(rules, session, asker, color=sys.stderr.isatty()).run()
-        from .render import render
+        from kneeguide.render import render
 
         sys.stdout.write(render(Format.TEXT, result, rules, color=_color(), width=_width()))
         sys.stdout.flush()
@@ -485,8 +485,8 @@ def _offer_saves(rules: Any, session: Any, result: Any, asker: Any) -> None:
     import json
     from datetime import datetime
 
-    from .files import write_atomic
-    from .render import render
+    from kneeguide.files import write_atomic
+    from kneeguide.render import render
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
     lang = session.lang
@@ -519,7 +519,7 @@ def _settings(
     lang: str | None, region: str | None, audience: str | None, rules_dir: Path | None
 ) -> dict[str, Any]:
     """Command-line options, then the config file, then the locale."""
-    from .config import effective
+    from kneeguide.inputs.config import effective
 
     chosen = effective(lang, region, audience)
     rules = _load(rules_dir or (Path(chosen["rules"]) if chosen["rules"] else None))
@@ -533,9 +533,9 @@ def _settings(
 def _write_note(path: Path, result: Any, rules: Any, patient: str | None, clinic: Any, force: bool) -> None:
     from datetime import datetime
 
-    from .clinic import load_clinic
-    from .files import write_atomic
-    from .render import note as notes
+    from kneeguide.files import write_atomic
+    from kneeguide.inputs.clinic import load_clinic
+    from kneeguide.render import note as notes
 
     profile = load_clinic(clinic) if clinic else None
     blocks = notes.build(result, rules, when=datetime.now(), patient=patient, clinic=profile)
@@ -558,9 +558,9 @@ def _assess_saved(
     rules_dir: Path | None,
 ) -> tuple[Any, dict[str, Any], Any]:
     """Assess a saved session or an answers file: its settings unless options say otherwise."""
-    from . import api
-    from .answers import check_answers
-    from .session import Session
+    from kneeguide import api
+    from kneeguide.interview.session import Session
+    from kneeguide.ruleset.answers import check_answers
 
     saved = Session.load(session) if session is not None else None
     settings = _settings(
@@ -620,8 +620,8 @@ def note(
     """Write the referral note from a saved session, an answers file or stdin."""
     from datetime import datetime
 
-    from .clinic import load_clinic
-    from .render import note as notes
+    from kneeguide.inputs.clinic import load_clinic
+    from kneeguide.render import note as notes
 
     if (session is None) == (answers is None):
         raise InputError([Problem("give exactly one of --session FILE or --answers FILE|-")])
@@ -671,8 +671,8 @@ def export(
     """Export the questionnaire, the answers and the triage outcome as a FHIR R4 Bundle."""
     import json
 
-    from . import fhir as fhir_out
-    from .files import write_atomic
+    from kneeguide.files import write_atomic
+    from kneeguide.render import fhir as fhir_out
 
     if not fhir:
         raise InputError([Problem("choose an export format: --fhir")])
@@ -698,7 +698,7 @@ def config_show() -> None:
     """Print the configuration file's location and the defaults in effect."""
     import yaml
 
-    from .config import config_path, effective
+    from kneeguide.inputs.config import config_path, effective
 
     chosen = effective(None, None, None)
     exists = config_path().is_file()
@@ -755,9 +755,9 @@ def batch(
     A bad record gives an error record and the run goes on; the summary goes to
     stderr, and the exit status is 2 if any record failed.
     """
-    from . import api
-    from . import batch as b
-    from .model import Audience
+    from kneeguide import api
+    from kneeguide.batch import run as b
+    from kneeguide.ruleset.model import Audience
 
     rules = _load(rules_dir)
     in_fmt = _format_of(None if source == "-" else source, input_format)
@@ -843,7 +843,7 @@ class _BatchSink:
     def __init__(self, output: str | None, force: bool, fmt: RecordFormat) -> None:
         import tempfile
 
-        from . import batch as b
+        from kneeguide.batch import run as b
 
         self.target = None if output is None or output == "-" else Path(output)
         self.temp: str | None = None
@@ -907,8 +907,8 @@ RulesDir = Annotated[
 @guarded
 def rules_validate(directory: RulesDir = None) -> None:
     """Check a rule set: schema, cross-references, translations and every rule's examples."""
-    from .rulefiles import load_rules
-    from .ruletools import run_tests
+    from kneeguide.authoring.ruletools import run_tests
+    from kneeguide.ruleset.files import load_rules
 
     rules = load_rules(directory, use_cache=False)
     problems = [
@@ -935,8 +935,8 @@ def rules_test(
     """Run every rule's examples and every tests: case; exit 1 if any fails."""
     import json
 
-    from .rulefiles import load_rules
-    from .ruletools import run_tests
+    from kneeguide.authoring.ruletools import run_tests
+    from kneeguide.ruleset.files import load_rules
 
     rules = load_rules(directory, use_cache=False)
     results = run_tests(rules)
@@ -987,8 +987,8 @@ def rules_coverage(
     red-flag leaf is untested."""
     import json
 
-    from .rulefiles import load_rules
-    from .ruletools import coverage
+    from kneeguide.authoring.ruletools import coverage
+    from kneeguide.ruleset.files import load_rules
 
     rules = load_rules(directory, use_cache=False)
     leaves = coverage(rules)
@@ -1029,8 +1029,8 @@ def rules_diff(
     directory: Annotated[Path, typer.Argument(help="A custom rules directory.", metavar="DIR")],
 ) -> None:
     """Show what a custom rule set changes compared with the built-in rules."""
-    from .rulefiles import load_rules
-    from .ruletools import diff
+    from kneeguide.authoring.ruletools import diff
+    from kneeguide.ruleset.files import load_rules
 
     lines = diff(load_rules(directory, use_cache=False), load_rules())
     sys.stdout.write("".join(line + "\n" for line in lines) or "no changes\n")
@@ -1047,13 +1047,13 @@ def rules_schema(
     """Print the JSON Schema of the rule files (the loader's own schema)."""
     import json
 
-    from .schema import FILES, json_schema
+    from kneeguide.ruleset.schema import FILES, json_schema
 
     if name is None:
         sys.stdout.write(json.dumps({n: json_schema(n) for n in FILES}, indent=2) + "\n")
         return
     if name not in FILES:
-        from .suggest import did_you_mean
+        from kneeguide.suggest import did_you_mean
 
         raise InputError([Problem(f"no rule file '{name}'{did_you_mean(name, list(FILES))}")])
     sys.stdout.write(json.dumps(json_schema(name), indent=2) + "\n")
@@ -1068,7 +1068,7 @@ def rules_explain(
     rules_dir: RulesOption = None,
 ) -> None:
     """Print a rule's wording, condition, references and examples."""
-    from .explain import explain_rule
+    from kneeguide.authoring.explain import explain_rule
 
     sys.stdout.write(explain_rule(_load(rules_dir), rule_id))
 
@@ -1083,8 +1083,8 @@ def rules_strings(
     """List every user-facing text of the rules with its translation, as YAML for translations.yaml."""
     import yaml
 
-    from .loading import english_texts
-    from .rulefiles import builtin_rules, read_files
+    from kneeguide.ruleset.build import english_texts
+    from kneeguide.ruleset.files import builtin_rules, read_files
 
     files = read_files(directory if directory is not None else builtin_rules())
     texts, catalog = english_texts(files)

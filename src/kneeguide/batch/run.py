@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, NamedTuple, TextIO, TypeVar
 
-from . import jsonlines
-from .answers import FastChecker
-from .columns import columns
-from .compiled import PerRules
-from .engine import Decision, assess, decide_on
-from .model import Answers, Assessment, Audience, Level, RuleSet
+from kneeguide.batch import jsonlines
+from kneeguide.engine.decide import Decision, assess, decide_on
+from kneeguide.evaluate.bits import PerRules
+from kneeguide.evaluate.columns import columns
+from kneeguide.ruleset.answers import FastChecker
+from kneeguide.ruleset.model import Answers, Assessment, Audience, Level, RuleSet
 
 BLOCK = 1000
 CSV_FIELDS = (
@@ -250,7 +250,7 @@ def process_block(job: Job, records: Sequence[Record | Line]) -> list[dict[str, 
         for (at, row, ident, _), truth in zip(valid, truths, strict=True):
             out[at] = decision_record(row, ident, rules, decide_on(rules, truth))
         return out
-    from .render.json import to_dict
+    from kneeguide.render.json import to_dict
 
     for at, row, ident, clean in valid:
         a = assess(rules, clean, region=job.region, audience=job.audience)

@@ -17,8 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Location, Problem
-from .files import private_dir, write_atomic
+from kneeguide.errors import InputError, Location, Problem
+from kneeguide.files import private_dir, write_atomic
 
 FORMAT = "kneeguide-session"
 VERSION = 1
@@ -28,7 +28,7 @@ def data_dir() -> Path:
     override = os.environ.get("KNEEGUIDE_DATA_DIR")
     if override:
         return Path(override)
-    from .files import user_dir
+    from kneeguide.files import user_dir
 
     return user_dir("data")
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from . import conditions
-from .conditions import All, Answers, Condition, Not, Scores, Tri
-from .conditions import Any as AnyOf
-from .engine import assess, compute_score, with_implied
-from .errors import Location
-from .model import Audience, RuleSet
+from kneeguide.engine.decide import assess, compute_score, with_implied
+from kneeguide.errors import Location
+from kneeguide.evaluate import conditions
+from kneeguide.evaluate.conditions import All, Answers, Condition, Not, Scores, Tri
+from kneeguide.evaluate.conditions import Any as AnyOf
+from kneeguide.ruleset.model import Audience, RuleSet
 
 
 class TestResult(NamedTuple):

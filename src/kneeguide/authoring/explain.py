@@ -6,11 +6,11 @@ from typing import Any
 
 import yaml
 
-from . import conditions
-from .conditions import Condition
-from .errors import InputError, Problem
-from .model import RuleSet, pick
-from .suggest import did_you_mean
+from kneeguide.errors import InputError, Problem
+from kneeguide.evaluate import conditions
+from kneeguide.evaluate.conditions import Condition
+from kneeguide.ruleset.model import RuleSet, pick
+from kneeguide.suggest import did_you_mean
 
 
 def as_data(cond: Condition) -> Any:

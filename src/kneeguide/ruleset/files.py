@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from .errors import Location, Problem, RulesError
-from .model import RuleSet
+from kneeguide.errors import Location, Problem, RulesError
+from kneeguide.ruleset.model import RuleSet
 
 if TYPE_CHECKING:
     if sys.version_info >= (3, 11):
@@ -66,7 +66,7 @@ NAMES = (
 
 def builtin_rules() -> Path | Traversable:
     """The rule files shipped inside the package (a plain folder when installed normally)."""
-    here = Path(__file__).with_name("rules")
+    here = Path(__file__).parent.parent / "rules"
     if here.is_dir():
         return here
     from importlib import resources
@@ -136,7 +136,7 @@ def load_rules(directory: str | Path | None = None, *, use_cache: bool = True) -
     custom set is checked against the built-in red flags: it may make them stricter,
     never weaker, unless it lists them under ``disable:`` with a reason.
     """
-    from . import cache
+    from kneeguide.ruleset import cache
 
     if directory is None:
         files, base, label = read_files(builtin_rules()), None, BUILTIN
@@ -148,11 +148,11 @@ def load_rules(directory: str | Path | None = None, *, use_cache: bool = True) -
     cached = cache.get(digest, label) if use_cache else None
     if cached is not None:
         return cached
-    from .loading import build
+    from kneeguide.ruleset.build import build
 
     rules = build(files, label, base)._replace(digest=digest)
     if directory is not None:
-        from .regression import check_against_builtin
+        from kneeguide.ruleset.not_weaker import check_against_builtin
 
         check_against_builtin(rules, load_rules(use_cache=use_cache))
     if use_cache:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from . import conditions
-from .errors import InputError, Problem
-from .model import Answers, AnswerValue, Assessment, Question, RuleSet, pick
+from kneeguide.errors import InputError, Problem
+from kneeguide.evaluate import conditions
+from kneeguide.ruleset.model import Answers, AnswerValue, Assessment, Question, RuleSet, pick
 
 ANSWER_SYSTEM = "urn:kneeguide:answer"
 LEVEL_SYSTEM = "urn:kneeguide:triage-level"

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .conditions import Tri
-from .model import Answers, RuleSet, Score
+from kneeguide.evaluate.conditions import Tri
+from kneeguide.ruleset.model import Answers, RuleSet, Score
 
 
 class ScoreFacts(NamedTuple):
