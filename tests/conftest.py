@@ -17,7 +17,8 @@ os.environ.setdefault("KNEEGUIDE_DATA_DIR", os.path.join(_SANDBOX, "data"))
 from pathlib import Path  # noqa: E402
 
 from kneeguide.api import assess, load_rules  # noqa: E402 - after the sandbox is set
-from kneeguide.ruleset.model import Assessment, RuleSet  # noqa: E402
+from kneeguide.engine.assessment import Assessment  # noqa: E402
+from kneeguide.ruleset.model import RuleSet  # noqa: E402
 
 
 @pytest.fixture(scope="session")

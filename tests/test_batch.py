@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from kneeguide.api import as_dict, assess, load_rules
 from kneeguide.batch import jsonlines
 from kneeguide.batch import run as b
+from kneeguide.ids import Audience
 from kneeguide.ruleset.answers import FastChecker, check_answers
-from kneeguide.ruleset.model import Audience
 
 STORIES: list[dict[str, Any]] = [
     {"id": "dvt", "age": 64, "calf_swelling": "yes", "recent_surgery": "yes"},

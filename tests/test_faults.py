@@ -35,10 +35,10 @@ from kneeguide.api import load_rules
 from kneeguide.batch import run as b
 from kneeguide.errors import InputError
 from kneeguide.files import WriteError, write_atomic
+from kneeguide.ids import Audience
 from kneeguide.interview.session import Session
 from kneeguide.ruleset.files import NAMES, builtin_rules
 from kneeguide.ruleset.files import load_rules as load_rules_from
-from kneeguide.ruleset.model import Audience
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and permissions")
 

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from kneeguide.ids import Audience
 from kneeguide.interview.flow import Flow
-from kneeguide.ruleset.model import Audience, RuleSet
+from kneeguide.ruleset.model import RuleSet
 
 
 @pytest.fixture(scope="module")

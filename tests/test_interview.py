@@ -12,9 +12,10 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from kneeguide.ids import Level
 from kneeguide.interview.prompts import BACK, HELP, NOT_SURE, Checklist, Interview, Single, TerminalAsker
 from kneeguide.interview.session import Session
-from kneeguide.ruleset.model import Level, RuleSet
+from kneeguide.ruleset.model import RuleSet
 
 
 class Person:

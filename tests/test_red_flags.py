@@ -8,8 +8,9 @@ import pytest
 from stories import NEGATIVE_SCREEN
 
 from kneeguide.authoring.ruletools import run_tests
+from kneeguide.ids import Level
 from kneeguide.ruleset.build import load_rules
-from kneeguide.ruleset.model import Level, RuleSet
+from kneeguide.ruleset.model import RuleSet
 
 RULES = load_rules()
 FIRES = [(f.id, a) for f in RULES.red_flags for a in f.examples.fires]

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from kneeguide.api import as_dict, assess, load_rules
 from kneeguide.evaluate.conditions import AnswerIs
-from kneeguide.ruleset.model import Level
+from kneeguide.ids import Level
 
 RULES = load_rules()
 YN = sorted(q.id for q in RULES.questions.values() if q.type == "yn")

@@ -31,7 +31,7 @@ from vignette_report import (
     vignette_files,
 )
 
-from kneeguide.ruleset.model import Level
+from kneeguide.ids import Level
 
 VIGNETTE_FILES = vignette_files()
 MIN_VIGNETTES = 60

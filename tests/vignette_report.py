@@ -21,7 +21,8 @@ from typing import Any
 import yaml
 
 from kneeguide.api import assess, load_rules
-from kneeguide.ruleset.model import Level, RuleSet
+from kneeguide.ids import Level
+from kneeguide.ruleset.model import RuleSet
 
 VIGNETTE_DIR = Path(__file__).resolve().parent / "vignettes"
 REGENERATE = "python tests/vignette_report.py > docs/validation.md"

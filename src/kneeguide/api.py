@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from kneeguide.engine import decide as engine
+from kneeguide.engine.assessment import Assessment
 from kneeguide.errors import InputError, Problem
+from kneeguide.ids import Audience
 from kneeguide.ruleset import files as rulefiles
 from kneeguide.ruleset.answers import parse_answers
-from kneeguide.ruleset.model import Assessment, Audience, RuleSet
+from kneeguide.ruleset.model import RuleSet
 
 __all__ = ["Assessment", "RuleSet", "as_dict", "assess", "load_rules"]
 

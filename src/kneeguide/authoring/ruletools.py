@@ -18,7 +18,8 @@ from kneeguide.errors import Location
 from kneeguide.evaluate import conditions
 from kneeguide.evaluate.conditions import All, Answers, Condition, Not, Scores, Tri
 from kneeguide.evaluate.conditions import Any as AnyOf
-from kneeguide.ruleset.model import Audience, RuleSet
+from kneeguide.ids import Audience
+from kneeguide.ruleset.model import RuleSet
 
 
 class TestResult(NamedTuple):

@@ -22,11 +22,13 @@ from itertools import islice
 from typing import Any, NamedTuple, TextIO, TypeVar
 
 from kneeguide.batch import jsonlines
+from kneeguide.engine.assessment import Assessment
 from kneeguide.engine.decide import Decision, assess, decide_on
 from kneeguide.evaluate.bits import PerRules
 from kneeguide.evaluate.columns import columns
+from kneeguide.ids import Audience, Level
 from kneeguide.ruleset.answers import FastChecker
-from kneeguide.ruleset.model import Answers, Assessment, Audience, Level, RuleSet
+from kneeguide.ruleset.model import Answers, RuleSet
 
 BLOCK = 1000
 CSV_FIELDS = (

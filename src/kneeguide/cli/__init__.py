@@ -312,8 +312,8 @@ def assess(
 ) -> None:
     """Assess answers without prompting: from a file, stdin or -a options."""
     from kneeguide import api
+    from kneeguide.ids import Level
     from kneeguide.render import render
-    from kneeguide.ruleset.model import Level
 
     settings = _settings(lang, region, audience.value if audience else None, rules_dir)
     rules = settings["rules_set"]
@@ -344,7 +344,8 @@ def questions(
     """List question ids, types, allowed values and wording."""
     import json
 
-    from kneeguide.ruleset.model import Audience, pick
+    from kneeguide.ids import Audience
+    from kneeguide.ruleset.model import pick
 
     rules = _load(rules_dir)
     wanted = Audience[audience.value.upper()] if audience else None
@@ -757,7 +758,7 @@ def batch(
     """
     from kneeguide import api
     from kneeguide.batch import run as b
-    from kneeguide.ruleset.model import Audience
+    from kneeguide.ids import Audience
 
     rules = _load(rules_dir)
     in_fmt = _format_of(None if source == "-" else source, input_format)

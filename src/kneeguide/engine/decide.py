@@ -12,29 +12,25 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from kneeguide import __version__
-from kneeguide.evaluate.bits import MISSING, PerRules, compiled, remembered
-from kneeguide.evaluate.conditions import explain, questions_in
-from kneeguide.evaluate.truth import ScoreFacts, Truth, bit_layout, walk_score, with_implied
-from kneeguide.ruleset.model import (
+from kneeguide.engine.assessment import (
     AcupunctureResult,
-    Answers,
     Assessment,
-    Audience,
     CauseResult,
     EvidenceResult,
     ItemResult,
-    Level,
     NotExcluded,
     PointResult,
     Reason,
     RedFlagHit,
     Referral,
-    RuleSet,
-    Score,
     ScoreResult,
     Triage,
-    pick,
 )
+from kneeguide.evaluate.bits import MISSING, PerRules, compiled, remembered
+from kneeguide.evaluate.conditions import explain, questions_in
+from kneeguide.evaluate.truth import ScoreFacts, Truth, bit_layout, walk_score, with_implied
+from kneeguide.ids import Audience, Level
+from kneeguide.ruleset.model import Answers, RuleSet, Score, pick
 
 __all__ = ["Decision", "assess", "compute_score", "decide", "with_implied"]
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from kneeguide.engine import decide as engine
 from kneeguide.evaluate import conditions
-from kneeguide.ruleset.model import Answers, AnswerValue, Audience, Level, Question, RuleSet, pick
+from kneeguide.ids import Audience, Level
+from kneeguide.ruleset.model import Answers, AnswerValue, Question, RuleSet, pick
 
 Outcome = tuple[Level, frozenset[str], frozenset[str], frozenset[str]]
 

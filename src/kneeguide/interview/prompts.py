@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kneeguide.engine import decide as engine
+from kneeguide.engine.assessment import Assessment
+from kneeguide.ids import Audience, Level
 from kneeguide.interview.flow import Flow, Step
 from kneeguide.interview.session import Session
-from kneeguide.ruleset.model import AnswerValue, Assessment, Audience, Level, Question, RuleSet, pick
+from kneeguide.ruleset.model import AnswerValue, Question, RuleSet, pick
 
 BACK = "\x00back"
 HELP = "\x00help"

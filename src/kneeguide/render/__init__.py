@@ -9,7 +9,8 @@ import enum
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
-    from kneeguide.ruleset.model import Assessment, RuleSet
+    from kneeguide.engine.assessment import Assessment
+    from kneeguide.ruleset.model import RuleSet
 
 
 def assert_never(value: NoReturn) -> NoReturn:

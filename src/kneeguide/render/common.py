@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kneeguide.ruleset.model import Assessment, RuleSet, ScoreResult
+from kneeguide.engine.assessment import Assessment, ScoreResult
+from kneeguide.ruleset.model import RuleSet
 
 
 def fmt_points(value: float) -> str:

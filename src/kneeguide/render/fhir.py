@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from kneeguide.engine.assessment import Assessment
 from kneeguide.errors import InputError, Problem
 from kneeguide.evaluate import conditions
-from kneeguide.ruleset.model import Answers, AnswerValue, Assessment, Question, RuleSet, pick
+from kneeguide.ruleset.model import Answers, AnswerValue, Question, RuleSet, pick
 
 ANSWER_SYSTEM = "urn:kneeguide:answer"
 LEVEL_SYSTEM = "urn:kneeguide:triage-level"

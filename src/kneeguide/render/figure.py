@@ -11,7 +11,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from kneeguide.ruleset.model import PointResult, RuleSet
+from kneeguide.engine.assessment import PointResult
+from kneeguide.ruleset.model import RuleSet
 
 BACK = (
     # thigh, knee and calf outline seen from behind; the popliteal crease at y=70

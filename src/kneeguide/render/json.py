@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from kneeguide.engine.assessment import Assessment, CauseResult, Reason, ScoreResult
 from kneeguide.ruleset.contract import SCHEMA_VERSION
-from kneeguide.ruleset.model import Assessment, CauseResult, Reason, ScoreResult
 
 
 def _num(value: float) -> int | float:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from kneeguide.engine.assessment import Assessment
 from kneeguide.render.common import answer_text, askable, clinical, score_line
-from kneeguide.ruleset.model import Assessment, RuleSet
+from kneeguide.ruleset.model import RuleSet
 
 
 def render(a: Assessment, rules: RuleSet) -> str:

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from kneeguide.engine.assessment import Assessment
+from kneeguide.ids import Level
 from kneeguide.render.common import answer_text, clinical, score_line
-from kneeguide.ruleset.model import Assessment, Level, RuleSet, pick
+from kneeguide.ruleset.model import RuleSet, pick
 
 
 class Block(NamedTuple):

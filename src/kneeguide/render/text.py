@@ -12,8 +12,10 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
+from kneeguide.engine.assessment import Assessment
+from kneeguide.ids import Level
 from kneeguide.render.common import askable, clinical, score_line
-from kneeguide.ruleset.model import Assessment, Level, RuleSet
+from kneeguide.ruleset.model import RuleSet
 
 STYLE = {
     Level.EMERGENCY: "bold white on red",

@@ -22,13 +22,13 @@ from typing import Any
 from kneeguide.errors import Location, Problem, RulesError
 from kneeguide.evaluate import conditions
 from kneeguide.evaluate.conditions import Condition
+from kneeguide.ids import Audience, Level
 from kneeguide.ruleset import contract
 from kneeguide.ruleset.answers import check_answers
 from kneeguide.ruleset.files import BUILTIN, builtin_rules, digest_of, load_rules, read_files
 from kneeguide.ruleset.model import (
     Acupuncture,
     Answers,
-    Audience,
     Band,
     Cause,
     Choice,
@@ -39,7 +39,6 @@ from kneeguide.ruleset.model import (
     Feature,
     Figure,
     Floor,
-    Level,
     Point,
     Question,
     Ranking,

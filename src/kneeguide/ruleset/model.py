@@ -5,43 +5,16 @@ language the rule set provides (:class:`Text`); the engine picks one language
 when it builds an :class:`Assessment`, so renderers only format.
 """
 
-from enum import IntEnum
 from typing import NamedTuple
 
 from kneeguide.errors import Location
-from kneeguide.evaluate.conditions import Condition, Tri
+from kneeguide.evaluate.conditions import Condition
+from kneeguide.ids import Audience, Level
 
 #: A user-facing text in each language it is given in ({"en": ..., "ja": ...}).
 Text = dict[str, str]
 AnswerValue = str | int | float
 Answers = dict[str, AnswerValue]
-
-
-class Level(IntEnum):
-    """Triage levels, ordered so that ``max()`` gives the most urgent."""
-
-    SELF_CARE = 0
-    ROUTINE = 1
-    SOON = 2
-    URGENT = 3
-    EMERGENCY = 4
-
-    @property
-    def id(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, value: str) -> "Level":
-        return cls[value.upper()]
-
-
-class Audience(IntEnum):
-    LAY = 0
-    PRACTITIONER = 1
-
-    @property
-    def id(self) -> str:
-        return self.name.lower()
 
 
 def pick(text: Text, lang: str) -> str:
@@ -333,146 +306,3 @@ class RuleSet(NamedTuple):
 
     def message(self, key: str, lang: str) -> str:
         return pick(self.messages[key], lang)
-
-
-# --- assessment ---------------------------------------------------------------
-
-
-class RedFlagHit(NamedTuple):
-    id: str
-    level: Level
-    title: str
-    because: tuple[str, ...]
-    action: str
-    explain: str
-    escalated_because: tuple[str, ...]
-    references: tuple[str, ...]
-
-
-class NotExcluded(NamedTuple):
-    id: str
-    level: Level
-    title: str
-    missing: tuple[str, ...]
-
-
-class ItemResult(NamedTuple):
-    id: str
-    text: str
-    points: float
-    present: Tri
-    proxy: bool  # counted (or excluded) from a lay stand-in, not an examination
-
-
-class ScoreResult(NamedTuple):
-    id: str
-    title: str
-    variant: str
-    applicable: Tri
-    points: float
-    points_max: float
-    band: str | None  # None while the unknown items could change the band
-    band_text: str
-    complete: bool
-    items: tuple[ItemResult, ...]
-    counted_questions: frozenset[str] = frozenset()
-    missing_questions: frozenset[str] = frozenset()
-
-
-class Reason(NamedTuple):
-    feature: str
-    text: str
-    weight: float
-    lr: float | None
-    questions: tuple[str, ...]
-
-
-class CauseResult(NamedTuple):
-    id: str
-    name: str
-    strength: str  # strong | possible | less_likely
-    score: float
-    level: Level
-    reasons_for: tuple[Reason, ...]
-    reasons_against: tuple[Reason, ...]
-    advice: str
-
-    @property
-    def for_ids(self) -> tuple[str, ...]:
-        return _ids(self.reasons_for)
-
-    @property
-    def against_ids(self) -> tuple[str, ...]:
-        return _ids(self.reasons_against)
-
-
-def _ids(reasons: tuple[Reason, ...]) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for reason in reasons:
-        for q in reason.questions:
-            seen.setdefault(q, None)
-    return tuple(seen)
-
-
-class PointResult(NamedTuple):
-    code: str
-    name: str
-    hanzi: str
-    ja_reading: str
-    location: str
-    indications: str
-    caution: str
-    figure: Figure | None = None
-    avoid_label: str = ""
-
-
-class EvidenceResult(NamedTuple):
-    id: str
-    position: str
-    claim: str
-    source: str
-
-
-class AcupunctureResult(NamedTuple):
-    suitability: str  # suitable | caution | not_now
-    reasons: tuple[str, ...]
-    points: tuple[PointResult, ...]
-    evidence: tuple[EvidenceResult, ...]
-    unscreened: tuple[str, ...]
-
-
-class Triage(NamedTuple):
-    level: Level
-    headline: str
-    action: str
-    call: str
-    advice_line: str | None
-    timeframe: str
-    safety_net: str
-    reasons: tuple[str, ...]
-
-
-class Referral(NamedTuple):
-    to: str
-    urgency: str
-    text: str
-
-
-class Assessment(NamedTuple):
-    tool_version: str
-    rules_version: str
-    rules_digest: str
-    region: str
-    audience: Audience
-    lang: str
-    triage: Triage
-    red_flags: tuple[RedFlagHit, ...]
-    not_excluded: tuple[NotExcluded, ...]
-    scores: tuple[ScoreResult, ...]
-    likely_causes: tuple[CauseResult, ...]
-    acupuncture: AcupunctureResult
-    referral: Referral
-    answers: Answers
-    unanswered: tuple[str, ...]
-    warnings: tuple[str, ...]
-    disclaimer: str

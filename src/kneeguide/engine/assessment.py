@@ -1,0 +1,151 @@
+"""The assessment: what the engine concludes about one answer set, in words.
+
+Frozen and picked in one language, so renderers only format. Shapes follow the
+JSON assessment of the scripting contract (README, "The JSON assessment").
+"""
+
+from typing import NamedTuple
+
+from kneeguide.evaluate.conditions import Tri
+from kneeguide.ids import Audience, Level
+from kneeguide.ruleset.model import Answers, Figure
+
+
+class RedFlagHit(NamedTuple):
+    id: str
+    level: Level
+    title: str
+    because: tuple[str, ...]
+    action: str
+    explain: str
+    escalated_because: tuple[str, ...]
+    references: tuple[str, ...]
+
+
+class NotExcluded(NamedTuple):
+    id: str
+    level: Level
+    title: str
+    missing: tuple[str, ...]
+
+
+class ItemResult(NamedTuple):
+    id: str
+    text: str
+    points: float
+    present: Tri
+    proxy: bool  # counted (or excluded) from a lay stand-in, not an examination
+
+
+class ScoreResult(NamedTuple):
+    id: str
+    title: str
+    variant: str
+    applicable: Tri
+    points: float
+    points_max: float
+    band: str | None  # None while the unknown items could change the band
+    band_text: str
+    complete: bool
+    items: tuple[ItemResult, ...]
+    counted_questions: frozenset[str] = frozenset()
+    missing_questions: frozenset[str] = frozenset()
+
+
+class Reason(NamedTuple):
+    feature: str
+    text: str
+    weight: float
+    lr: float | None
+    questions: tuple[str, ...]
+
+
+class CauseResult(NamedTuple):
+    id: str
+    name: str
+    strength: str  # strong | possible | less_likely
+    score: float
+    level: Level
+    reasons_for: tuple[Reason, ...]
+    reasons_against: tuple[Reason, ...]
+    advice: str
+
+    @property
+    def for_ids(self) -> tuple[str, ...]:
+        return _ids(self.reasons_for)
+
+    @property
+    def against_ids(self) -> tuple[str, ...]:
+        return _ids(self.reasons_against)
+
+
+def _ids(reasons: tuple[Reason, ...]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for reason in reasons:
+        for q in reason.questions:
+            seen.setdefault(q, None)
+    return tuple(seen)
+
+
+class PointResult(NamedTuple):
+    code: str
+    name: str
+    hanzi: str
+    ja_reading: str
+    location: str
+    indications: str
+    caution: str
+    figure: Figure | None = None
+    avoid_label: str = ""
+
+
+class EvidenceResult(NamedTuple):
+    id: str
+    position: str
+    claim: str
+    source: str
+
+
+class AcupunctureResult(NamedTuple):
+    suitability: str  # suitable | caution | not_now
+    reasons: tuple[str, ...]
+    points: tuple[PointResult, ...]
+    evidence: tuple[EvidenceResult, ...]
+    unscreened: tuple[str, ...]
+
+
+class Triage(NamedTuple):
+    level: Level
+    headline: str
+    action: str
+    call: str
+    advice_line: str | None
+    timeframe: str
+    safety_net: str
+    reasons: tuple[str, ...]
+
+
+class Referral(NamedTuple):
+    to: str
+    urgency: str
+    text: str
+
+
+class Assessment(NamedTuple):
+    tool_version: str
+    rules_version: str
+    rules_digest: str
+    region: str
+    audience: Audience
+    lang: str
+    triage: Triage
+    red_flags: tuple[RedFlagHit, ...]
+    not_excluded: tuple[NotExcluded, ...]
+    scores: tuple[ScoreResult, ...]
+    likely_causes: tuple[CauseResult, ...]
+    acupuncture: AcupunctureResult
+    referral: Referral
+    answers: Answers
+    unanswered: tuple[str, ...]
+    warnings: tuple[str, ...]
+    disclaimer: str
