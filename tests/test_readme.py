@@ -1,0 +1,41 @@
+"""The README's promises about getting started hold.
+
+The Quick start is the first thing a newcomer runs: one code block of exactly
+two lines, one that installs and runs kneeguide, one that runs the tests, both
+working where pip refuses to install outside a virtual environment (Debian,
+Ubuntu). CI runs the second line verbatim, so a README edit cannot drift away
+from what is tested.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def quick_start_lines() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```[a-z]*\n(.*?)```", section, flags=re.DOTALL)
+    assert len(blocks) == 1, "the Quick start holds one code block"
+    return blocks[0].strip("\n").split("\n")
+
+
+def test_the_quick_start_is_two_lines_install_and_run_then_test() -> None:
+    run, test = quick_start_lines()
+    assert run.endswith("kneeguide"), "the first line ends by starting kneeguide"
+    assert "pytest" in test and "'.[test]'" in test
+
+
+def test_the_quick_start_never_installs_outside_a_virtual_environment() -> None:
+    for line in quick_start_lines():
+        assert line.startswith("python3 -m venv ")
+        assert "pip install" in line
+        assert re.search(r"(^|&& )pip install", line) is None, "a bare pip install hits PEP 668"
+
+
+def test_ci_runs_the_quick_start_test_line_verbatim() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert quick_start_lines()[1] in ci
