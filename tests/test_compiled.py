@@ -1,11 +1,13 @@
-"""The compiled conditions decide exactly as the conditions read.
+"""Both evaluators decide exactly as the conditions read.
 
-:mod:`kneeguide.evaluate.bits` turns every condition into bit-mask tests so batch
-scoring is fast; :func:`kneeguide.evaluate.truth.interpret` walks the same conditions
-as written. Every decision the engine makes rests on the compiled form, so the
-two must agree on everything: on random condition trees (the compiler's
-Kleene logic and its shortcut guards), and on the built-in rule set for every
-rule test, every vignette and random answer sets.
+A rule set is evaluated two ways: walked, one answer set at a time
+(:mod:`kneeguide.evaluate.walk`), and compiled to nodes over numbered leaves and
+evaluated on bit columns, a block of answer sets at a time
+(:mod:`kneeguide.evaluate.columns`). Every decision the engine makes rests on
+one or the other, so both must agree with the oracle (:mod:`oracle`), which
+walks each condition by its definition: on random condition trees (the nodes'
+Kleene logic), and on the built-in rule set for every rule test, every
+vignette, random answer sets and blocks of every size.
 """
 
 from __future__ import annotations
@@ -14,23 +16,28 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracle import interpret
 
 from kneeguide.api import load_rules
-from kneeguide.evaluate.bits import Compiled, Node, _Bits, compiled, need, node, value
-from kneeguide.evaluate.columns import failing, holding
+from kneeguide.evaluate import columns as block_module
+from kneeguide.evaluate.columns import SMALL, Columns, columns
+from kneeguide.evaluate.compiled import Compiled, compiled
 from kneeguide.evaluate.conditions import All, AnswerCompare, AnswerIs, Condition, Not, Tri
 from kneeguide.evaluate.conditions import Any as AnyOf
-from kneeguide.evaluate.truth import interpret
+from kneeguide.evaluate.memo import MEMO_LIMIT
+from kneeguide.evaluate.nodes import Numbering, failing, holding, node
+from kneeguide.evaluate.walk import walk
 from kneeguide.ruleset.answers import parse_answers
 
 RULES = load_rules()
 VIGNETTES = sorted((Path(__file__).parent / "vignettes").glob("*.yaml"))
 PROPERTIES = settings(max_examples=300, deadline=None, database=None)
 
-# --- the compiler on arbitrary condition trees ----------------------------------------------------
+# --- nodes on arbitrary condition trees -----------------------------------------------------------
 
 LEAVES = st.one_of(
     st.builds(AnswerIs, st.sampled_from("abc"), st.sampled_from([frozenset({"yes"}), frozenset({"no"})])),
@@ -45,7 +52,7 @@ TREES = st.recursive(
     ),
     max_leaves=12,
 )
-ANSWERS = st.fixed_dictionaries(
+ANSWER = st.fixed_dictionaries(
     {},
     optional={
         "a": st.sampled_from(["yes", "no", "unsure"]),
@@ -56,82 +63,63 @@ ANSWERS = st.fixed_dictionaries(
 )
 
 
-def masks(condition: Condition, answers: dict[str, Any]) -> tuple[Node, int, int, int]:
-    """The condition's node, its leaves definitely true and definitely false, and how many leaves."""
-    bits = _Bits()
-    tree = node(condition, bits)
-    t = f = 0
-    for leaf, bit in bits.of.items():
-        said = leaf.evaluate(answers, {})
-        t |= bit if said is True else 0
-        f |= bit if said is False else 0
-    return tree, t, f, len(bits.of)
-
-
-def compiled_value(condition: Condition, answers: dict[str, Any]) -> Tri:
-    tree, t, f, _ = masks(condition, answers)
-    return value(tree, t, f)
-
-
-def column_value(condition: Condition, answers: dict[str, Any]) -> Tri:
-    """The same condition on columns, for a block of this one record."""
-    tree, t, f, width = masks(condition, answers)
-    T = [t >> i & 1 for i in range(width)]
-    F = [f >> i & 1 for i in range(width)]
-    true, false = holding(tree, T, F, 1), failing(tree, T, F, 1)
-    assert not (true and false)
-    return True if true else False if false else None
+def column_values(condition: Condition, block: list[dict[str, Any]]) -> list[Tri]:
+    """The condition as a node, evaluated on the columns of a block of answer sets."""
+    numbering = Numbering()
+    tree = node(condition, numbering)
+    T = [0] * len(numbering.of)
+    F = [0] * len(numbering.of)
+    for leaf, at in numbering.of.items():
+        for j, answers in enumerate(block):
+            said = leaf.evaluate(answers, {})
+            T[at] |= (said is True) << j
+            F[at] |= (said is False) << j
+    ones = (1 << len(block)) - 1
+    true, false = holding(tree, T, F, ones), failing(tree, T, F, ones)
+    assert not true & false, "never both definitely true and definitely false"
+    return [True if true >> j & 1 else False if false >> j & 1 else None for j in range(len(block))]
 
 
 @PROPERTIES
-@given(TREES, ANSWERS)
-def test_a_compiled_condition_has_the_value_the_condition_has(condition: Condition, answers: dict[str, Any]):
-    assert compiled_value(condition, answers) == condition.evaluate(answers, {})
-    assert column_value(condition, answers) == condition.evaluate(answers, {})
-
-
-@PROPERTIES
-@given(TREES, ANSWERS)
-def test_a_shortcut_guard_never_skips_a_condition_that_could_hold(
-    condition: Condition, answers: dict[str, Any]
+@given(TREES, st.lists(ANSWER, min_size=1, max_size=5))
+def test_a_compiled_condition_has_the_value_the_condition_has(
+    condition: Condition, block: list[dict[str, Any]]
 ):
-    tree, t, f, _ = masks(condition, answers)
-    cheap = need(tree)
-    if cheap is None or condition.evaluate(answers, {}) is not True:
-        return
-    assert t & cheap[0] or f & cheap[1], "the guard would have skipped a true condition"
+    assert column_values(condition, block) == [condition.evaluate(a, {}) for a in block]
 
 
 def test_an_unknown_answer_leaves_every_leaf_unknown():
     condition = AnyOf((AnswerIs("a", frozenset({"yes"})), Not(AnswerCompare("n", "ge", 1.0))))
-    assert compiled_value(condition, {"a": "unsure", "n": "unsure"}) is None
-    assert compiled_value(condition, {}) is None
-    assert compiled_value(condition, {"a": "no", "n": 3}) is False
-    assert compiled_value(condition, {"n": 0}) is True
+    block: list[dict[str, Any]] = [{"a": "unsure", "n": "unsure"}, {}, {"a": "no", "n": 3}, {"n": 0}]
+    assert column_values(condition, block) == [None, None, False, True]
 
 
 def test_empty_all_is_true_and_empty_any_is_false():
-    assert compiled_value(All(()), {}) is True
-    assert compiled_value(AnyOf(()), {}) is False
-    assert compiled_value(Not(AnyOf(())), {}) is True
+    assert column_values(All(()), [{}]) == [True]
+    assert column_values(AnyOf(()), [{}]) == [False]
+    assert column_values(Not(AnyOf(())), [{}]) == [True]
 
 
-# --- the built-in rule set ----------------------------------------------------------------------------
+# --- the built-in rule set, one answer set at a time ------------------------------------------------
+
+
+def vignette_answers() -> list[dict[str, Any]]:
+    return [
+        parse_answers(yaml.safe_load(path.read_text(encoding="utf-8"))["answers"], RULES.questions)
+        for path in VIGNETTES
+    ]
 
 
 def test_every_rule_test_case_gets_the_same_truth():
-    engine = compiled(RULES)
     assert RULES.tests, "the rule files carry test cases"
     for case in RULES.tests:
-        assert engine.truth(case.answers) == interpret(RULES, case.answers), case.name
+        assert walk(RULES, case.answers) == interpret(RULES, case.answers), case.name
 
 
 def test_every_vignette_gets_the_same_truth():
-    engine = compiled(RULES)
     assert len(VIGNETTES) >= 100
-    for path in VIGNETTES:
-        answers = parse_answers(yaml.safe_load(path.read_text(encoding="utf-8"))["answers"], RULES.questions)
-        assert engine.truth(answers) == interpret(RULES, answers), path.name
+    for path, answers in zip(VIGNETTES, vignette_answers(), strict=True):
+        assert walk(RULES, answers) == interpret(RULES, answers), path.name
 
 
 def _value(question: Any) -> st.SearchStrategy[Any]:
@@ -150,28 +138,25 @@ RULE_ANSWERS = st.fixed_dictionaries({}, optional={q.id: _value(q) for q in RULE
 @settings(max_examples=500, deadline=None, database=None)
 @given(RULE_ANSWERS)
 def test_random_answer_sets_get_the_same_truth(answers: dict[str, Any]):
-    assert compiled(RULES).truth(answers) == interpret(RULES, answers)
+    expected = interpret(RULES, answers)
+    assert walk(RULES, answers) == expected
+    assert columns(RULES).truths([answers] * SMALL) == [expected] * SMALL
 
 
-def test_a_rule_set_is_compiled_once_and_each_rule_set_gets_its_own():
-    assert compiled(RULES) is compiled(RULES)
-    other = RULES._replace(version="another")
-    assert compiled(other) is not compiled(RULES)
-    assert isinstance(compiled(other), Compiled)
+def test_walking_leaves_the_given_answers_as_they_were():
+    answers = {"lump_behind_knee": "no"}
+    truth = walk(RULES, answers)
+    assert answers == {"lump_behind_knee": "no"}
+    assert truth.answers != answers, "a skipped question's implied no is in the truth, not the input"
 
 
 # --- many answer sets at once ------------------------------------------------------------------------
 
 
 def test_a_block_of_vignettes_gets_each_ones_truth():
-    from kneeguide.evaluate.columns import SMALL, columns
-
-    block = [
-        parse_answers(yaml.safe_load(path.read_text(encoding="utf-8"))["answers"], RULES.questions)
-        for path in VIGNETTES
-    ]
+    block = vignette_answers()
     assert len(block) >= SMALL, "large enough to be evaluated on columns"
-    assert columns(RULES).truths(block) == [compiled(RULES).truth(a) for a in block]
+    assert columns(RULES).truths(block) == [interpret(RULES, a) for a in block]
 
 
 def _random_answer_set(rng: random.Random) -> dict[str, Any]:
@@ -190,22 +175,29 @@ def _random_answer_set(rng: random.Random) -> dict[str, Any]:
 
 
 @settings(max_examples=40, deadline=None, database=None)
-@given(st.integers(0, 2**32), st.integers(32, 300))
+@given(st.integers(0, 2**32), st.integers(SMALL, 300))
 def test_random_blocks_get_each_records_truth(seed: int, size: int):
-    from kneeguide.evaluate.columns import columns
-
     rng = random.Random(seed)
     block = [_random_answer_set(rng) for _ in range(size)]
     assert columns(RULES).truths(block) == [interpret(RULES, a) for a in block]
 
 
-def test_blocks_of_every_size_agree_with_one_record_at_a_time():
-    from kneeguide.evaluate.columns import columns
-
+def test_blocks_of_every_size_agree_with_one_record_at_a_time(monkeypatch: pytest.MonkeyPatch):
     stories = [case.answers for case in RULES.tests]
-    for size in (0, 1, 31, 32, 33, 64, len(stories)):
-        block = (stories * 3)[:size]
-        assert columns(RULES).truths(block) == [compiled(RULES).truth(a) for a in block], size
+    sizes = (0, 1, 2, SMALL - 1, SMALL, SMALL + 1, 31, 32, 33, 64, len(stories))
+    for small in (SMALL, 1):  # as configured, and on columns however small the block
+        monkeypatch.setattr(block_module, "SMALL", small)
+        for size in sizes:
+            block = (stories * 3)[:size]
+            assert columns(RULES).truths(block) == [interpret(RULES, a) for a in block], (small, size)
+
+
+def test_a_rule_set_is_compiled_once_and_each_rule_set_gets_its_own():
+    assert compiled(RULES) is compiled(RULES)
+    assert columns(RULES) is columns(RULES)
+    other = RULES._replace(version="another")
+    assert compiled(other) is not compiled(RULES)
+    assert isinstance(compiled(other), Compiled)
 
 
 def test_no_source_file_runs_text_as_code():
@@ -226,12 +218,10 @@ def test_no_source_file_runs_text_as_code():
     assert calls == []
 
 
-def test_a_number_is_folded_once_and_the_memo_stops_growing_at_its_limit():
-    from kneeguide.evaluate.bits import MEMO_LIMIT
-
-    engine = Compiled(RULES)
-    for days in range(MEMO_LIMIT + 100):
-        answers = {"duration_days": days, "age": 40}
-        assert engine.truth(answers) == interpret(RULES, answers)
-    assert ("duration_days", 3) in engine._numbers and ("age", 40) in engine._numbers
-    assert len(engine._numbers) == MEMO_LIMIT  # still correct beyond it, only not remembered
+def test_an_answer_is_folded_once_and_the_memo_stops_growing_at_its_limit():
+    block_of = Columns(Compiled(RULES))
+    for start in range(0, MEMO_LIMIT + 100, 50):
+        block = [{"duration_days": days, "age": 40} for days in range(start, start + 50)]
+        assert block_of.truths(block) == [interpret(RULES, a) for a in block]
+    assert ("duration_days", 3) in block_of._pairs and ("age", 40) in block_of._pairs
+    assert len(block_of._pairs) == MEMO_LIMIT  # still correct beyond it, only not remembered

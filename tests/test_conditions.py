@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kneeguide.evaluate.conditions import All, AnswerCompare, AnswerIs, Any, Not, explain
+from kneeguide.evaluate.conditions import All, AnswerCompare, AnswerIs, Any, Not, grounds
 
 YES = AnswerIs("a", frozenset({"yes"}))
 B_YES = AnswerIs("b", frozenset({"yes"}))
@@ -53,16 +53,22 @@ def test_numeric_comparison_of_a_missing_number_is_unknown() -> None:
     assert old.evaluate({"age": 54}, {}) is False
 
 
-def test_explain_names_the_answers_that_made_it_true() -> None:
+def test_grounds_name_the_answers_that_made_it_true() -> None:
     cond = Any((YES, All((B_YES, AnswerIs("c", frozenset({"yes"}))))))
-    value, because, missing = explain(cond, {"a": "no", "b": "yes", "c": "yes"}, {}, {})
-    assert value is True
-    assert because == ["b", "c"]
-    assert missing == []
+    found = grounds(cond, {"a": "no", "b": "yes", "c": "yes"}, {}, {})
+    assert found.value is True
+    assert found.because == ["b", "c"]
+    assert found.missing == []
 
 
-def test_explain_names_what_is_still_missing() -> None:
+def test_grounds_name_what_is_still_missing() -> None:
     cond = Any((YES, B_YES))
-    value, _, missing = explain(cond, {"a": "no"}, {}, {})
-    assert value is None
-    assert missing == ["b"]
+    found = grounds(cond, {"a": "no"}, {}, {})
+    assert found.value is None
+    assert found.because == []
+    assert found.missing == ["b"]
+
+
+def test_a_false_condition_rests_on_nothing_to_show() -> None:
+    found = grounds(All((YES, B_YES)), {"a": "no", "b": "yes"}, {}, {})
+    assert found == (False, [], [])

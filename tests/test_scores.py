@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from kneeguide.engine.assessment import ScoreResult
-from kneeguide.engine.decide import compute_score, with_implied
+from kneeguide.engine import ScoreResult, compute_score
+from kneeguide.evaluate.walk import with_implied
 from kneeguide.ruleset.model import RuleSet
 
 # Every Wells item answered "absent" by examination and history.

@@ -1,0 +1,52 @@
+"""Answers → assessment: pure, deterministic, no I/O. What other packages import from the engine.
+
+* :func:`assessment_of` — one validated answer set assessed, in words (:mod:`words`),
+  which is :func:`decide` and then :func:`in_words`;
+* :func:`decide` and :func:`decide_on` — the same decisions by position, before
+  any text (:mod:`decision`), which batch summaries read;
+* :func:`compute_score` — one score on its own, in words (:mod:`scores`);
+* the :class:`Assessment` and its parts (:mod:`assessment`).
+
+The library API (:func:`kneeguide.api.assess`) checks raw answers and then
+calls :func:`assessment_of`.
+"""
+
+from kneeguide.engine.assessment import (
+    AcupunctureResult,
+    Assessment,
+    CauseResult,
+    EvidenceResult,
+    ItemResult,
+    NotExcluded,
+    PointResult,
+    Reason,
+    RedFlagHit,
+    Referral,
+    ScoreResult,
+    Triage,
+)
+from kneeguide.engine.decision import Decision, RankedCause, decide, decide_on
+from kneeguide.engine.scores import compute_score
+from kneeguide.engine.words import assessment_of, in_words
+
+__all__ = [
+    "AcupunctureResult",
+    "Assessment",
+    "CauseResult",
+    "Decision",
+    "EvidenceResult",
+    "ItemResult",
+    "NotExcluded",
+    "PointResult",
+    "RankedCause",
+    "Reason",
+    "RedFlagHit",
+    "Referral",
+    "ScoreResult",
+    "Triage",
+    "assessment_of",
+    "compute_score",
+    "decide",
+    "decide_on",
+    "in_words",
+]

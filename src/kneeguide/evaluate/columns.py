@@ -1,72 +1,36 @@
 """Many answer sets at once: the compiled conditions evaluated on bit columns.
 
-:mod:`compiled` gives each condition leaf a bit and evaluates one answer set as
-two integers. A batch turns that sideways: for a block of ``n`` answer sets,
-leaf ``i`` becomes two ``n``-bit integers (``T[i]``: the records where it is
-definitely true; ``F[i]``: definitely false), and each condition is evaluated
-once for the whole block with ``&`` and ``|`` on the same :class:`~compiled.Node`
-trees, in the same Kleene logic
-(``all`` is true where every child is true and false where any child is
-false). Python then spends its time per block, not per record per condition.
+For a block of ``n`` answer sets, leaf ``i`` (:mod:`nodes`) becomes two
+``n``-bit integers (``T[i]``: the records where it is definitely true;
+``F[i]``: definitely false), and each condition is evaluated once for the whole
+block with ``&`` and ``|`` on its :class:`~nodes.Node` (:func:`~nodes.holding`,
+:func:`~nodes.failing`). Python then spends its time per block, not per
+record per condition: some 12 µs a record in blocks of 1,000 and 20 in blocks
+of 32, against some 60 walked (:mod:`walk`, which has the figures). A block
+costs some 140 µs however small, so blocks under :data:`SMALL` records are
+walked instead.
 
-The per-record :meth:`Compiled.truth` stays the definition this must match; the
-tests compare the two on every vignette and on random blocks.
+The tests compare the columns with the conditions walked as written, on every
+vignette and on random blocks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
-from kneeguide.evaluate.bits import Compiled, Node, PerRules, compiled, positions, remembered
-from kneeguide.evaluate.conditions import ScoreBand, ScoreCompare, Tri
-from kneeguide.evaluate.truth import ScoreFacts, Truth, score_facts
-from kneeguide.ruleset.model import Answers
+from kneeguide.evaluate.compiled import Compiled, Leaves, compiled
+from kneeguide.evaluate.inferred import Said, imply_no, item_columns
+from kneeguide.evaluate.memo import PerRules, remembered
+from kneeguide.evaluate.nodes import Node, failing, holding, positions
+from kneeguide.evaluate.truth import ScoreFacts, Truth, facts_of
+from kneeguide.evaluate.walk import walk
 
-SMALL = 32  # below this many records a block is assessed record by record
+if TYPE_CHECKING:
+    from kneeguide.ruleset.model import Answers
+
+SMALL = 4  # below this many records a block is walked record by record (measured: see walk)
 EMPTY: Answers = {}  # score leaves read the score's facts only
-
-
-def holding(n: Node, T: list[int], F: list[int], ones: int) -> int:
-    """The records (bits) where ``n`` is definitely true."""
-    if n.all:
-        out = ones
-        for i in n.pos_at:
-            out &= T[i]
-        for i in n.neg_at:
-            out &= F[i]
-        for child in n.children:
-            out &= holding(child, T, F, ones)
-        return out
-    out = 0
-    for i in n.pos_at:
-        out |= T[i]
-    for i in n.neg_at:
-        out |= F[i]
-    for child in n.children:
-        out |= holding(child, T, F, ones)
-    return out
-
-
-def failing(n: Node, T: list[int], F: list[int], ones: int) -> int:
-    """The records (bits) where ``n`` is definitely false."""
-    if n.all:  # one part false is enough
-        out = 0
-        for i in n.pos_at:
-            out |= F[i]
-        for i in n.neg_at:
-            out |= T[i]
-        for child in n.children:
-            out |= failing(child, T, F, ones)
-        return out
-    out = ones  # every part must be false
-    for i in n.pos_at:
-        out &= F[i]
-    for i in n.neg_at:
-        out &= T[i]
-    for child in n.children:
-        out &= failing(child, T, F, ones)
-    return out
 
 
 def _mask(rows: list[int], blank: bytes, n: int) -> int:
@@ -87,13 +51,32 @@ def _rows(columns: Sequence[int], n: int) -> list[int]:
     return [int(text[n - 1 - j :: n][::-1], 2) for j in range(n)]
 
 
-def _transpose(masks: Sequence[int], width: int) -> list[int]:
-    """Turn one mask per record into ``width`` columns (bit j of column i: bit i of record j)."""
-    if not width:
-        return []
-    fmt = f"0{width}b"
-    text = "".join([format(m, fmt) for m in masks])  # record 0 first, bit width-1 first within each
-    return [int(text[width - 1 - i :: width][::-1], 2) for i in range(width)]
+class _Block:
+    """A block's leaf columns and answers, as :mod:`inferred` sees them."""
+
+    def __init__(self, compiled: Compiled, T: list[int], F: list[int], ones: int, block: Sequence[Answers]):
+        self.compiled = compiled
+        self.T = T
+        self.F = F
+        self.everyone = ones
+        self.given = block
+        self.answers: list[Answers] = list(block)
+
+    def said(self, condition: Node) -> Said:
+        T, F, ones = self.T, self.F, self.everyone
+        return holding(condition, T, F, ones), failing(condition, T, F, ones)
+
+    def answer_no(self, at: int, records: int) -> None:
+        made_true, made_false = self.compiled.no_leaves[at]
+        for i in made_true:
+            self.T[i] |= records
+        for i in made_false:
+            self.F[i] |= records
+        question = self.compiled.skippable[at]
+        for j in positions(records):
+            if self.answers[j] is self.given[j]:
+                self.answers[j] = dict(self.given[j])
+            self.answers[j][question] = "no"
 
 
 class Columns:
@@ -102,63 +85,21 @@ class Columns:
     def __init__(self, compiled: Compiled) -> None:
         self.compiled = compiled
         rules = compiled.rules
-        self.width = len(compiled.leaves)
-        self.skippable = compiled._skippable
         flags = len(rules.red_flags)
-        escalations = sum(len(f.escalations) for f in rules.red_flags)
-        features = sum(len(c.features) for c in rules.causes)
         split = (
-            flags,
-            flags,
-            escalations,
-            features,
-            len(rules.floors),
-            len(rules.acupuncture.suitability),
+            flags,  # fired
+            flags,  # not excluded
+            sum(len(group) for group in compiled.escalations),
+            len(compiled.features),
+            len(compiled.floors),
+            len(compiled.suitability),
         )
         # each Truth mask as (shift, mask) within a record's row of _late's columns
         at = [sum(split[:i]) for i in range(len(split))]
-        self._cuts: tuple[int, list[tuple[int, int]]] = (
-            (1 << split[0]) - 1,
-            [(at[i], (1 << split[i]) - 1) for i in range(1, len(split))],
-        )
-        self._no_leaves: dict[
-            str, tuple[tuple[int, ...], tuple[int, ...]]
-        ] = {}  # question → leaves "no" makes true / false
-        for question in self.skippable:
-            is_bits, table, _ = compiled._answer_leaves.get(question, (0, {}, ()))
-            yes = table.get("no", 0)
-            self._no_leaves[question] = (positions(is_bits & yes), positions(is_bits & ~yes))
-        self._score_leaves = [(bit.bit_length() - 1, leaf) for bit, leaf in compiled._score_leaves]
+        self._cuts = [(at[i], (1 << split[i]) - 1) for i in range(len(split))]
         self._facts_seen: tuple[dict[int, ScoreFacts], ...] = tuple({} for _ in rules.scores)
-        self._pairs: dict[tuple[str, object], tuple[tuple[int, ...], tuple[int, ...]]] = {}
-        self._skip_at = {q: i for i, q in enumerate(self.skippable)}
-        self._leaves_by_score: list[list[tuple[int, ScoreCompare | ScoreBand]]] = [
-            [(at, leaf) for at, leaf in self._score_leaves if leaf.score == score.id]
-            for score in rules.scores
-        ]
-
-    def _skipped(self, T: list[int], F: list[int], ones: int) -> list[int]:
-        """Per skippable question: the records where its ask_if is definitely false."""
-        return [failing(n, T, F, ones) for n in self.compiled.ask_if]
-
-    def _items(self, T: list[int], F: list[int], ones: int) -> list[int]:
-        """Per score: [applies, not applies, then per item: said yes, said no, by a stand-in]."""
-        out: list[int] = []
-        for applies, items in self.compiled.scores:
-            if applies is None:
-                out += [ones, 0]
-            else:
-                out += [holding(applies, T, F, ones), failing(applies, T, F, ones)]
-            for when, stand_in in items:
-                wt, wf = holding(when, T, F, ones), failing(when, T, F, ones)
-                if stand_in is None:
-                    out += [wt, wf, 0]
-                    continue
-                known = wt | wf
-                pt = holding(stand_in, T, F, ones) & ~known
-                pf = failing(stand_in, T, F, ones) & ~known
-                out += [wt | pt, wf | pf, pt | pf]
-        return out
+        self._pairs: dict[tuple[str, object], Leaves] = {}
+        self._skip_at = {q: i for i, q in enumerate(compiled.skippable)}
 
     def _late(self, T: list[int], F: list[int], ones: int) -> list[int]:
         """Columns in the order of a Truth's masks (see truth.bit_layout)."""
@@ -166,28 +107,43 @@ class Columns:
         fired = [holding(n, T, F, ones) for n in c.flags]
         out = [ones & ~(t | failing(n, T, F, ones)) for n, t in zip(c.flags, fired, strict=True)]
         for t, group in zip(fired, c.escalations, strict=True):
-            out += [t & holding(n, T, F, ones) for n in group.nodes]
-        for group in c.features:
-            out += [holding(n, T, F, ones) for n in group.nodes]
-        out += [holding(n, T, F, ones) for n in c.floors.nodes]
-        out += [holding(n, T, F, ones) for n in c.suitability.nodes]
+            out += [t & holding(n, T, F, ones) for n in group]
+        for nodes in (c.features, c.floors, c.suitability):
+            out += [holding(n, T, F, ones) for n in nodes]
         return fired + out
 
-    def _leaves_of(self, pair: tuple[str, object]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        """The leaves an answer makes definitely true, and those it makes definitely false."""
-        found: tuple[tuple[int, ...], tuple[int, ...]] = remembered(self._pairs, pair, self._fold, pair)
-        return found
-
-    def _fold(self, pair: tuple[str, object]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        t, k = self.compiled._set(0, 0, *pair)
-        return positions(t), positions(k & ~t)
-
     def truths(self, block: Sequence[Answers]) -> list[Truth]:
+        """Each answer set's :class:`Truth`, in order; the answer sets must be validated."""
         n = len(block)
-        compiled = self.compiled
+        c = self.compiled
         if n < SMALL:
-            return [compiled.truth(a) for a in block]
+            return [walk(c.rules, a) for a in block]
         ones = (1 << n) - 1
+        T, F, asked = self._given(block)
+        records = _Block(c, T, F, ones, block)
+        imply_no(records, c.ask_if, asked)
+        facts_rows = self._scores(records)
+        (s0, m0), (s1, m1), (s2, m2), (s3, m3), (s4, m4), (s5, m5) = self._cuts
+        return [
+            Truth(
+                answers,
+                facts,
+                m >> s0 & m0,
+                m >> s1 & m1,
+                m >> s2 & m2,
+                m >> s3 & m3,
+                m >> s4 & m4,
+                m >> s5 & m5,
+            )
+            for answers, facts, m in zip(
+                records.answers, facts_rows, _rows(self._late(T, F, ones), n), strict=True
+            )
+        ]
+
+    def _given(self, block: Sequence[Answers]) -> tuple[list[int], list[int], list[int]]:
+        """The leaf columns (``T``, ``F``) the answers decide, and who answered each skippable question."""
+        n = len(block)
+        c = self.compiled
         # which records gave each answer: a column per (question, value) pair
         blank = b"0" * n
         given_by: dict[tuple[str, object], bytearray] = {}  # as text: record j is character n-1-j
@@ -198,106 +154,56 @@ class Columns:
                 if column is None:
                     given_by[answer] = column = bytearray(blank)
                 column[k] = 49  # "1"
-        T = [0] * self.width
-        F = [0] * self.width
+        T = [0] * c.width
+        F = [0] * c.width
         skip_at = self._skip_at
-        asked = [0] * len(self.skippable)
+        asked = [0] * len(c.skippable)
         for pair, column in given_by.items():
             mask = int(column, 2)
-            true_leaves, false_leaves = self._leaves_of(pair)
-            for column_index in true_leaves:
-                T[column_index] |= mask
-            for column_index in false_leaves:
-                F[column_index] |= mask
+            true_leaves, false_leaves = remembered(self._pairs, pair, c.leaves_of, *pair)
+            for i in true_leaves:
+                T[i] |= mask
+            for i in false_leaves:
+                F[i] |= mask
             at = skip_at.get(pair[0])
             if at is not None:
                 asked[at] |= mask
-        answers: list[Answers] = list(block)
-        if self.skippable:
-            while True:  # the "no" of questions skipped because their ask_if is false
-                added = False
-                for i, false in enumerate(self._skipped(T, F, ones)):
-                    new = false & ~asked[i]
-                    if not new:
-                        continue
-                    added = True
-                    asked[i] |= new
-                    question = self.skippable[i]
-                    made_true, made_false = self._no_leaves[question]
-                    for column_index in made_true:
-                        T[column_index] |= new
-                    for column_index in made_false:
-                        F[column_index] |= new
-                    for j in positions(new):
-                        if answers[j] is block[j]:
-                            answers[j] = dict(block[j])
-                        answers[j][question] = "no"
-                if not added:
-                    break
-        # scores: what each item says, as one pattern per record; the facts and the
-        # score leaves (comparisons with a score's interval) are worked out once per
-        # distinct pattern, and each leaf's columns are unions of pattern columns
-        columns = self._items(T, F, ones)
-        at = 0
+        return T, F, asked
+
+    def _scores(self, records: _Block) -> list[tuple[ScoreFacts, ...]]:
+        """Each record's score facts; the score leaves' columns are filled in on the way.
+
+        What each item says becomes one row per record; the facts and the score
+        leaves (comparisons with a score's interval) are worked out once per
+        distinct row, and each leaf's columns are unions of row columns.
+        """
+        c = self.compiled
+        n = len(records.answers)
+        blank = b"0" * n
         facts_by_score: list[list[ScoreFacts]] = []
-        for index, (score, seen) in enumerate(zip(compiled.rules.scores, self._facts_seen, strict=True)):
-            width = 2 + 3 * len(score.items)
-            keys = _rows(columns[at : at + width], n)
-            at += width
-            by_pattern: dict[int, list[int]] = {}
-            for j, pattern in enumerate(keys):
-                members = by_pattern.get(pattern)
+        for score, conditions, leaves, seen in zip(
+            c.rules.scores, c.scores, c.score_leaves, self._facts_seen, strict=True
+        ):
+            rows = _rows(item_columns(records, conditions), n)
+            by_row: dict[int, list[int]] = {}
+            for j, row in enumerate(rows):
+                members = by_row.get(row)
                 if members is None:
-                    by_pattern[pattern] = [j]
+                    by_row[row] = [j]
                 else:
                     members.append(j)
-            facts_of: dict[int, ScoreFacts] = {}
-            for pattern in by_pattern:
-                facts_of[pattern] = remembered(seen, pattern, _facts, score, pattern)
-            facts_by_score.append([facts_of[pattern] for pattern in keys])
-            leaves = self._leaves_by_score[index]
-            if not leaves:
-                continue
-            for pattern, members in by_pattern.items():
-                facts = {score.id: facts_of[pattern]}
+            facts_of_row = {row: remembered(seen, row, facts_of, score, row) for row in by_row}
+            facts_by_score.append([facts_of_row[row] for row in rows])
+            for row, members in by_row.items() if leaves else ():
+                facts = {score.id: facts_of_row[row]}
                 mask = _mask(members, blank, n)
-                for leaf_index, leaf in leaves:
+                for leaf_at, leaf in leaves:
                     value = leaf.evaluate(EMPTY, facts)
                     if value is True:
-                        T[leaf_index] |= mask
+                        records.T[leaf_at] |= mask
                     elif value is False:
-                        F[leaf_index] |= mask
-        facts_rows = list(zip(*facts_by_score, strict=True)) if facts_by_score else [()] * n
-        rows = _rows(self._late(T, F, ones), n)
-        out = []
-        m0, ((s1, m1), (s2, m2), (s3, m3), (s4, m4), (s5, m5)) = self._cuts
-        for j in range(n):
-            m = rows[j]
-            out.append(
-                Truth(
-                    answers[j],
-                    facts_rows[j],
-                    m & m0,
-                    m >> s1 & m1,
-                    m >> s2 & m2,
-                    m >> s3 & m3,
-                    m >> s4 & m4,
-                    m >> s5 & m5,
-                )
-            )
-        return out
-
-
-def _facts(score: Any, key: int) -> ScoreFacts:
-    """Decode one record's row of item columns: [applies t, f, then t, f, stand-in per item]."""
-    applicable: Tri = True if key & 1 else False if key & 2 else None
-    present: list[Tri] = []
-    proxy: list[bool] = []
-    for i in range(len(score.items)):
-        bits = key >> (2 + 3 * i)
-        present.append(True if bits & 1 else False if bits & 2 else None)
-        proxy.append(bool(bits & 4))
-    return score_facts(score, tuple(present), tuple(proxy), applicable)
+                        records.F[leaf_at] |= mask
+        return list(zip(*facts_by_score, strict=True)) if facts_by_score else [()] * n
 
 
 #: The column form of a rule set, built once per rule set object.

@@ -10,6 +10,10 @@ the unknown travels up until a definite answer elsewhere settles the result
 (``any`` with one true child is true; ``all`` with one false child is false).
 This is what lets the engine say "a blood clot is not excluded" instead of
 quietly reading a missing answer as "no".
+
+This module is the definition: the walk (:mod:`walk`) evaluates conditions
+with it, :func:`grounds` explains a value by it, and the columns
+(:mod:`columns`) must always agree with it.
 """
 
 from __future__ import annotations
@@ -194,29 +198,38 @@ def scores_in(condition: Condition) -> set[str]:
     return {leaf.score for leaf in condition.leaves() if isinstance(leaf, (ScoreCompare, ScoreBand))}
 
 
-def explain(
+class Grounds(NamedTuple):
+    """A condition's value, and the answers it rests on or still misses."""
+
+    value: Tri
+    because: list[str]  # true: the question ids whose answers made it so
+    missing: list[str]  # unknown: the unanswered question ids that could still make it true
+
+
+def grounds(
     condition: Condition,
     answers: Answers,
     scores: Scores,
     score_questions: Mapping[str, tuple[set[str], set[str]]],
-) -> tuple[Tri, list[str], list[str]]:
-    """Evaluate and say why: (value, ids that made it true, ids still missing).
+) -> Grounds:
+    """Evaluate ``condition`` and name the answers behind its value.
 
     ``because`` lists the questions whose answers decided a true result;
     ``missing`` lists the unanswered questions that could still make an unknown
-    result true. ``score_questions`` maps a score id to the questions it counted
-    and the questions it still lacks, so a score leaf can name real answers.
+    result true; a false result names neither. ``score_questions`` maps a score
+    id to the questions it counted and the questions it still lacks, so a score
+    leaf can name real answers.
     """
     value = condition.evaluate(answers, scores)
     if value is False:
-        return value, [], []
+        return Grounds(value, [], [])
     if isinstance(condition, (AnswerIs, AnswerCompare)):
         one = [condition.question]
-        return (value, one, []) if value else (value, [], one)
+        return Grounds(value, one, []) if value else Grounds(value, [], one)
     found: list[str] = []
     _collect(condition, answers, scores, score_questions, value, found)
     found = _unique(found)
-    return (value, found, []) if value else (value, [], found)
+    return Grounds(value, found, []) if value else Grounds(value, [], found)
 
 
 def _collect(

@@ -1,23 +1,22 @@
-"""What every condition of a rule set says about one answer set.
+"""What every condition of a rule set says about one answer set: a :class:`Truth`.
 
-The engine's decisions (:mod:`engine`) rest on a :class:`Truth`: the value of
-each red flag, escalation, score item, cause feature, triage floor and
+The engine's decisions (:mod:`kneeguide.engine`) rest on a :class:`Truth`: the
+value of each red flag, escalation, score item, cause feature, triage floor and
 acupuncture rule, aligned position by position with the rule set. Two
-functions produce it and must always agree:
-
-* :func:`interpret` walks the condition trees (:mod:`conditions`). It is the
-  definition: short, obviously the logic of the rule files.
-* :mod:`compiled` evaluates the same conditions as bit-mask tests. It is what
-  the engine runs, because batch scoring needs every record to cost
-  microseconds. The tests check it against :func:`interpret`.
+evaluators produce it and always agree: the walk (:mod:`walk`, one record, the
+conditions as written) and the columns (:mod:`columns`, a block of records on
+bit masks). Both describe a score the same way, as one row of item bits per
+record (see :mod:`inferred`), which :func:`facts_of` reads.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from kneeguide.evaluate.conditions import Tri
-from kneeguide.ruleset.model import Answers, RuleSet, Score
+
+if TYPE_CHECKING:
+    from kneeguide.ruleset.model import Answers, RuleSet, Score
 
 
 class ScoreFacts(NamedTuple):
@@ -65,33 +64,6 @@ def bit_layout(rules: RuleSet) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return tuple(escalations), tuple(features)
 
 
-_NO_SCORES: dict[str, ScoreFacts] = {}
-
-
-def with_implied(rules: RuleSet, answers: Answers) -> Answers:
-    """Add the "no" that a skipped yes/no question logically has.
-
-    A question is skipped when its ``ask_if`` is definitely false given the
-    other answers (no lump behind the knee, so no pulsating lump). Such a
-    question is not unanswered but inapplicable, and the rules are written so
-    that its ``ask_if`` being false implies the answer "no". A question whose
-    ``ask_if`` is merely unknown stays unknown.
-    """
-    effective = dict(answers)
-    changed = True
-    while changed:
-        changed = False
-        for question in rules.skippable:
-            if (
-                question.id not in effective
-                and question.ask_if is not None
-                and (question.ask_if.evaluate(effective, _NO_SCORES) is False)
-            ):
-                effective[question.id] = "no"
-                changed = True
-    return effective
-
-
 def score_facts(
     score: Score, present: tuple[Tri, ...], proxy: tuple[bool, ...], applicable: Tri
 ) -> ScoreFacts:
@@ -119,52 +91,17 @@ def score_facts(
     return ScoreFacts(applicable, points, points_max, band, complete, present, proxy)
 
 
-def walk_score(score: Score, answers: Answers) -> ScoreFacts:
-    """One score's facts, its conditions walked as written.
+def facts_of(score: Score, row: int) -> ScoreFacts:
+    """A score's facts from one record's row of item bits (:func:`inferred.item_columns`).
 
-    An item unknown from its own question may be decided by its lay stand-in
-    (``proxy``), and is then marked as such.
+    Bit 0: the score applies; bit 1: it does not; then three bits per item:
+    present, absent, decided by its lay stand-in. A Tri with neither bit is unknown.
     """
-    applicable: Tri = True
-    if score.applies_if is not None:
-        applicable = score.applies_if.evaluate(answers, _NO_SCORES)
+    applicable: Tri = True if row & 1 else False if row & 2 else None
     present: list[Tri] = []
     proxy: list[bool] = []
-    for item in score.items:
-        value = item.when.evaluate(answers, _NO_SCORES)
-        stood_in = False
-        if value is None and item.proxy is not None:
-            stand_in = item.proxy.evaluate(answers, _NO_SCORES)
-            if stand_in is not None:
-                value, stood_in = stand_in, True
-        present.append(value)
-        proxy.append(stood_in)
+    for i in range(len(score.items)):
+        bits = row >> (2 + 3 * i)
+        present.append(True if bits & 1 else False if bits & 2 else None)
+        proxy.append(bool(bits & 4))
     return score_facts(score, tuple(present), tuple(proxy), applicable)
-
-
-def interpret(rules: RuleSet, given: Answers) -> Truth:
-    """The reference evaluation: every condition walked as written."""
-    answers = with_implied(rules, given)
-    facts = [walk_score(score, answers) for score in rules.scores]
-    scores = {s.id: f for s, f in zip(rules.scores, facts, strict=True)}
-
-    def mask(values: list[bool]) -> int:
-        return sum(1 << i for i, value in enumerate(values) if value)
-
-    flags = [f.when.evaluate(answers, scores) for f in rules.red_flags]
-    return Truth(
-        answers=answers,
-        scores=tuple(facts),
-        fired=mask([v is True for v in flags]),
-        unknown=mask([v is None for v in flags]),
-        escalations=mask(
-            [
-                fired is True and e.when.evaluate(answers, scores) is True
-                for f, fired in zip(rules.red_flags, flags, strict=True)
-                for e in f.escalations
-            ]
-        ),
-        features=mask([x.when.evaluate(answers, scores) is True for c in rules.causes for x in c.features]),
-        floors=mask([f.when.evaluate(answers, scores) is True for f in rules.floors]),
-        suitability=mask([s.when.evaluate(answers, scores) is True for s in rules.acupuncture.suitability]),
-    )
