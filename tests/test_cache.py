@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import pickle
 import shutil
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from kneeguide.ruleset import cache
-from kneeguide.ruleset.files import load_rules
+from kneeguide.ruleset.load import load_rules
+
+PACKAGE = Path(cache.__file__).parent.parent  # src/kneeguide
 
 
 @pytest.fixture()
@@ -56,7 +59,7 @@ def test_a_cached_rule_set_brings_its_compiled_conditions(
     rules_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kneeguide.api import assess
-    from kneeguide.evaluate import bits as compiled
+    from kneeguide.evaluate import compiled
 
     fresh = load_rules(rules_dir, use_cache=False)
     load_rules(rules_dir)  # fills the cache
@@ -89,3 +92,157 @@ def test_no_cache_when_disabled(rules_dir: Path, tmp_path: Path, monkeypatch: py
     load_rules(rules_dir)
     assert not (tmp_path / "cache").exists()
     assert not cache.enabled()
+
+
+# -- what the cache key covers ----------------------------------------------------------------
+
+
+def module_file(name: str) -> Path | None:
+    """The source of module ``kneeguide...`` ``name`` (a package's ``__init__.py``), if it exists."""
+    path = PACKAGE.parent.joinpath(*name.split("."))
+    for candidate in (path / "__init__.py", path.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _under_type_checking(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            return True
+    return False
+
+
+def imports_of(name: str) -> tuple[set[str], dict[str, set[str]], set[str], set[str]]:
+    """What module ``name`` imports: (the kneeguide modules it imports anywhere, functions included;
+    for each package it imports names from, those names; the modules its PEP 562
+    ``__getattr__`` imports; the names it defines at its top level).
+
+    Imports under ``if TYPE_CHECKING:`` never run and are left out.
+    """
+    path = module_file(name)
+    assert path is not None, name
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    lazy = {
+        node
+        for top in tree.body
+        if isinstance(top, ast.FunctionDef) and top.name == "__getattr__"
+        for node in ast.walk(top)
+    }
+    modules: set[str] = set()
+    names: dict[str, set[str]] = {}
+    served: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.Import, ast.ImportFrom)) or _under_type_checking(node, parents):
+            continue
+        found: set[str] = set()
+        if isinstance(node, ast.Import):
+            found = {alias.name for alias in node.names if alias.name.split(".")[0] == "kneeguide"}
+        elif node.module and node.module.split(".")[0] == "kneeguide" and not node.level:
+            found.add(node.module)
+            for alias in node.names:
+                if module_file(f"{node.module}.{alias.name}") is not None:
+                    found.add(f"{node.module}.{alias.name}")
+                else:
+                    names.setdefault(node.module, set()).add(alias.name)
+        (served if node in lazy else modules).update(found)
+    defined: set[str] = set()
+    for top in tree.body:
+        if isinstance(top, (ast.FunctionDef, ast.ClassDef)):
+            defined.add(top.name)
+        elif isinstance(top, (ast.Assign, ast.AnnAssign)):
+            targets = top.targets if isinstance(top, ast.Assign) else [top.target]
+            defined |= {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+        elif isinstance(top, (ast.Import, ast.ImportFrom)):
+            defined |= {(alias.asname or alias.name).split(".")[0] for alias in top.names}
+    return modules, names, served, defined
+
+
+def import_closure(start: str) -> set[str]:
+    """Every kneeguide module that importing ``start`` and running any of its code may import.
+
+    Static: imports inside functions count, and importing ``a.b.c`` imports
+    ``a`` and ``a.b``. A package's PEP 562 ``__getattr__`` counts only when a
+    module imports from the package a name the package does not define itself.
+    """
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")
+        for module in (".".join(parts[:i]) for i in range(1, len(parts) + 1)):
+            if module in seen:
+                continue
+            seen.add(module)
+            modules, names, _, _ = imports_of(module)
+            todo += modules
+            for package, wanted in names.items():
+                _, _, served, defined = imports_of(package)
+                if wanted - defined:
+                    todo += served
+    return seen
+
+
+LOADER = import_closure("kneeguide.ruleset.load")
+
+
+def test_the_closure_follows_imports_made_inside_functions() -> None:
+    """The builder, the schema and the not-weaker check are imported only on a cache miss."""
+    assert {
+        "kneeguide.ruleset.build.assemble",
+        "kneeguide.ruleset.schema.decisions",
+        "kneeguide.ruleset.not_weaker",
+        "kneeguide.evaluate.walk",
+    } <= LOADER
+
+
+def test_every_module_the_loader_may_import_is_in_the_cache_key() -> None:
+    keyed = set(cache.keyed_sources())
+    files = {name: module_file(name) for name in LOADER}
+    assert sorted(name for name, path in files.items() if path not in keyed) == []
+
+
+def test_the_loader_imports_nothing_above_the_rule_set() -> None:
+    """Loading needs the rule set's modules, the conditions' evaluator and the shared bottom
+    helpers: not the engine, the renderers or the command line."""
+    below = {"ruleset", "evaluate", "ids", "errors", "suggest", "files"}
+    assert sorted(name for name in LOADER if "." in name and name.split(".")[1] not in below) == []
+
+
+@pytest.fixture()
+def package_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the kneeguide sources whose tag the cache computes."""
+    copy = tmp_path / "kneeguide"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "rules"))
+    monkeypatch.setattr(cache, "_TOP", copy)
+    return copy
+
+
+def test_editing_any_module_the_loader_may_import_changes_the_tag(package_copy: Path) -> None:
+    before = cache._tag()
+    for name in sorted(LOADER):
+        source = module_file(name)
+        assert source is not None
+        edited = package_copy / source.relative_to(PACKAGE)
+        original = edited.read_bytes()
+        edited.write_bytes(original + b"# edited\n")
+        assert cache._tag() != before, f"editing {name} leaves the cache key unchanged"
+        edited.write_bytes(original)
+    assert cache._tag() == before
+
+
+def test_a_new_module_in_a_keyed_package_changes_the_tag(package_copy: Path) -> None:
+    before = cache._tag()
+    (package_copy / "ruleset" / "build" / "extra.py").write_text('"""A new builder."""\n')
+    assert cache._tag() != before
+
+
+def test_editing_a_module_the_loader_never_imports_keeps_the_tag(package_copy: Path) -> None:
+    """Editing the engine or a renderer does not invalidate a validated rule set."""
+    before = cache._tag()
+    for name in ("engine/words.py", "render/text.py"):
+        with (package_copy / name).open("a", encoding="utf-8") as handle:
+            handle.write("# edited\n")
+    assert cache._tag() == before

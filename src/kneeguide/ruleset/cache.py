@@ -25,11 +25,11 @@ except ImportError:  # pragma: no cover - another Python implementation
     from pickle import PickleError
     from pickle import load as _load
 
-from kneeguide import __version__
-from kneeguide.evaluate.bits import Compiled, adopt, compiled
+from kneeguide.evaluate.compiled import Compiled, adopt, compiled
 from kneeguide.files import owner_only, private_dir, user_dir, write_atomic
 from kneeguide.ruleset.files import sha256
 from kneeguide.ruleset.model import RuleSet
+from kneeguide.version import __version__
 
 # What a cache entry depends on: the release, the Python (pickle), and the source
 # of every module that reads, builds, checks or holds a rule set, so that editing
@@ -37,15 +37,18 @@ from kneeguide.ruleset.model import RuleSet
 # stale entry. The modules are found by folder, not listed: a new module in these
 # packages is covered as it is added, and tests/test_cache.py fails when the
 # loader comes to import a module outside them.
-KEYED_PACKAGES = ("ruleset", "evaluate", "engine")
+KEYED_PACKAGES = ("ruleset", "evaluate")
+
+
+_TOP = Path(__file__).parent.parent  # the kneeguide package
 
 
 def keyed_sources() -> list[Path]:
-    """The source files a cache entry depends on, in a stable order."""
-    top = Path(__file__).parent.parent
-    found = sorted(top.glob("*.py"))
+    """The source files a cache entry depends on, in a stable order: kneeguide's
+    top-level modules, then every module of :data:`KEYED_PACKAGES` and their subpackages."""
+    found = sorted(_TOP.glob("*.py"))
     for package in KEYED_PACKAGES:
-        found += sorted((top / package).glob("*.py"))
+        found += sorted((_TOP / package).rglob("*.py"))
     return found
 
 
@@ -53,7 +56,7 @@ def _tag() -> str:
     h = sha256()
     for path in keyed_sources():
         with contextlib.suppress(OSError):
-            h.update(path.name.encode() + b"\0" + path.read_bytes())
+            h.update(path.relative_to(_TOP).as_posix().encode() + b"\0" + path.read_bytes())
     return f"kneeguide-{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-{h.hexdigest()[:16]}"
 
 

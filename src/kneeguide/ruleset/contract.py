@@ -1,7 +1,11 @@
-"""Names that scripts rely on (the scripting contract, ``shared/contract.md``).
+"""Names that scripts rely on: the ids of the scripting contract.
 
-The loader refuses a rule set that lacks any of them, so a custom or edited
-rule set can never silently drop, say, the ``dvt`` red flag.
+The contract is documented in the README: "The JSON assessment" (its
+``schema_version`` and the red flag, cause, score and question ids it names)
+and the question ids that ``kneeguide questions`` lists. The loader refuses a
+rule set that lacks any of these ids, so a custom or edited rule set can never
+silently drop, say, the ``dvt`` red flag. The regions every rule set must
+define are :data:`kneeguide.ids.REGIONS`, the ones ``--region`` offers.
 """
 
 from __future__ import annotations
@@ -121,8 +125,6 @@ CAUSE_IDS = [
 ]
 
 SCORE_IDS = ("wells_dvt", "ottawa_knee")
-
-REGION_IDS = ("JP", "US", "UK", "EU", "AU")
 
 #: Message keys the renderers use; each must exist in ``messages.yaml``.
 MESSAGE_IDS = [

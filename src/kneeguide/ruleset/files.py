@@ -1,8 +1,8 @@
-"""Finding and reading rule files, and the fast path through the cache.
+"""Finding and reading rule files, and the digest that names their contents.
 
-This module is on every command's path, so it imports nothing heavy: the
-schema and the validating builder (:mod:`loading`) are imported only when the
-cache has no entry for the rules' digest.
+Every command reads its rules through here (:mod:`load`), so this module
+imports nothing heavy: no YAML, no hashlib, and :mod:`importlib.resources`
+only for an installation without a plain rules folder.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from kneeguide.errors import Location, Problem, RulesError
-from kneeguide.ruleset.model import RuleSet
+from kneeguide.ids import RULE_FILES
 
 if TYPE_CHECKING:
     if sys.version_info >= (3, 11):
@@ -48,21 +48,6 @@ sha256 = _sha256_constructor()
 BUILTIN = "built-in"
 MAX_RULE_BYTES = 2 * 1024 * 1024
 
-#: Every file of a rule set, in the order the digest covers them.
-NAMES = (
-    "ruleset.yaml",
-    "references.yaml",
-    "questions.yaml",
-    "red_flags.yaml",
-    "scores.yaml",
-    "causes.yaml",
-    "triage.yaml",
-    "dispositions.yaml",
-    "acupuncture.yaml",
-    "messages.yaml",
-    "translations.yaml",
-)
-
 
 def builtin_rules() -> Path | Traversable:
     """The rule files shipped inside the package (a plain folder when installed normally)."""
@@ -85,7 +70,7 @@ def read_files(source: Traversable | Path, *, partial: bool = False) -> dict[str
     if isinstance(source, Path) and not source.is_dir():
         raise RulesError([Problem("rules directory not found", Location(str(source)))])
     base = str(source) if isinstance(source, Path) else "kneeguide/rules"
-    for name in NAMES:
+    for name in RULE_FILES:
         entry = source.joinpath(name)
         shown = f"{base}/{name}"
         try:
@@ -119,42 +104,10 @@ def digest_of(files: dict[str, tuple[str, bytes]], base: dict[str, tuple[str, by
     h = sha256()
     if base is not None:
         h.update(digest_of(base).encode() + b"\0overlay\0")
-    for name in NAMES:
+    for name in RULE_FILES:
         if name in files:
             h.update(name.encode())
             h.update(b"\0")
             h.update(files[name][1])
             h.update(b"\0")
     return "sha256:" + h.hexdigest()
-
-
-def load_rules(directory: str | Path | None = None, *, use_cache: bool = True) -> RuleSet:
-    """Load and validate a rule set (the built-in one when ``directory`` is None).
-
-    A directory holding every rule file is a complete rule set; one holding only
-    some files is an overlay, merged by id into the built-in set. Either way a
-    custom set is checked against the built-in red flags: it may make them stricter,
-    never weaker, unless it lists them under ``disable:`` with a reason.
-    """
-    from kneeguide.ruleset import cache
-
-    if directory is None:
-        files, base, label = read_files(builtin_rules()), None, BUILTIN
-    else:
-        files = read_files(Path(directory), partial=True)
-        label = str(directory)
-        base = None if len(files) == len(NAMES) else read_files(builtin_rules())
-    digest = digest_of(files, base)
-    cached = cache.get(digest, label) if use_cache else None
-    if cached is not None:
-        return cached
-    from kneeguide.ruleset.build import build
-
-    rules = build(files, label, base)._replace(digest=digest)
-    if directory is not None:
-        from kneeguide.ruleset.not_weaker import check_against_builtin
-
-        check_against_builtin(rules, load_rules(use_cache=use_cache))
-    if use_cache:
-        cache.put(rules)
-    return rules

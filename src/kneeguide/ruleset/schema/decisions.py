@@ -1,0 +1,192 @@
+"""The records of the files that decide: red flags, scores, causes and triage floors.
+
+Each deciding rule carries a condition (:mod:`condition`), a level or a
+weight, its references, and examples that must hold.
+"""
+
+from __future__ import annotations
+
+from kneeguide.ids import LEVELS
+from kneeguide.ruleset.schema.condition import CondRef
+from kneeguide.ruleset.schema.parts import EXAMPLES, REFS
+from kneeguide.ruleset.schema.shapes import F, ListOf, MapOf, Record
+from kneeguide.ruleset.schema.spec import Bool, Enum, Number, Scalar, Str, Text
+
+RED_FLAG = Record(
+    (
+        F("id", Str(identifier=True), required=True),
+        F("title", Text(), required=True, doc="plain-words name of the danger"),
+        F("level", Enum(LEVELS), required=True),
+        F("when", CondRef(), required=True),
+        F(
+            "escalate",
+            ListOf(
+                Record(
+                    (
+                        F("level", Enum(LEVELS), required=True),
+                        F("when", CondRef(), required=True),
+                        F("reason", Text(), required=True),
+                        F("references", REFS, required=True),
+                    )
+                )
+            ),
+        ),
+        F("action", Text(), required=True, doc="what to do, in plain words"),
+        F("explain", Text(), required=True, doc="why this matters"),
+        F("references", REFS, required=True),
+        F("examples", EXAMPLES, required=True),
+    )
+)
+
+RED_FLAGS = Record((F("red_flags", ListOf(RED_FLAG, min_items=1), required=True),))
+
+SCORE = Record(
+    (
+        F("id", Str(identifier=True), required=True),
+        F("title", Text(), required=True),
+        F("variant", Text(), required=True, doc="which published version is encoded"),
+        F("applies_if", CondRef()),
+        F("population", Text(), doc="where the rule is validated"),
+        F(
+            "items",
+            ListOf(
+                Record(
+                    (
+                        F("id", Str(identifier=True), required=True),
+                        F("text", Text(), required=True),
+                        F("points", Number(), required=True),
+                        F("when", CondRef(), required=True),
+                        F("proxy", CondRef(), doc="lay stand-in used when the examination item is unknown"),
+                        F(
+                            "judgement",
+                            Bool(),
+                            doc="clinician judgement: counted only when answered, never inferred",
+                        ),
+                    )
+                ),
+                min_items=1,
+            ),
+            required=True,
+        ),
+        F(
+            "bands",
+            ListOf(
+                Record(
+                    (
+                        F("id", Str(identifier=True), required=True),
+                        F("min", Number(), doc="lowest points of this band; the last band has none"),
+                        F("text", Text(), required=True),
+                    )
+                ),
+                min_items=2,
+            ),
+            required=True,
+        ),
+        F("references", REFS, required=True),
+        F(
+            "examples",
+            Record(
+                (
+                    F(
+                        "cases",
+                        ListOf(
+                            Record(
+                                (
+                                    F("answers", MapOf(Scalar()), required=True),
+                                    F("points", Number(), required=True),
+                                    F("band", Str(identifier=True), required=True),
+                                )
+                            ),
+                            min_items=1,
+                        ),
+                        required=True,
+                    ),
+                )
+            ),
+            required=True,
+        ),
+    )
+)
+
+SCORES = Record((F("scores", ListOf(SCORE, min_items=1), required=True),))
+
+CAUSE = Record(
+    (
+        F("id", Str(identifier=True), required=True),
+        F("name", Text(), required=True),
+        F("lay_name", Text()),
+        F("level", Enum(LEVELS), required=True, doc="usual urgency when this cause leads"),
+        F("prior", Number(), required=True, doc="starting weight before any feature"),
+        F(
+            "features",
+            ListOf(
+                Record(
+                    (
+                        F("id", Str(identifier=True), required=True),
+                        F("when", CondRef(), required=True),
+                        F("lr", Number(minimum=0.01), doc="published likelihood ratio; weight = ln(lr)"),
+                        F("weight", Number(), doc="expert weight (labelled as expert opinion)"),
+                        F("text", Text(), required=True),
+                        F("references", REFS, required=True),
+                    ),
+                    one_of=(("lr", "weight"),),
+                ),
+                min_items=1,
+            ),
+            required=True,
+        ),
+        F("advice", Text(), required=True, doc="what usually helps, and when to seek care"),
+        F("references", REFS, required=True),
+    )
+)
+
+CAUSES = Record(
+    (
+        F(
+            "ranking",
+            Record(
+                (
+                    F("strong", Number(), required=True),
+                    F("possible", Number(), required=True),
+                    F("show", Number(), required=True, doc="causes below this score are not listed"),
+                    F("top", Number(integer=True, minimum=1), required=True),
+                )
+            ),
+            required=True,
+        ),
+        F("causes", ListOf(CAUSE, min_items=1), required=True),
+    )
+)
+
+TRIAGE = Record(
+    (
+        F(
+            "no_cause_level",
+            Enum(LEVELS),
+            required=True,
+            doc="level when nothing is raised and no cause stands out",
+        ),
+        F(
+            "not_excluded_level",
+            Enum(LEVELS),
+            required=True,
+            doc="lowest level while a red flag is not excluded",
+        ),
+        F(
+            "floors",
+            ListOf(
+                Record(
+                    (
+                        F("id", Str(identifier=True), required=True),
+                        F("level", Enum(LEVELS), required=True),
+                        F("when", CondRef(), required=True),
+                        F("reason", Text(), required=True),
+                        F("references", REFS, required=True),
+                        F("examples", EXAMPLES, required=True),
+                    )
+                )
+            ),
+            required=True,
+        ),
+    )
+)
