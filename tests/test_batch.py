@@ -1,4 +1,8 @@
-"""Batch mode: one record out per record in, in order, errors as records."""
+"""Batch mode: one record out per record in, in order, errors as records.
+
+The command (``kneeguide batch``) and the library (:func:`kneeguide.api.assess_batch`)
+write the same records, and each record says what ``assess`` says for its answers.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +20,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kneeguide.api import as_dict, assess, load_rules
-from kneeguide.batch import jsonlines
-from kneeguide.batch import run as b
+from kneeguide.api import as_dict, assess, assess_batch, load_rules
+from kneeguide.batch import blocks, jsonlines
+from kneeguide.batch.blocks import Job, process_block
+from kneeguide.batch.output import CSV_FIELDS, csv_header, render
+from kneeguide.batch.pool import run_rendered, run_text
+from kneeguide.batch.reading import Line, Record, jsonl_lines, parse_line
+from kneeguide.batch.tally import Tally
+from kneeguide.errors import InputError
 from kneeguide.ids import Audience
 from kneeguide.ruleset.answers import FastChecker, check_answers
 
@@ -43,6 +52,29 @@ def batch(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[s
 
 def jsonl(stories: list[dict[str, Any]]) -> str:
     return "".join(json.dumps(s) + "\n" for s in stories)
+
+
+def summary_of(row: int, ident: Any, assessment: dict[str, Any]) -> dict[str, Any]:
+    """The batch record that the JSON assessment of the same answers implies, key for key."""
+    scores = assessment["scores"]
+    wells, ottawa = scores.get("wells_dvt"), scores.get("ottawa_knee")
+    return {
+        "row": row,
+        "id": ident,
+        "ok": True,
+        "level": assessment["triage"]["level"],
+        "red_flags": [f["id"] for f in assessment["red_flags"]],
+        "not_excluded": [n["id"] for n in assessment["not_excluded"]],
+        "likely_causes": [c["id"] for c in assessment["likely_causes"][:3]],
+        "wells_dvt": None
+        if wells is None
+        else {"points": wells["points"], "points_max": wells["points_max"], "band": wells["band"]},
+        "ottawa_knee": None
+        if ottawa is None
+        else {"applicable": ottawa["applicable"], "band": ottawa["band"]},
+        "acupuncture": assessment["acupuncture"]["suitability"],
+        "rules_digest": assessment["rules"]["digest"],
+    }
 
 
 def test_jsonl_round_trip_keeps_order_ids_and_reports_errors_as_records() -> None:
@@ -222,13 +254,13 @@ def test_the_fast_answer_check_never_takes_a_boolean_or_a_float_for_a_learned_wh
 @given(RAW_ANSWERS)
 def test_a_summary_record_says_what_assess_says(raw: dict[str, Any]) -> None:
     clean, problems = check_answers(raw, RULES.questions)
-    job = b.Job(RULES, "JP", Audience.LAY, False)
-    record = b.process(job, b.Record(7, "x", raw, ()))
+    [record] = assess_batch([{"id": "x", **raw}], rules=RULES, region="JP")
     if problems:
         assert record["ok"] is False and record["errors"]
+        assert [e["message"] for e in record["errors"]] == [p.message for p in problems]
         return
-    expected = b.summary_record(7, "x", assess(clean, rules=RULES, region="JP"))
-    assert record == expected
+    expected = summary_of(1, "x", as_dict(assess(clean, rules=RULES, region="JP")))
+    assert list(record.items()) == list(expected.items())  # the same keys in the same order
 
 
 @pytest.mark.parametrize(
@@ -278,13 +310,12 @@ def test_the_quick_reading_of_a_jsonl_block_gives_what_the_standard_reading_give
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Lines go through orjson when they are canonical answers, else the standard library."""
-    job = b.Job(RULES, "JP", Audience.LAY, False)
-    lines = [b.Line(i, text) for i, text in enumerate(TRICKY_LINES * 3, 1)]  # 57: decided on columns
-    standard = b.process_block(job, [b.parse_line(line) for line in lines])
+    job = Job(RULES, "JP", Audience.LAY, False)
+    lines = [Line(i, text) for i, text in enumerate(TRICKY_LINES * 3, 1)]  # 57: decided on columns
+    standard = process_block(job, [parse_line(line) for line in lines])
     read_again: list[int] = []
-    parse_line = b.parse_line
-    monkeypatch.setattr(b, "parse_line", lambda line: read_again.append(line.row) or parse_line(line))
-    quick = b.process_block(job, lines)
+    monkeypatch.setattr(blocks, "parse_line", lambda line: read_again.append(line.row) or parse_line(line))
+    quick = process_block(job, lines)
     assert quick == standard
     assert {r["ok"] for r in quick} == {True, False}
     assert len(read_again) == len(lines) - 3 * 3  # only the first three lines are canonical
@@ -330,48 +361,102 @@ def test_a_custom_rule_set_is_decided_in_blocks_exactly_as_assess_decides(rules_
         stories.append(
             {q.id: rng.choice(["yes", "no", "unsure"]) if q.type == "yn" else "unsure" for q in chosen}
         )
-    job = b.Job(custom, "JP", Audience.LAY, False)
-    records = b.process_block(job, [b.Record(i + 1, i, s, ()) for i, s in enumerate(stories)])
+    job = Job(custom, "JP", Audience.LAY, False)
+    records = process_block(job, [Record(i + 1, i, s, ()) for i, s in enumerate(stories)])
     for i, (record, story) in enumerate(zip(records, stories, strict=True)):
-        expected = b.summary_record(i + 1, i, assess(story, rules=custom, region="JP"))
-        assert record == expected
+        assert record == summary_of(i + 1, i, as_dict(assess(story, rules=custom, region="JP")))
 
 
 @pytest.mark.parametrize("output", ["jsonl", "csv"])
 def test_blocks_written_and_tallied_by_their_worker_say_what_their_records_say(output: str) -> None:
-    lines = [b.Line(i, text) for i, text in enumerate(TRICKY_LINES * 100, 1)]  # two blocks
-    job = b.Job(RULES, "JP", Audience.LAY, False, output)
-    records = list(b.run(job, lines))
-    whole = b.Tally()
+    lines = [Line(i, text) for i, text in enumerate(TRICKY_LINES * 100, 1)]  # two blocks
+    job = Job(RULES, "JP", Audience.LAY, False, output)
+    records = process_block(job, lines)
+    whole = Tally()
     for record in records:
         whole.add(record)
-    rendered = list(b.run_rendered(job, lines))
+    rendered = list(run_rendered(job, lines))
     assert len(rendered) == 2
-    merged = b.Tally()
+    merged = Tally()
     for done in rendered:
         merged.merge(done.tally)
     assert merged == whole and merged.errors > 20  # the first twenty error rows, across blocks
     text = "".join(done.text for done in rendered)
-    assert text == b.render(records, output)
+    assert text == render(records, output)
     if output == "jsonl":
         assert [json.loads(line) for line in text.splitlines()] == records
     else:
-        rows = list(csv.reader(io.StringIO(b.csv_header() + text)))
-        assert rows[0] == list(b.CSV_FIELDS) and len(rows) == len(records) + 1
+        rows = list(csv.reader(io.StringIO(csv_header() + text)))
+        assert rows[0] == list(CSV_FIELDS) and len(rows) == len(records) + 1
 
 
 @pytest.mark.parametrize("resume_from", [1, 600])
 def test_lines_handed_to_workers_as_text_come_back_as_one_process_writes_them(resume_from: int) -> None:
     lines = TRICKY_LINES * 40 + ["", "   ", '{"age": 41}']  # blank lines keep their row numbers
     text = "\n".join(lines[:300]) + "\r\n" + "\n".join(lines[300:]) + "\n"
-    job = b.Job(RULES, "JP", Audience.LAY, False, "jsonl", resume_from)
-    one = b.run_rendered(job, (r for r in b.jsonl_lines(io.StringIO(text)) if r.row >= resume_from))
-    shared = b.run_text(job, io.StringIO(text), workers=2)
+    job = Job(RULES, "JP", Audience.LAY, False, "jsonl", resume_from)
+    one = run_rendered(job, (r for r in jsonl_lines(io.StringIO(text)) if r.row >= resume_from))
+    shared = run_text(job, io.StringIO(text), workers=2)
     expected, got = list(one), list(shared)
     assert "".join(d.text for d in got) == "".join(d.text for d in expected)
     first_row = json.loads("".join(d.text for d in got).splitlines()[0])["row"]
     assert first_row == resume_from
-    total = b.Tally()
+    total = Tally()
     for done in got:
         total.merge(done.tally)
     assert total.records == len(lines) - 2 - (resume_from - 1)
+
+
+# --- the library's batch function -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("options", [(), ("--full",)], ids=["summary", "full"])
+def test_the_library_gives_the_records_the_command_writes(options: tuple[str, ...]) -> None:
+    done = batch("-", *options, stdin=jsonl(STORIES))
+    records = list(assess_batch(STORIES, full=bool(options)))
+    assert render(records) == done.stdout  # byte for byte
+    assert [r["id"] for r in records] == [s["id"] for s in STORIES]
+
+
+def test_the_library_shares_blocks_among_workers_and_keeps_the_order() -> None:
+    said = ["yes", "no", "unsure"]
+    many = [{"id": i, "age": i % 100, "calf_swelling": said[i % 3], "side": "left"} for i in range(2500)]
+    one = list(assess_batch(many, rules=RULES))
+    two = list(assess_batch(iter(many), rules=RULES, workers=2))
+    assert two == one and [r["row"] for r in two] == list(range(1, 2501))
+
+
+def test_the_library_refuses_a_bad_region_audience_or_worker_count_before_any_record() -> None:
+    with pytest.raises(InputError, match="unknown region 'XX'"):
+        assess_batch(STORIES, region="XX")
+    with pytest.raises(InputError, match="unknown audience 'alien'"):
+        assess_batch(STORIES, audience="alien")
+    with pytest.raises(ValueError, match="workers must be at least 1"):
+        assess_batch(STORIES, workers=0)
+
+
+def test_an_answer_set_that_is_not_a_mapping_is_an_error_record_and_the_run_goes_on() -> None:
+    not_a_mapping: Any = ["age", 30]
+    records = list(assess_batch([not_a_mapping, {"age": 30}]))
+    assert records[0] == {
+        "row": 1,
+        "id": None,
+        "ok": False,
+        "errors": [{"field": None, "message": "an answer set must be a mapping of question ids to answers"}],
+    }
+    assert records[1]["ok"] is True and records[1]["row"] == 2
+
+
+def test_a_record_keeps_a_fractional_wells_score_exact_where_the_assessment_rounds_it(
+    rules_copy: Path,
+) -> None:
+    """Batch records never rounded score points; the JSON assessment shows two places."""
+    scores = rules_copy / "scores.yaml"
+    text = scores.read_text(encoding="utf-8")
+    cancer = "        points: 1\n        when: {q: active_cancer, is: yes}\n"
+    assert cancer in text
+    scores.write_text(text.replace(cancer, cancer.replace("points: 1", "points: 1.125")), encoding="utf-8")
+    custom = load_rules(rules_copy)
+    [record] = assess_batch([{"active_cancer": "yes"}], rules=custom, full=True)
+    assert record["wells_dvt"]["points"] == 1.125
+    assert record["assessment"]["scores"]["wells_dvt"]["points"] == 1.12

@@ -31,18 +31,20 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kneeguide.api import load_rules
-from kneeguide.batch.run import Record, read_csv, read_jsonl, text_stream
+from kneeguide.batch.blocks import Job, process_block
+from kneeguide.batch.reading import Line, Record, jsonl_lines, parse_line, read_csv, text_stream
 from kneeguide.errors import InputError, Problem, RulesError
+from kneeguide.ids import RULE_FILES, Audience
 from kneeguide.ruleset.answers import check_answers, parse_answers, parse_assignments
 from kneeguide.ruleset.build import build
-from kneeguide.ruleset.files import NAMES, builtin_rules, read_files
+from kneeguide.ruleset.files import builtin_rules, read_files
 from kneeguide.ruleset.yamlio import decode, parse
 
 RULES = load_rules()
 QUESTIONS = RULES.questions
 QIDS = sorted(QUESTIONS)
 CHOICE_IDS = sorted({c.id for q in QUESTIONS.values() for c in q.choices})
-RULE_TEXTS = {name: builtin_rules().joinpath(name).read_text(encoding="utf-8") for name in NAMES}
+RULE_TEXTS = {name: builtin_rules().joinpath(name).read_text(encoding="utf-8") for name in RULE_FILES}
 
 FAST = settings(max_examples=200, deadline=None, database=None)
 SLOW = settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -148,6 +150,20 @@ def test_parse_assignments_raises_only_input_error(items: list[str]) -> None:
 
 # --- batch readers --------------------------------------------------------------------------------
 
+JOB = Job(RULES, "JP", Audience.LAY, False)
+
+
+def parsed_lines(stream: io.StringIO) -> list[Record]:
+    """What the command reads from a JSON Lines file: its numbered lines, each parsed."""
+    return [parse_line(line) for line in jsonl_lines(stream)]
+
+
+def _check_outputs(lines: list[Line], outputs: list[dict[str, Any]]) -> None:
+    """One batch record per input line, in order, each assessed or naming its problems."""
+    assert [o["row"] for o in outputs] == [line.row for line in lines]
+    for o in outputs:
+        assert o["ok"] is True or (o["ok"] is False and o["errors"])
+
 
 def _check_records(records: list[Record], lines: int) -> None:
     rows = [r.row for r in records]
@@ -176,9 +192,11 @@ JSONISH = st.one_of(
 @given(JSONISH)
 @example('{"age": 30}\r\n{"age": \n\n  \n[1]\n{"id": null}')
 @example("\x00\n\u2028\n\x85{}\n")
-def test_read_jsonl_never_raises_and_yields_records(text: str) -> None:
-    records = list(read_jsonl(io.StringIO(text)))
+def test_reading_and_assessing_jsonl_never_raise_and_give_one_record_per_line(text: str) -> None:
+    records = parsed_lines(io.StringIO(text))
     _check_records(records, len(io.StringIO(text).readlines()))
+    lines = list(jsonl_lines(io.StringIO(text)))
+    _check_outputs(lines, process_block(JOB, lines))
 
 
 CSVISH = st.one_of(
@@ -198,9 +216,11 @@ CSVISH = st.one_of(
 @example('id,age\n"unterminated\n')
 @example("age,age\n30,40\n")
 @example("age\n" + "x" * 200_000 + "\n30\n")
-def test_read_csv_never_raises_and_yields_records(text: str) -> None:
+def test_reading_and_assessing_csv_never_raise(text: str) -> None:
     records = list(read_csv(io.StringIO(text, newline="")))
     _check_records(records, text.count("\n") + text.count("\r") + 1)
+    outputs = process_block(JOB, records)
+    assert [o["row"] for o in outputs] == [r.row for r in records]
 
 
 @FAST
@@ -208,9 +228,10 @@ def test_read_csv_never_raises_and_yields_records(text: str) -> None:
 @example(b"\xff\xfe{\x00}\n")
 @example(b'\xef\xbb\xbf{"age": 30}\n')
 def test_batch_streams_of_random_bytes_never_raise(data: bytes) -> None:
-    for reader in (read_jsonl, read_csv):
-        records = list(reader(text_stream(io.BytesIO(data))))
-        assert all(isinstance(r, Record) for r in records)
+    lines = list(jsonl_lines(text_stream(io.BytesIO(data))))
+    _check_outputs(lines, process_block(JOB, lines))
+    records = list(read_csv(text_stream(io.BytesIO(data))))
+    assert all(isinstance(r, Record) for r in records)
 
 
 # --- YAML -----------------------------------------------------------------------------------------
@@ -254,7 +275,7 @@ MUTATION_CHARS = [*":-[]{}&*!|>'\"#%@`,? \t\n\x00", "é", "\u2028", "\ufeff"]
 @st.composite
 def mutated_rule_file(draw: st.DrawFn) -> tuple[str, str]:
     """A built-in rule file with lines deleted, duplicated or swapped, or characters flipped."""
-    name = draw(st.sampled_from(NAMES))
+    name = draw(st.sampled_from(RULE_FILES))
     lines = RULE_TEXTS[name].splitlines(keepends=True)
     for _ in range(draw(st.integers(1, 3))):
         if not lines:
@@ -293,7 +314,7 @@ def test_yaml_parse_raises_only_rules_error_on_mutated_rule_files(mutated: tuple
 def rules_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("fuzz-rules") / "rules"
     target.mkdir()
-    for name in NAMES:
+    for name in RULE_FILES:
         (target / name).write_text(RULE_TEXTS[name], encoding="utf-8")
     return target
 
@@ -347,18 +368,18 @@ def test_a_huge_integer_answer_is_a_problem_not_a_crash() -> None:
     assert clean == {} and len(problems) == 1
 
 
-def test_read_jsonl_turns_an_over_long_integer_into_an_error_record() -> None:
-    """Regression test (a bug this suite found): read_jsonl caught only JSONDecodeError; an integer
+def test_reading_jsonl_turns_an_over_long_integer_into_an_error_record() -> None:
+    """Regression test (a bug this suite found): the JSON Lines reader caught only JSONDecodeError; an integer
     of more than 4300 digits raised ValueError and ended the whole batch ('internal error', exit 1).
     """
-    records = list(read_jsonl(io.StringIO('{"age": ' + "9" * 5000 + '}\n{"age": 30}\n')))
+    records = parsed_lines(io.StringIO('{"age": ' + "9" * 5000 + '}\n{"age": 30}\n'))
     assert [r.answers is None for r in records] == [True, False]
 
 
-def test_read_jsonl_turns_very_deep_json_into_an_error_record() -> None:
+def test_reading_jsonl_turns_very_deep_json_into_an_error_record() -> None:
     """Regression test (a bug this suite found): json.loads raised RecursionError on very deep
-    JSON and read_jsonl let it end the whole batch instead of giving one error record."""
-    records = list(read_jsonl(io.StringIO("[" * 100_000 + "\n" + '{"age": 30}\n')))
+    JSON and the JSON Lines reader let it end the whole batch instead of giving one error record."""
+    records = parsed_lines(io.StringIO("[" * 100_000 + "\n" + '{"age": 30}\n'))
     assert [r.answers is None for r in records] == [True, False]
 
 

@@ -1,11 +1,15 @@
 """kneeguide: educational triage for pain behind the knee.
 
-The library API is two functions::
+The library API is two functions (and, in :mod:`kneeguide.api`, ``as_dict``
+and ``assess_batch``):
 
-    from kneeguide import load_rules, assess
-    rules = load_rules()
-    result = assess(rules, {"age": 64, "calf_swelling": "yes"})
-    result.triage.level  # Level.URGENT
+>>> from kneeguide import assess, load_rules
+>>> rules = load_rules()
+>>> result = assess({"age": 64, "calf_swelling": "yes"}, rules=rules)
+>>> result.triage.level
+<Level.URGENT: 3>
+>>> [flag.id for flag in result.red_flags]
+['dvt']
 
 Both are imported lazily so that ``import kneeguide`` stays cheap.
 """
@@ -14,7 +18,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from kneeguide.version import __version__
+
 __all__ = ["__version__", "assess", "load_rules"]
 
 if TYPE_CHECKING:

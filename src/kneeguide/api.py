@@ -1,24 +1,26 @@
-"""The library API: ``from kneeguide import load_rules, assess``.
+"""The library API: ``from kneeguide import load_rules, assess``, and
+``from kneeguide.api import as_dict, assess_batch``.
 
 It runs exactly what the CLI runs — the same loader, the same answer checks,
-the same engine — so a script and the command line can never disagree.
+the same engine, the same batch records — so a script and the command line can
+never disagree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from kneeguide.engine import decide as engine
-from kneeguide.engine.assessment import Assessment
+from kneeguide import engine
+from kneeguide.engine import Assessment
 from kneeguide.errors import InputError, Problem
 from kneeguide.ids import Audience
-from kneeguide.ruleset import files as rulefiles
+from kneeguide.ruleset import load as loader
 from kneeguide.ruleset.answers import parse_answers
 from kneeguide.ruleset.model import RuleSet
 
-__all__ = ["Assessment", "RuleSet", "as_dict", "assess", "load_rules"]
+__all__ = ["Assessment", "RuleSet", "as_dict", "assess", "assess_batch", "load_rules"]
 
 _BUILTIN: RuleSet | None = None
 
@@ -30,9 +32,9 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
     """
     global _BUILTIN
     if directory is not None:
-        return rulefiles.load_rules(directory)
+        return loader.load_rules(directory)
     if _BUILTIN is None:
-        _BUILTIN = rulefiles.load_rules()
+        _BUILTIN = loader.load_rules()
     return _BUILTIN
 
 
@@ -61,7 +63,7 @@ def assess(
                 )
             ]
         )
-    return engine.assess(ruleset, clean, region=chosen, audience=who, lang=lang)
+    return engine.assessment_of(ruleset, clean, region=chosen, audience=who, lang=lang)
 
 
 def as_dict(assessment: Assessment) -> dict[str, Any]:
@@ -69,6 +71,67 @@ def as_dict(assessment: Assessment) -> dict[str, Any]:
     from kneeguide.render.json import to_dict
 
     return to_dict(assessment)
+
+
+def assess_batch(
+    answer_sets: Iterable[Mapping[str, Any]],
+    *,
+    rules: RuleSet | None = None,
+    region: str | None = None,
+    audience: str | Audience = "lay",
+    full: bool = False,
+    workers: int = 1,
+) -> Iterator[dict[str, Any]]:
+    """Assess many answer sets as ``kneeguide batch`` does: one record each, in order, lazily.
+
+    Each answer set is a mapping of question ids to raw answers (as :func:`assess`
+    takes them), with an optional ``"id"`` that is carried into its record.
+    Records are numbered by ``row`` from 1. Each record is the dict that
+    ``kneeguide batch`` writes as one JSON line:
+
+    * ``{"row", "id", "ok": True, "level", "red_flags", "not_excluded",
+      "likely_causes", "wells_dvt", "ottawa_knee", "acupuncture",
+      "rules_digest"}``: ids, the first three likely causes, Wells as
+      ``{"points", "points_max", "band"}`` and Ottawa as ``{"applicable",
+      "band"}``; with ``full``, also ``"assessment"``, the English JSON
+      assessment (:func:`as_dict`);
+    * ``{"row", "id", "ok": False, "errors": [{"field", "message"}]}`` for a
+      set with a bad id or value (or that is not a mapping): the others go on.
+
+    Answer sets are read as the records are taken, a block (1,000) at a time,
+    so memory stays flat however many there are. ``workers`` > 1 shares the
+    blocks among that many processes; the order stays the input order.
+
+    Raises :class:`kneeguide.errors.InputError` at once for an unknown
+    ``region`` or ``audience``, and :class:`ValueError` when ``workers`` < 1.
+
+    >>> from kneeguide.api import assess_batch
+    >>> records = assess_batch([{"id": "a", "age": 64, "calf_swelling": "yes"}, {"age": "old"}])
+    >>> [(r["row"], r["id"], r["ok"]) for r in records]
+    [(1, 'a', True), (2, None, False)]
+    """
+    from kneeguide.batch.blocks import Job
+    from kneeguide.batch.pool import run_records
+    from kneeguide.batch.reading import Record
+
+    ruleset = rules if rules is not None else load_rules()
+    who = audience if isinstance(audience, Audience) else _audience(audience)
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    job = Job(ruleset, _region(ruleset, region), who, full)
+
+    def records() -> Iterator[Record]:
+        for row, given in enumerate(answer_sets, 1):
+            if not isinstance(given, Mapping):
+                yield Record(
+                    row, None, None, ((None, "an answer set must be a mapping of question ids to answers"),)
+                )
+                continue
+            answers = dict(given)
+            ident = answers.pop("id", None)
+            yield Record(row, ident, answers, ())
+
+    return run_records(job, records(), workers)
 
 
 def _audience(value: str) -> Audience:

@@ -1,9 +1,10 @@
 """Writing files so that nothing is half-written and answers stay private.
 
-Every file kneeguide writes goes through :func:`write_atomic`: a temporary file
-in the same directory, flushed to disk, then renamed over the target, so a
-crash or a full disk leaves either the old file or the new one, never a torn
-mix. Files that hold answers are created readable by their owner only.
+Every file kneeguide writes goes through :class:`AtomicWriter` (whole texts
+through :func:`write_atomic`, which uses it): a temporary file in the same
+directory, flushed to disk, then renamed over the target, so a crash or a full
+disk leaves either the old file or the new one, never a torn mix. Files that
+hold answers are created readable by their owner only.
 """
 
 from __future__ import annotations
@@ -50,39 +51,109 @@ def user_dir(kind: str) -> Path:
     return Path(find("kneeguide", appauthor=False))
 
 
-def write_atomic(path: Path, data: str | bytes, *, private: bool = True, force: bool = True) -> None:
-    """Replace ``path`` with ``data`` atomically (owner-only when ``private``)."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    if not force and path.exists():
-        raise WriteError([Problem("file exists; use --force to overwrite it", Location(str(path)))])
-    directory = path.parent if str(path.parent) else Path(".")
-    import tempfile
+class AtomicWriter:
+    """A file written in pieces that appears at ``path`` whole, or not at all.
 
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise WriteError([Problem(f"cannot write here: {exc.strerror}", Location(str(path)))]) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), PRIVATE if private else 0o644)
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise WriteError([Problem(f"cannot write: {exc.strerror}", Location(str(path)))]) from None
-    except BaseException:  # interrupted (Ctrl-C, SIGTERM): never leave a temporary file behind
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename durable where the OS allows
-        dir_fd = os.open(directory, os.O_RDONLY)
+    The pieces go to a private temporary file next to ``path``; :meth:`commit`
+    flushes it to disk, renames it over ``path`` and makes the rename durable
+    (an fsync of the folder, where the OS allows). :meth:`abandon` removes it
+    and leaves ``path`` as it was. As a context manager it commits on a normal
+    exit and abandons on any exception, an interruption included::
+
+        with AtomicWriter(Path("out.jsonl"), force=True) as out:
+            out.write("{}\n")
+
+    ``private``: the file is readable by its owner only (else 0o644).
+    ``force``: replace an existing ``path``; without it an existing one is an error.
+    Every failure is a :class:`WriteError` naming ``path``: ``file exists; use
+    --force to overwrite it``, ``cannot write here: <reason>`` (no temporary file
+    could be made) or ``cannot write: <reason>`` (a write, the flush or the rename
+    failed; the temporary file is then gone).
+    """
+
+    def __init__(self, path: Path, *, private: bool = True, force: bool = True) -> None:
+        import tempfile
+
+        if not force and path.exists():
+            raise WriteError([Problem("file exists; use --force to overwrite it", Location(str(path)))])
+        self.path = path
+        self._temp: str | None = None  # None once committed or abandoned
+        self._directory = path.parent if str(path.parent) else Path(".")
         try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+            fd, self._temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self._directory)
+        except OSError as exc:
+            raise WriteError([Problem(f"cannot write here: {exc.strerror}", Location(str(path)))]) from None
+        self._open = contextlib.ExitStack()
+        try:
+            self._handle = self._open.enter_context(os.fdopen(fd, "wb"))
+            os.fchmod(self._handle.fileno(), PRIVATE if private else 0o644)
+        except BaseException as exc:
+            self.abandon()
+            if isinstance(exc, OSError):
+                raise self._failed(exc) from None
+            raise
+
+    def write(self, data: str | bytes) -> None:
+        """Append ``data`` (text is written as UTF-8); on failure the file is abandoned."""
+        try:
+            self._handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        except OSError as exc:
+            self.abandon()
+            raise self._failed(exc) from None
+
+    def commit(self) -> None:
+        """Put everything written at ``path``; on failure ``path`` is left as it was.
+
+        Raises :class:`ValueError` when the file was already committed or abandoned.
+        """
+        temp = self._temp
+        if temp is None:
+            raise ValueError(f"{self.path}: already committed or abandoned")
+        try:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._open.close()
+            os.replace(temp, self.path)
+        except BaseException as exc:  # interrupted (Ctrl-C, SIGTERM): never leave a temporary file behind
+            self.abandon()
+            if isinstance(exc, OSError):
+                raise self._failed(exc) from None
+            raise
+        self._temp = None
+        with contextlib.suppress(OSError):  # make the rename durable where the OS allows
+            dir_fd = os.open(self._directory, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+
+    def abandon(self) -> None:
+        """Close and remove the temporary file; ``path`` stays as it was. Safe to repeat."""
+        with contextlib.suppress(OSError):
+            self._open.close()
+        if self._temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._temp)
+            self._temp = None
+
+    def __enter__(self) -> AtomicWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.abandon()
+
+    def _failed(self, exc: OSError) -> WriteError:
+        return WriteError([Problem(f"cannot write: {exc.strerror}", Location(str(self.path)))])
+
+
+def write_atomic(path: Path, data: str | bytes, *, private: bool = True, force: bool = True) -> None:
+    """Replace ``path`` with ``data`` atomically (owner-only when ``private``); see :class:`AtomicWriter`."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with AtomicWriter(path, private=private, force=force) as out:
+        out.write(payload)
 
 
 def private_dir(path: Path) -> Path:

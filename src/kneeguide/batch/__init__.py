@@ -1,0 +1,20 @@
+"""Batch assessment: one output record per input record, streamed, in order.
+
+Input is JSON Lines (one answer set per line, an optional ``id`` field) or CSV
+(header = question ids, an optional ``id`` column, an empty cell = unknown).
+A record that cannot be assessed yields an error record naming the row, the
+field and the problem, and the run goes on. Memory stays flat whatever the file
+size: records are read, assessed and written in blocks. With several workers
+the blocks are shared out and the output order is still the input order.
+
+The stages, in the order a record meets them:
+
+* :mod:`reading` — text into numbered records (:mod:`jsonlines` reads JSON quickly);
+* :mod:`split` — records into blocks;
+* :mod:`blocks` — a block checked and decided together, output records in order;
+* :mod:`records` — the batch record of one answer set (or of its problems);
+* :mod:`output` — records as JSON Lines or CSV text; :mod:`tally` — the summary;
+* :mod:`pool` — the blocks run here or in worker processes.
+
+``kneeguide batch`` (``cli/batch.py``) and :func:`kneeguide.api.assess_batch` run them.
+"""

@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kneeguide.engine.assessment import Assessment, CauseResult, Reason, ScoreResult
+from kneeguide.engine import Assessment, CauseResult, Reason, ScoreResult
 from kneeguide.ruleset.contract import SCHEMA_VERSION
 
 
-def _num(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else round(value, 2)
+def number(value: float, places: int | None = None) -> int | float:
+    """A number as JSON should show it: a whole one as an int (``2``, not ``2.0``), any
+    other rounded to ``places`` decimals, or as it is when ``places`` is None.
+
+    The JSON assessment rounds to 2 places; batch records keep the exact value.
+    """
+    if float(value).is_integer():
+        return int(value)
+    return value if places is None else round(value, places)
 
 
 def _reason(r: Reason) -> dict[str, Any]:
@@ -28,12 +35,18 @@ def _score(s: ScoreResult) -> dict[str, Any]:
         "title": s.title,
         "variant": s.variant,
         "applicable": s.applicable,
-        "points": _num(s.points),
-        "points_max": _num(s.points_max),
+        "points": number(s.points, 2),
+        "points_max": number(s.points_max, 2),
         "band": s.band,
         "complete": s.complete,
         "items": [
-            {"id": i.id, "text": i.text, "points": _num(i.points), "present": i.present, "proxy": i.proxy}
+            {
+                "id": i.id,
+                "text": i.text,
+                "points": number(i.points, 2),
+                "present": i.present,
+                "proxy": i.proxy,
+            }
             for i in s.items
         ],
     }
@@ -55,7 +68,7 @@ def _cause(c: CauseResult) -> dict[str, Any]:
 
 
 def to_dict(a: Assessment) -> dict[str, Any]:
-    from kneeguide import __version__
+    from kneeguide.version import __version__
 
     t = a.triage
     return {

@@ -1,0 +1,67 @@
+"""The batch summary: how many records, at which levels, which red flags, which rows failed.
+
+Each block is tallied where it was assessed (in its worker, with ``--workers``)
+and the tallies are merged in input order, so the summary on stderr is the
+same however the work was shared out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from kneeguide.ids import Level
+
+#: Error rows named in the summary; more are counted but not listed.
+SHOWN_ERROR_ROWS = 20
+
+
+@dataclass
+class Tally:
+    """Counts over batch records; ``last_row`` is the row of the last record counted."""
+
+    records: int = 0
+    errors: int = 0
+    error_rows: list[int] = field(default_factory=list)
+    levels: Counter[str] = field(default_factory=Counter)
+    red_flags: Counter[str] = field(default_factory=Counter)
+    last_row: int = 0
+
+    def add(self, out: dict[str, Any]) -> None:
+        """Count one batch record (the next in input order)."""
+        self.records += 1
+        self.last_row = out["row"]
+        if not out["ok"]:
+            self.errors += 1
+            if len(self.error_rows) < SHOWN_ERROR_ROWS:
+                self.error_rows.append(out["row"])
+            return
+        self.levels[out["level"]] += 1
+        self.red_flags.update(out["red_flags"])
+
+    def merge(self, other: Tally) -> None:
+        """Add a later block's tally to this one."""
+        self.records += other.records
+        self.errors += other.errors
+        self.error_rows.extend(other.error_rows[: SHOWN_ERROR_ROWS - len(self.error_rows)])
+        self.levels.update(other.levels)
+        self.red_flags.update(other.red_flags)
+        if other.records:
+            self.last_row = other.last_row
+
+    def lines(self) -> list[str]:
+        """The summary: records by level (most urgent first), red flags by count, error rows."""
+        order = [lvl.id for lvl in sorted(Level, reverse=True)]
+        levels = ", ".join(f"{k} {self.levels[k]}" for k in order if self.levels[k])
+        flags = ", ".join(f"{k} {v}" for k, v in self.red_flags.most_common())
+        out = [f"{self.records} records: {levels or 'none assessed'}"]
+        out.append(f"red flags: {flags or 'none'}")
+        if self.errors:
+            rows = ", ".join(map(str, self.error_rows)) + (
+                " ..." if self.errors > len(self.error_rows) else ""
+            )
+            out.append(f"errors: {self.errors} (rows {rows})")
+        else:
+            out.append("errors: 0")
+        return out
