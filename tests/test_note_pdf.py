@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from kneeguide.api import assess, load_rules
-from kneeguide.render import note as notes
+from kneeguide.ids import NoteFormat
+from kneeguide.render import render_note
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -64,7 +65,7 @@ def test_the_html_note_prints_on_one_or_two_a4_pages_with_the_red_flag_text(
 ) -> None:
     rules = load_rules()
     result = assess(answers, rules=rules, lang=lang)
-    html = notes.to_html(notes.build(result, rules, when=datetime(2026, 11, 28, 9, 0)), rules, lang)
+    html = render_note(NoteFormat.HTML, result, rules, when=datetime(2026, 11, 28, 9, 0))
     pdf = print_pdf(html, tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]

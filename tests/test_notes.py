@@ -17,8 +17,9 @@ import pytest
 from stories import NEGATIVE_SCREEN
 
 from kneeguide.api import assess, load_rules
-from kneeguide.render import note as notes
-from kneeguide.render.note import Clinic
+from kneeguide.ids import NoteFormat
+from kneeguide.inputs.clinic import Clinic
+from kneeguide.render import render_note
 from kneeguide.ruleset.contract import MESSAGE_IDS
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -73,15 +74,16 @@ STORIES: dict[str, dict[str, Any]] = {
     },
 }
 STORIES["routine"].pop("sex_")
-RENDER = {"md": notes.to_markdown, "txt": notes.to_text, "html": notes.to_html}
-CASES = [(story, lang, ext) for story in STORIES for lang in ("en", "ja") for ext in RENDER]
+#: The golden files' extension for each note format.
+EXTENSIONS = {NoteFormat.MARKDOWN: "md", NoteFormat.TEXT: "txt", NoteFormat.HTML: "html"}
+FORMATS = {ext: fmt for fmt, ext in EXTENSIONS.items()}
+CASES = [(story, lang, ext) for story in STORIES for lang in ("en", "ja") for ext in FORMATS]
 
 
 def note_text(story: str, lang: str, ext: str) -> str:
     rules = load_rules()
     result = assess(STORIES[story], rules=rules, lang=lang)
-    blocks = notes.build(result, rules, when=WHEN, patient="Test Patient", clinic=CLINIC)
-    return RENDER[ext](blocks, rules, lang)
+    return render_note(FORMATS[ext], result, rules, when=WHEN, patient="Test Patient", clinic=CLINIC)
 
 
 @pytest.mark.parametrize(("story", "lang", "ext"), CASES, ids=[f"{s}-{lg}-{e}" for s, lg, e in CASES])

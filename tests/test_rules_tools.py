@@ -11,7 +11,8 @@ import jsonschema
 import pytest
 
 from kneeguide.errors import RulesError
-from kneeguide.ruleset.files import NAMES, load_rules
+from kneeguide.ids import RULE_FILES
+from kneeguide.ruleset.load import load_rules
 from kneeguide.ruleset.schema import FILES, json_schema
 from kneeguide.ruleset.yamlio import decode, parse, to_plain
 
@@ -235,13 +236,13 @@ def test_rules_diff_shows_what_a_custom_set_changes(tmp_path: Path) -> None:
 # -- editor support -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", RULE_FILES)
 def test_the_shipped_json_schema_is_the_loaders_schema(name: str) -> None:
     shipped = json.loads((ROOT / "rules" / "schema" / f"{name[:-5]}.schema.json").read_text())
     assert shipped == json_schema(name), "regenerate with: kneeguide rules schema " + name
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", RULE_FILES)
 def test_each_rule_file_names_its_schema_and_validates_against_it(name: str) -> None:
     text = (ROOT / "rules" / name).read_text(encoding="utf-8")
     assert text.splitlines()[0] == f"# yaml-language-server: $schema=schema/{name[:-5]}.schema.json"
@@ -279,3 +280,32 @@ def test_rules_explain_prints_wording_condition_references_and_examples() -> Non
 
 def test_every_file_record_accepts_tests() -> None:
     assert all("tests" in {f.name for f in record.fields} for record in FILES.values())
+
+
+# -- translation -----------------------------------------------------------------------------
+
+
+def test_rules_strings_lists_every_text_with_its_translation() -> None:
+    from kneeguide.authoring.strings import translation_entries
+
+    rules = load_rules()
+    entries = translation_entries(None, "ja")
+    disclaimer = rules.messages["disclaimer"]
+    assert entries[disclaimer["en"]] == disclaimer["ja"]
+    assert translation_entries(None, "ja", missing=True) == {}, "the built-in rules are all translated"
+    done = kneeguide("rules", "strings", "--lang", "ja")
+    assert done.returncode == 0, done.stderr
+    assert parse(decode(done.stdout.encode(), "<stdout>"), "<stdout>") == {"ja": entries}
+
+
+def test_rules_strings_missing_lists_a_new_english_text_untranslated(rules_copy: Path) -> None:
+    from kneeguide.authoring.strings import translation_entries
+
+    messages = rules_copy / "messages.yaml"
+    text = messages.read_text(encoding="utf-8")
+    text = text.replace("Educational information only", "For learning only", 1)
+    messages.write_text(text, encoding="utf-8")
+    missing = translation_entries(rules_copy, "ja", missing=True)
+    assert len(missing) == 1
+    assert next(iter(missing)).startswith("For learning only, not a diagnosis.")
+    assert set(missing.values()) == {""}

@@ -8,11 +8,25 @@ clinic is built in; ``examples/clinic-tokyo.yaml`` shows the shape.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from kneeguide.errors import InputError, KneeguideError, Location, Problem
-from kneeguide.render.note import Clinic
-from kneeguide.ruleset.schema import F, ListOf, Record, Str
+from kneeguide.ruleset.schema.shapes import F, ListOf, Record
+from kneeguide.ruleset.schema.spec import Str
 from kneeguide.ruleset.yamlio import decode, location_of, parse
+
+
+class Clinic(NamedTuple):
+    """A clinic profile: the sender named on routine and self-care referral notes."""
+
+    name: str
+    address: str
+    phone: str
+    email: str
+    languages: tuple[str, ...]
+    hours: str
+    accepts: tuple[str, ...]
+
 
 PROFILE = Record(
     (
@@ -29,6 +43,8 @@ MAX_BYTES = 64 * 1024
 
 
 def load_clinic(path: str | Path) -> Clinic:
+    """The clinic profile at ``path``; raises :class:`InputError` listing every problem
+    of a file that is unreadable, larger than 64 KiB, unparsable or off :data:`PROFILE`."""
     shown = str(path)
     try:
         data = Path(path).read_bytes()

@@ -12,20 +12,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kneeguide.errors import InputError, KneeguideError, Location, Problem
+from kneeguide.ids import AUDIENCES, LANGUAGES, REGIONS
 
 if TYPE_CHECKING:
-    from kneeguide.ruleset.schema import Record
+    from kneeguide.ruleset.schema.shapes import Record
 
 
 def config_schema() -> Record:
     """The config file's shape (built on demand: most runs have no config file,
     and the schema module costs more to import than a whole assessment)."""
-    from kneeguide.ruleset.schema import AUDIENCES, LANGUAGES, Enum, F, Record, Str
+    from kneeguide.ruleset.schema.shapes import F, Record
+    from kneeguide.ruleset.schema.spec import Enum, Str
 
     return Record(
         (
             F("lang", Enum(LANGUAGES)),
-            F("region", Enum(("JP", "US", "UK", "EU", "AU"))),
+            F("region", Enum(REGIONS)),
             F("audience", Enum(AUDIENCES)),
             F("clinic", Str(), doc="path of a clinic profile"),
             F("rules", Str(), doc="path of a custom rules directory"),
@@ -34,6 +36,7 @@ def config_schema() -> Record:
 
 
 def config_path() -> Path:
+    """``KNEEGUIDE_CONFIG`` if set, else ``config.yaml`` in the user config directory."""
     override = os.environ.get("KNEEGUIDE_CONFIG")
     if override:
         return Path(override)
@@ -43,6 +46,8 @@ def config_path() -> Path:
 
 
 def load_config() -> dict[str, Any]:
+    """The config file's settings ({} without a file); raises :class:`InputError`
+    listing every problem of a file larger than 64 KiB, unparsable or off the schema."""
     path = config_path()
     if not path.is_file():
         return {}
@@ -66,6 +71,7 @@ def load_config() -> dict[str, Any]:
 
 
 def locale_lang() -> str:
+    """``ja`` when the first set of LC_ALL, LC_MESSAGES and LANG is Japanese, else ``en``."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
         if value:

@@ -1,42 +1,89 @@
-"""Output formats. Each renderer turns an assessment into a string; the CLI
-decides where it goes. Selection is one exhaustive mapping over :class:`Format`,
-and renderers are imported only when chosen (rich is never loaded for JSON).
+"""Output formats: which renderer draws each format that :mod:`kneeguide.ids` lists.
+
+Every output selected by a format enumeration is chosen here, by one exhaustive
+mapping per enumeration (mypy fails when a member is not handled, and so does
+``tests/test_every_format.py``, which also checks that each format carries the
+warnings and the disclaimer). Each renderer is imported only when chosen: rich
+is never loaded for JSON, nor the note's figure for Markdown. Renderers return
+strings; the CLI decides where they go.
 """
 
 from __future__ import annotations
 
-import enum
 from typing import TYPE_CHECKING, NoReturn
 
+from kneeguide.ids import ExportFormat, NoteFormat, ReportFormat
+
 if TYPE_CHECKING:
-    from kneeguide.engine.assessment import Assessment
+    from datetime import datetime
+
+    from kneeguide.engine import Assessment
+    from kneeguide.inputs.clinic import Clinic
     from kneeguide.ruleset.model import RuleSet
 
 
 def assert_never(value: NoReturn) -> NoReturn:
-    """Exhaustiveness check: mypy fails if a Format member is not handled."""
+    """Exhaustiveness check: mypy fails if a format member is not handled."""
     raise AssertionError(f"unhandled format: {value!r}")
 
 
-class Format(str, enum.Enum):
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
-
-
 def render(
-    fmt: Format, assessment: Assessment, rules: RuleSet, *, color: bool = False, width: int = 100
+    fmt: ReportFormat, assessment: Assessment, rules: RuleSet, *, color: bool = False, width: int = 100
 ) -> str:
-    if fmt is Format.JSON:
+    """The assessment report (``kneeguide assess``) in ``fmt``; ``color`` (ANSI) and
+    ``width`` (columns) apply to the terminal text only."""
+    if fmt is ReportFormat.JSON:
         from kneeguide.render.json import render as render_json
 
         return render_json(assessment)
-    if fmt is Format.MARKDOWN:
+    if fmt is ReportFormat.MARKDOWN:
         from kneeguide.render.markdown import render as render_markdown
 
         return render_markdown(assessment, rules)
-    if fmt is Format.TEXT:
+    if fmt is ReportFormat.TEXT:
         from kneeguide.render.text import render as render_text
 
         return render_text(assessment, rules, color=color, width=width)
+    assert_never(fmt)
+
+
+def render_note(
+    fmt: NoteFormat,
+    assessment: Assessment,
+    rules: RuleSet,
+    *,
+    when: datetime,
+    patient: str | None = None,
+    clinic: Clinic | None = None,
+) -> str:
+    """The referral note in ``fmt``, stamped ``when``, naming ``patient`` and ``clinic``
+    where given (see :func:`kneeguide.render.note.build`)."""
+    from kneeguide.render.note import build
+
+    blocks = build(assessment, rules, when=when, patient=patient, clinic=clinic)
+    if fmt is NoteFormat.MARKDOWN:
+        from kneeguide.render.note_text import to_markdown
+
+        return to_markdown(blocks, rules, assessment.lang)
+    if fmt is NoteFormat.TEXT:
+        from kneeguide.render.note_text import to_text
+
+        return to_text(blocks, rules, assessment.lang)
+    if fmt is NoteFormat.HTML:
+        from kneeguide.render.note_html import to_html
+
+        return to_html(blocks, rules, assessment.lang)
+    assert_never(fmt)
+
+
+def export(fmt: ExportFormat, assessment: Assessment, rules: RuleSet, *, completed: bool = True) -> str:
+    """The export (``kneeguide export``) in ``fmt``, as JSON text ending in a newline;
+    ``completed`` is false for an unfinished interview session."""
+    if fmt is ExportFormat.FHIR:
+        import json
+
+        from kneeguide.render.fhir import bundle
+
+        data = bundle(rules, assessment, completed=completed)
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     assert_never(fmt)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from kneeguide.engine.assessment import Assessment, ScoreResult
+from kneeguide.engine import Assessment, ScoreResult
 from kneeguide.ruleset.model import RuleSet
 
 
 def fmt_points(value: float) -> str:
+    """Points as written: ``2``, ``-2``, ``1.5`` (no trailing zeros)."""
     return f"{value:g}"
 
 
@@ -24,6 +25,7 @@ def score_line(s: ScoreResult, rules: RuleSet, lang: str) -> str:
 
 
 def answer_text(a: Assessment, rules: RuleSet, qid: str) -> str:
+    """The answer to ``qid`` in words (a choice's text, a number with its unit)."""
     value = a.answers.get(qid)
     if value is None:
         return rules.message("answer_unanswered", a.lang)
@@ -39,6 +41,7 @@ def answer_text(a: Assessment, rules: RuleSet, qid: str) -> str:
 
 
 def clinical(rules: RuleSet, qid: str, lang: str) -> str:
+    """The question's short clinical name in ``lang``, e.g. "Calf swelling"."""
     text = rules.questions[qid].clinical
     return text.get(lang) or text["en"]
 

@@ -4,8 +4,9 @@
 Questionnaire generated from ``rules/questions.yaml`` (``enableWhen`` from
 ``ask_if``), the QuestionnaireResponse of the answers (``completed``, or
 ``in-progress`` for an unfinished session) and a RiskAssessment with the triage
-level and the red flags. A QuestionnaireResponse can be read back as answers,
-so answers → FHIR → answers is exact. Plain dicts, no FHIR library at run time.
+level and the red flags. :mod:`kneeguide.inputs.fhir` reads a QuestionnaireResponse
+back as answers, so answers → FHIR → answers is exact. Plain dicts, no FHIR
+library at run time.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from kneeguide.engine.assessment import Assessment
-from kneeguide.errors import InputError, Problem
+from kneeguide.engine import Assessment
 from kneeguide.evaluate import conditions
 from kneeguide.ruleset.model import Answers, AnswerValue, Question, RuleSet, pick
 
@@ -29,6 +29,7 @@ def _uuid(*parts: str) -> str:
 
 
 def questionnaire_url(rules: RuleSet) -> str:
+    """The Questionnaire's canonical URL: one per rule-set version."""
     return f"urn:kneeguide:questionnaire:{rules.version}"
 
 
@@ -69,6 +70,7 @@ def _enable_when(q: Question) -> tuple[list[dict[str, Any]], str | None]:
 
 
 def questionnaire(rules: RuleSet, lang: str = "en") -> dict[str, Any]:
+    """A Questionnaire resource of every question, worded in ``lang`` for the lay reader."""
     items = []
     for q in rules.questions.values():
         item: dict[str, Any] = {"linkId": q.id, "text": pick(q.lay, lang), "type": _item_type(q)}
@@ -108,6 +110,7 @@ def _answer_value(q: Question, value: AnswerValue) -> dict[str, Any]:
 
 
 def questionnaire_response(rules: RuleSet, answers: Answers, *, completed: bool = True) -> dict[str, Any]:
+    """A QuestionnaireResponse of checked ``answers`` (``in-progress`` unless ``completed``)."""
     items = [
         {"linkId": qid, "answer": [_answer_value(rules.questions[qid], value)]}
         for qid, value in answers.items()
@@ -120,31 +123,9 @@ def questionnaire_response(rules: RuleSet, answers: Answers, *, completed: bool 
     }
 
 
-def answers_from_response(resource: Any) -> dict[str, Any]:
-    """Raw answers from a QuestionnaireResponse (checked afterwards like any answers)."""
-    if not isinstance(resource, dict) or resource.get("resourceType") != "QuestionnaireResponse":
-        raise InputError([Problem("not a FHIR QuestionnaireResponse")])
-    out: dict[str, Any] = {}
-    for item in resource.get("item", []) or []:
-        if not isinstance(item, dict) or not isinstance(item.get("linkId"), str):
-            raise InputError([Problem("a QuestionnaireResponse item has no linkId")])
-        answer = (item.get("answer") or [None])[0]
-        if not isinstance(answer, dict):
-            continue
-        if "valueCoding" in answer and isinstance(answer["valueCoding"], dict):
-            out[item["linkId"]] = answer["valueCoding"].get("code")
-        elif "valueInteger" in answer:
-            out[item["linkId"]] = answer["valueInteger"]
-        elif "valueDecimal" in answer:
-            out[item["linkId"]] = answer["valueDecimal"]
-        elif "valueString" in answer:
-            out[item["linkId"]] = answer["valueString"]
-        elif "valueBoolean" in answer:
-            out[item["linkId"]] = answer["valueBoolean"]
-    return out
-
-
 def risk_assessment(a: Assessment, patient_ref: str, response_ref: str) -> dict[str, Any]:
+    """A RiskAssessment: the triage level, then one prediction per red flag; the
+    disclaimer as its note. (The assessment's warnings are not carried.)"""
     predictions = [
         {
             "outcome": {
@@ -175,6 +156,8 @@ def risk_assessment(a: Assessment, patient_ref: str, response_ref: str) -> dict[
 
 
 def bundle(rules: RuleSet, a: Assessment, *, completed: bool = True) -> dict[str, Any]:
+    """The collection Bundle of ``kneeguide export --fhir``; its urn:uuid ids are derived
+    from the rules' digest and the answers, so the same input gives the same Bundle."""
     seed = a.rules_digest + repr(sorted(a.answers.items()))
     patient_url, response_url = _uuid(seed, "patient"), _uuid(seed, "response")
     entries = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from kneeguide.engine.assessment import PointResult
+from kneeguide.engine import PointResult
 from kneeguide.ruleset.model import RuleSet
 
 BACK = (
@@ -31,6 +31,9 @@ FRONT = (
 
 
 def svg(points: Sequence[PointResult], rules: RuleSet, lang: str) -> str:
+    """One ``<svg>`` element: the back of the leg, and the front too when a point is there;
+    labels in ``lang``, zones to avoid hatched."""
+
     def m(key: str) -> str:
         return html.escape(rules.message(key, lang))
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from kneeguide.engine.assessment import Assessment
+from kneeguide.engine import Assessment
 from kneeguide.render.common import answer_text, askable, clinical, score_line
 from kneeguide.ruleset.model import RuleSet
 
 
 def render(a: Assessment, rules: RuleSet) -> str:
+    """The report as Markdown, in the assessment's language, ending with the disclaimer."""
+
     def m(key: str) -> str:
         return rules.message(key, a.lang)
 

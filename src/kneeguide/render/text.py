@@ -12,7 +12,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from kneeguide.engine.assessment import Assessment
+from kneeguide.engine import Assessment
 from kneeguide.ids import Level
 from kneeguide.render.common import askable, clinical, score_line
 from kneeguide.ruleset.model import RuleSet
@@ -63,6 +63,7 @@ def emergency_panel(a: Assessment, rules: RuleSet, *, color: bool = False, width
 
 
 def render(a: Assessment, rules: RuleSet, *, color: bool = False, width: int = 100) -> str:
+    """The terminal report, ``width`` columns wide, with ANSI colour when ``color``."""
     buffer = io.StringIO()
     console = _console(buffer, color, width)
 
