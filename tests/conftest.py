@@ -17,7 +17,7 @@ os.environ.setdefault("KNEEGUIDE_DATA_DIR", os.path.join(_SANDBOX, "data"))
 from pathlib import Path  # noqa: E402
 
 from kneeguide.api import assess, load_rules  # noqa: E402 - after the sandbox is set
-from kneeguide.engine.assessment import Assessment  # noqa: E402
+from kneeguide.engine import Assessment  # noqa: E402
 from kneeguide.ruleset.model import RuleSet  # noqa: E402
 
 
@@ -37,10 +37,11 @@ def run(rules: RuleSet) -> Any:
 @pytest.fixture()
 def rules_copy(tmp_path: Path) -> Path:
     """A complete copy of the built-in rule files, to edit in a test."""
-    from kneeguide.ruleset.files import NAMES, builtin_rules
+    from kneeguide.ids import RULE_FILES
+    from kneeguide.ruleset.files import builtin_rules
 
     target = tmp_path / "rules"
     target.mkdir()
-    for name in NAMES:
+    for name in RULE_FILES:
         (target / name).write_bytes(builtin_rules().joinpath(name).read_bytes())
     return target

@@ -18,6 +18,7 @@ import errno
 import json
 import os
 import re
+import resource
 import signal
 import stat
 import subprocess
@@ -31,14 +32,16 @@ from typing import Any
 import pytest
 
 from kneeguide import cli, files
-from kneeguide.api import load_rules
-from kneeguide.batch import run as b
+from kneeguide.api import assess_batch, load_rules
+from kneeguide.batch.blocks import BLOCK
+from kneeguide.cli import guard
+from kneeguide.cli.interview import offer_saves
 from kneeguide.errors import InputError
 from kneeguide.files import WriteError, write_atomic
-from kneeguide.ids import Audience
+from kneeguide.ids import RULE_FILES
 from kneeguide.interview.session import Session
-from kneeguide.ruleset.files import NAMES, builtin_rules
-from kneeguide.ruleset.files import load_rules as load_rules_from
+from kneeguide.ruleset.files import builtin_rules
+from kneeguide.ruleset.load import load_rules as load_rules_from
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and permissions")
 
@@ -49,8 +52,8 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 @pytest.fixture(autouse=True)
 def _restore_cli_debug(monkeypatch: pytest.MonkeyPatch) -> None:
-    """cli.main sets the module-global ``_DEBUG``: put it back so later tests are unaffected."""
-    monkeypatch.setattr(cli, "_DEBUG", cli._DEBUG)
+    """cli.main sets the ``--debug`` flag in kneeguide.cli.guard: put it back for the tests after."""
+    monkeypatch.setattr(guard, "_debug", guard._debug)
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -197,32 +200,33 @@ def test_a_full_disk_on_the_session_file_keeps_the_previous_session(
     assert leftovers(session.path.parent) == []
 
 
-def test_a_full_disk_during_batch_is_one_clear_line_and_no_partial_output(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], handlers: None
-) -> None:
+def test_a_full_disk_during_batch_is_one_clear_line_and_no_partial_output(tmp_path: Path) -> None:
     """Regression test (a bug this suite found): an OSError while batch wrote a record (ENOSPC
     surfaces in write() once the buffer flushes) was not caught: 'internal error: OSError', exit 1,
     and OUTPUT was renamed into place holding only the records written so far.
+
+    Here a file size limit makes the kernel refuse a write part-way (EFBIG), as a full disk does.
     """
     source = tmp_path / "in.jsonl"
-    count = b.BLOCK * 2 + 5  # three blocks: the disk fills while the second is written
+    count = BLOCK * 2 + 5  # three blocks, more than the limit lets through
     source.write_text("".join(json.dumps({"id": i, "age": 30 + i % 50}) + "\n" for i in range(count)))
-    real = cli._BatchSink.write
-    written: list[str] = []
-
-    def full_after_one(sink: Any, text: str) -> None:
-        if len(written) == 1:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        written.append(text)
-        real(sink, text)
-
-    monkeypatch.setattr(cli._BatchSink, "write", full_after_one)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    code, _, err = run_cli(["batch", str(source), "-o", str(out_dir / "out.jsonl")], capsys)
-    assert code == 2, err
-    assert os.strerror(errno.ENOSPC) in err and "internal error" not in err
-    assert sorted(p.name for p in out_dir.iterdir()) == []
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a refused write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, 256 * 1024))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "kneeguide", "batch", str(source), "-o", str(out_dir / "out.jsonl")],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        preexec_fn=small_disk,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == f"kneeguide: {out_dir / 'out.jsonl'}: cannot write: {os.strerror(errno.EFBIG)}\n"
+    assert done.stdout == "" and sorted(p.name for p in out_dir.iterdir()) == []
 
 
 # --- a read-only folder --------------------------------------------------------------------------
@@ -291,7 +295,7 @@ def test_saving_answers_into_a_read_only_folder_says_so_and_goes_on(read_only: P
     session = Session.new("lay", "JP", "en", RULES.digest)
     session.answers.update({"age": 64, "calf_swelling": "yes"})
     asker = _SaveEverything(read_only)
-    cli._offer_saves(RULES, session, assess(session.answers, rules=RULES), asker)
+    offer_saves(RULES, session, assess(session.answers, rules=RULES), asker)
     refused = [line for line in asker.shown if os.strerror(errno.EACCES) in line]
     assert len(refused) == 3, asker.shown  # answers, assessment, note: each said, none fatal
     assert all(line.startswith(f"kneeguide: {read_only}/kneeguide-") for line in refused)
@@ -381,16 +385,14 @@ def test_a_damaged_session_points_to_the_previous_copy(data_dir: Path) -> None:
 def test_rules_changed_during_a_batch_do_not_change_its_digest(workers: int, tmp_path: Path) -> None:
     folder = tmp_path / "rules"
     folder.mkdir()
-    for name in NAMES:
+    for name in RULE_FILES:
         (folder / name).write_bytes(builtin_rules().joinpath(name).read_bytes())
     rules = load_rules_from(folder, use_cache=False)
-    job = b.Job(rules, "JP", Audience.LAY, False)
-    records = (
-        b.Record(i, f"r{i}", {"age": 30 + i, "calf_swelling": "yes", "recent_surgery": "yes"}, ())
-        for i in range(1, 41)
+    answer_sets = (
+        {"id": f"r{i}", "age": 30 + i, "calf_swelling": "yes", "recent_surgery": "yes"} for i in range(1, 41)
     )
     outs = []
-    for out in b.run(job, records, workers):
+    for out in assess_batch(answer_sets, rules=rules, region="JP", workers=workers):
         outs.append(out)
         if len(outs) == 1:  # the file changes under the running batch
             red_flags = folder / "red_flags.yaml"
@@ -626,12 +628,12 @@ def test_resuming_a_session_with_damaged_answers_is_a_clear_error(tmp_path: Path
 
 @pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="signals cannot be held here")
 def test_a_signal_while_a_batch_block_is_written_arrives_once_it_is_counted() -> None:
-    from kneeguide.cli import _signals_held
+    from kneeguide.cli.signals import signals_held
 
     seen: list[str] = []
     before = signal.signal(signal.SIGTERM, lambda *_: seen.append("SIGTERM"))
     try:
-        with _signals_held():
+        with signals_held():
             os.kill(os.getpid(), signal.SIGTERM)
             seen.append("written")
             seen.append("counted")

@@ -30,7 +30,8 @@ from typing import Any
 
 import pytest
 
-from kneeguide.ruleset.files import NAMES, builtin_rules
+from kneeguide.ids import RULE_FILES
+from kneeguide.ruleset.files import builtin_rules
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX paths and signals")
 
@@ -250,7 +251,7 @@ def pristine_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("pristine") / "rules"
     target.mkdir()
     source = builtin_rules()
-    for name in NAMES:
+    for name in RULE_FILES:
         (target / name).write_bytes(source.joinpath(name).read_bytes())
     return target
 

@@ -24,12 +24,15 @@ from typing import Any
 
 import pytest
 
-from kneeguide import cli
+from kneeguide import cli, engine
 from kneeguide.api import assess, load_rules
-from kneeguide.engine import decide as engine
+from kneeguide.cli import guard
+from kneeguide.cli.app import build
+from kneeguide.cli.interview import offer_saves
 from kneeguide.files import write_atomic
+from kneeguide.ids import RULE_FILES
 from kneeguide.interview.session import Session
-from kneeguide.ruleset.files import NAMES, builtin_rules
+from kneeguide.ruleset.files import builtin_rules
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
 
@@ -40,8 +43,8 @@ STORY = {"age": 64, "calf_swelling": "yes", "calf_pain": "yes", "recent_surgery"
 
 @pytest.fixture(autouse=True)
 def _restore_cli_debug(monkeypatch: pytest.MonkeyPatch) -> None:
-    """cli.main sets the module-global ``_DEBUG``: put it back so later tests are unaffected."""
-    monkeypatch.setattr(cli, "_DEBUG", cli._DEBUG)
+    """cli.main sets the ``--debug`` flag in kneeguide.cli.guard: put it back for the tests after."""
+    monkeypatch.setattr(guard, "_debug", guard._debug)
 
 
 # --- no network at run time -------------------------------------------------------------------------
@@ -115,7 +118,7 @@ def assert_offline(folder: Path) -> None:
 
 def _rules_copy(folder: Path) -> Path:
     folder.mkdir()
-    for name in NAMES:
+    for name in RULE_FILES:
         (folder / name).write_bytes(builtin_rules().joinpath(name).read_bytes())
     return folder
 
@@ -340,7 +343,7 @@ def test_saved_answers_assessment_and_note_are_owner_only(
             shown.append(text)
 
     (tmp_path / "saved").mkdir()
-    cli._offer_saves(RULES, session, assess(session.answers, rules=RULES), SaveAll())
+    offer_saves(RULES, session, assess(session.answers, rules=RULES), SaveAll())
     saved = sorted((tmp_path / "saved").iterdir())
     assert len(saved) == 3, shown
     assert {p.suffix for p in saved} == {".json", ".md"}
@@ -403,7 +406,8 @@ def test_assess_leaves_nothing_on_disk_but_the_rules_cache(tmp_path: Path) -> No
 
 
 def test_typer_never_prints_local_variables() -> None:
-    assert cli.app.pretty_exceptions_show_locals is False
+    for command in (None, "assess", "batch", "rules"):
+        assert build(command).pretty_exceptions_show_locals is False
 
 
 @pytest.fixture()
@@ -411,7 +415,7 @@ def broken_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(rules: Any, answers: Any, **kwargs: Any) -> Any:
         raise RuntimeError(f"forced failure while assessing {dict(answers)}")
 
-    monkeypatch.setattr(engine, "assess", boom)
+    monkeypatch.setattr(engine, "assessment_of", boom)
 
 
 def test_an_internal_error_is_one_line_without_the_answers(
@@ -446,14 +450,14 @@ def test_debug_lets_a_user_error_through_and_without_it_one_line(
 
 FORCED = textwrap.dedent(
     """
-    import kneeguide.engine.decide as _engine
+    import kneeguide.engine as _engine
 
 
     def _boom(rules, answers, **kwargs):
         raise RuntimeError("forced failure")
 
 
-    _engine.assess = _boom
+    _engine.assessment_of = _boom
     """
 )
 

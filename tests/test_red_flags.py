@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from stories import NEGATIVE_SCREEN
 
-from kneeguide.authoring.ruletools import run_tests
+from kneeguide.authoring.testing import run_tests
 from kneeguide.ids import Level
-from kneeguide.ruleset.build import load_rules
+from kneeguide.ruleset.load import load_rules
 from kneeguide.ruleset.model import RuleSet
 
 RULES = load_rules()
@@ -210,8 +210,8 @@ def test_the_contraindication_screen_decides_suitability(run: Any) -> None:
 def test_a_script_answering_only_the_contract_ids_can_reach_self_care(run: Any) -> None:
     """Questions kneeguide added beyond the contract are asked only when a contract answer makes them
     relevant, so a complete answer set in the contract's ids alone excludes every red flag."""
-    from kneeguide.ruleset.build import load_rules as load
     from kneeguide.ruleset.contract import QUESTION_IDS
+    from kneeguide.ruleset.load import load_rules as load
 
     rules = load()
     answers: dict[str, Any] = {q: "no" for q in QUESTION_IDS if rules.questions[q].type == "yn"}

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kneeguide.engine import decide as engine
+from kneeguide.engine import assessment_of, compute_score
 from kneeguide.evaluate import conditions
+from kneeguide.evaluate.walk import with_implied
 from kneeguide.ids import Audience, Level
 from kneeguide.ruleset.model import Answers, AnswerValue, Question, RuleSet, pick
 
@@ -51,7 +52,7 @@ class Flow:
 
     def outcome(self, answers: Answers) -> Outcome:
         """What an answer could change: level, red flags, what is not excluded, top causes."""
-        a = engine.assess(self.rules, answers, audience=self.audience, detail=False)
+        a = assessment_of(self.rules, answers, audience=self.audience, detail=False)
         return (
             a.triage.level,
             frozenset(h.id for h in a.red_flags),
@@ -107,12 +108,8 @@ class Flow:
                     trial.pop(qid, None)
                 else:
                     trial[qid] = value
-                effective = engine.with_implied(self.rules, trial)
-                scores = (
-                    {s.id: engine.compute_score(s, effective) for s in self.rules.scores}
-                    if uses_scores
-                    else {}
-                )
+                effective = with_implied(self.rules, trial)
+                scores = {s.id: compute_score(s, effective) for s in self.rules.scores} if uses_scores else {}
                 seen.add(cond.evaluate(effective, scores))
                 if len(seen) > 1 or None in seen:
                     return True
@@ -123,7 +120,7 @@ class Flow:
             return False
         if question.ask_if is None:
             return True
-        effective = engine.with_implied(self.rules, answers)
+        effective = with_implied(self.rules, answers)
         return question.ask_if.evaluate(effective, {}) is not False
 
     # -- the next prompt ----------------------------------------------------------------
@@ -174,7 +171,7 @@ class Flow:
 
     def emergencies(self, answers: Answers) -> list[str]:
         """Red flags at emergency level that the answers make certain."""
-        a = engine.assess(self.rules, answers, audience=self.audience, detail=False)
+        a = assessment_of(self.rules, answers, audience=self.audience, detail=False)
         return [h.id for h in a.red_flags if h.level is Level.EMERGENCY]
 
     # -- going back ----------------------------------------------------------------------

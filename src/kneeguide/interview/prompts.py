@@ -1,6 +1,6 @@
 """The interactive intake interview.
 
-:func:`run` drives the interview through a small :class:`Asker` protocol, so
+:meth:`Interview.run` drives the interview through a small :class:`Asker` protocol, so
 the loop is tested with a scripted asker and no terminal. :class:`TerminalAsker`
 is the only code that imports questionary; its prompts go to stderr (or the
 terminal), never stdout, so ``kneeguide interview > report.txt`` stays clean.
@@ -15,9 +15,8 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kneeguide.engine import decide as engine
-from kneeguide.engine.assessment import Assessment
-from kneeguide.ids import Audience, Level
+from kneeguide.engine import Assessment, assessment_of
+from kneeguide.ids import Audience
 from kneeguide.interview.flow import Flow, Step
 from kneeguide.interview.session import Session
 from kneeguide.ruleset.model import AnswerValue, Question, RuleSet, pick
@@ -114,7 +113,7 @@ class Interview:
         return self.assess()
 
     def assess(self) -> Assessment:
-        return engine.assess(
+        return assessment_of(
             self.rules,
             self.session.answers,
             region=self.session.region,
@@ -320,4 +319,4 @@ def parse_number(prompt: Single, text: str) -> Any:
     return int(value) if value == int(value) else value
 
 
-__all__ = ["BACK", "HELP", "NOT_SURE", "Asker", "Checklist", "Interview", "Level", "Single", "TerminalAsker"]
+__all__ = ["BACK", "HELP", "NOT_SURE", "Asker", "Checklist", "Interview", "Single", "TerminalAsker"]

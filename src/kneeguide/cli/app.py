@@ -1,0 +1,145 @@
+"""The ``kneeguide`` program: the typer app, its root options and the console entry point.
+
+Typer turns every registered command into a click command on every run, and
+importing every command's module costs more than a whole assessment, so
+:func:`main` builds the app with only the command about to run, imported from
+its own module. Anything else (``--help``, no command, a misspelt command) gets
+every command, so help and "no such command" suggestions are unchanged.
+"""
+
+import importlib
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from kneeguide.cli.guard import EXIT_OK, debugging, guarded, set_debug
+from kneeguide.cli.options import RESUME_LATEST, DebugOption
+from kneeguide.cli.settings import load
+from kneeguide.errors import InputError, Problem
+from kneeguide.version import __version__
+
+HELP = "Educational triage helper for pain behind the knee. Not a diagnosis."
+
+#: Every command: its name → the module of ``kneeguide.cli`` that defines it and the
+#: function there, in the order ``--help`` lists them.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "assess": ("assess", "assess"),
+    "questions": ("questions", "questions"),
+    "interview": ("interview", "interview"),
+    "note": ("notes", "note"),
+    "export": ("notes", "export"),
+    "batch": ("batch", "batch"),
+}
+#: Every group of commands: its name → its module and typer app; listed after the commands.
+GROUPS: dict[str, tuple[str, str]] = {
+    "rules": ("rules", "rules_app"),
+    "config": ("config", "config_app"),
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the command in ``argv`` (default: ``sys.argv[1:]``) and exit.
+
+    Anything unexpected becomes one line and exit status 1, not a traceback
+    (unless ``--debug``); a closed stdout (``| head``) ends quietly.
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
+    set_debug("--debug" in args)
+    if "--resume" in args:  # `--resume` with no FILE means the latest interrupted interview
+        at = args.index("--resume")
+        if at + 1 == len(args) or args[at + 1].startswith("-"):
+            args.insert(at + 1, RESUME_LATEST)
+    try:
+        build(next((a for a in args if not a.startswith("-")), None))(args=args, prog_name="kneeguide")
+    except SystemExit:
+        raise
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): nothing worth a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+    except Exception as exc:
+        if debugging():
+            raise
+        sys.stderr.write(
+            f"kneeguide: internal error: {type(exc).__name__} (run again with --debug for details)\n"
+        )
+        sys.exit(1)
+
+
+def build(name: str | None) -> typer.Typer:
+    """The app with the command or group ``name`` only, or with every one when ``name``
+    is None or names none of them (the root options before a command are flags, so
+    the first argument that is not an option names it)."""
+    app = typer.Typer(
+        name="kneeguide",
+        help=HELP,
+        invoke_without_command=True,
+        pretty_exceptions_show_locals=False,
+        add_completion=False,
+    )
+    app.callback()(_root)
+    every = name not in COMMANDS and name not in GROUPS
+    for command, (module, function) in COMMANDS.items():
+        if every or command == name:
+            app.command(command)(_member(module, function))
+    for group, (module, typer_app) in GROUPS.items():
+        if every or group == name:
+            app.add_typer(_member(module, typer_app), name=group)
+    return app
+
+
+def _member(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(f"kneeguide.cli.{module}"), name)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kneeguide {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@guarded
+def _root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Educational triage helper for pain behind the knee. Not a diagnosis.
+
+    Run without a command in a terminal to start the interview. With answers
+    piped on stdin (JSON or YAML), prints the JSON assessment instead.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if sys.stdin.isatty():
+        from kneeguide.cli.interview import interview
+
+        ctx.invoke(interview)
+        return
+    from kneeguide.inputs.sources import MAX_ANSWERS_BYTES
+
+    data = sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1)
+    if not data.strip():
+        from kneeguide.inputs.config import locale_lang
+
+        rules = load(None)
+        lang = locale_lang() if locale_lang() in rules.languages else "en"
+        raise InputError([Problem(rules.message("no_terminal", lang))])
+    _assess_piped(data)
+
+
+def _assess_piped(data: bytes) -> None:
+    """Answers arrived on a pipe: no prompts, JSON out."""
+    from kneeguide import api
+    from kneeguide.ids import ReportFormat
+    from kneeguide.inputs.sources import collect_answers
+    from kneeguide.render import render
+
+    rules = load(None)
+    result = api.assess(collect_answers(rules, "-", [], data), rules=rules)
+    sys.stdout.write(render(ReportFormat.JSON, result, rules))

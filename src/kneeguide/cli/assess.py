@@ -1,0 +1,75 @@
+"""``kneeguide assess``: one answer set in, the assessment out, without prompting.
+
+This is the command scripts call, and the one whose start-up is measured: it
+imports only what the chosen format needs.
+"""
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from kneeguide.cli.guard import EXIT_FAIL_ON, guarded
+from kneeguide.cli.options import (
+    AnswersOption,
+    AudienceId,
+    ClinicOption,
+    DebugOption,
+    ForceOption,
+    LangOption,
+    LevelId,
+    NoteOption,
+    PatientOption,
+    RegionOption,
+    RulesOption,
+)
+from kneeguide.cli.settings import color, resolve, width
+from kneeguide.ids import Level, ReportFormat
+from kneeguide.inputs.sources import collect_answers
+
+
+@guarded
+def assess(
+    answers: AnswersOption = None,
+    answer: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer reads the annotations at run time
+        typer.Option(
+            "--answer", "-a", help="One answer as id=value; repeatable; wins over FILE.", metavar="ID=VALUE"
+        ),
+    ] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.TEXT,
+    region: RegionOption = None,
+    audience: Annotated[
+        Optional[AudienceId],  # noqa: UP045
+        typer.Option("--audience", help="Wording and disclaimers for whom (default: lay)."),
+    ] = None,
+    lang: LangOption = None,
+    fail_on: Annotated[
+        Optional[LevelId],  # noqa: UP045
+        typer.Option("--fail-on", help="Exit 3 when the triage level is LEVEL or higher.", metavar="LEVEL"),
+    ] = None,
+    note: NoteOption = None,
+    patient: PatientOption = None,
+    clinic: ClinicOption = None,
+    force: ForceOption = False,
+    rules_dir: RulesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Assess answers without prompting: from a file, stdin or -a options."""
+    from kneeguide import api
+    from kneeguide.render import render
+
+    settings = resolve(lang, region, audience, rules_dir)
+    rules = settings.rules
+    clean = collect_answers(rules, answers, answer or [])
+    result = api.assess(
+        clean, rules=rules, region=settings.region, audience=settings.audience, lang=settings.lang
+    )
+    if note is not None:
+        from kneeguide.cli.notes import write_note
+
+        write_note(note, result, rules, patient, clinic or settings.clinic, force)
+    sys.stdout.write(render(fmt, result, rules, color=color() and fmt is ReportFormat.TEXT, width=width()))
+    sys.stdout.flush()
+    if fail_on is not None and result.triage.level >= Level.parse(fail_on):
+        raise typer.Exit(EXIT_FAIL_ON)

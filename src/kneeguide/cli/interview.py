@@ -1,0 +1,161 @@
+"""``kneeguide interview``: the questions one by one in a terminal, then the report.
+
+The session is saved after every answer; Ctrl-C, a closed terminal or SIGTERM
+saves it and names the command that resumes it (exit status 130). After the
+report, the user is offered to save the answers, the assessment and the note.
+"""
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from kneeguide.cli.guard import EXIT_INTERRUPTED, guarded
+from kneeguide.cli.options import (
+    RESUME_LATEST,
+    AudienceId,
+    DebugOption,
+    LangOption,
+    NoteOption,
+    RegionOption,
+    RulesOption,
+)
+from kneeguide.cli.settings import Settings, color, resolve, width
+from kneeguide.errors import InputError, KneeguideError, Location, Problem
+from kneeguide.ids import Audience, ReportFormat
+
+if TYPE_CHECKING:
+    from kneeguide.engine import Assessment
+    from kneeguide.interview.prompts import Asker
+    from kneeguide.interview.session import Session
+    from kneeguide.ruleset.model import RuleSet
+
+
+@guarded
+def interview(
+    audience: Annotated[
+        AudienceId, typer.Option("--audience", help="Plain words (lay) or intake wording (practitioner).")
+    ] = Audience.LAY.id,
+    region: RegionOption = None,
+    lang: LangOption = None,
+    note: NoteOption = None,
+    resume: Annotated[
+        Optional[str],  # noqa: UP045 - typer reads the annotations at run time
+        typer.Option(
+            "--resume",
+            help="Continue a saved interview (the latest one if FILE is left out).",
+            metavar="[FILE]",
+        ),
+    ] = None,
+    rules_dir: RulesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Ask the questions one by one in the terminal, then show the report."""
+    from kneeguide.cli.signals import interrupt_on_signals
+    from kneeguide.interview.prompts import Interview, TerminalAsker
+
+    settings = resolve(lang, region, audience, rules_dir)
+    rules = settings.rules
+    if not sys.stdin.isatty():
+        raise InputError([Problem(rules.message("no_terminal", "en"))])
+    session = _resumed(resume, rules) if resume is not None else _started(audience, settings)
+    asker = TerminalAsker(rules, session.lang)
+    interrupt_on_signals()
+    try:
+        result = Interview(rules, session, asker, color=sys.stderr.isatty()).run()
+        _report(result, rules, note, settings)
+        offer_saves(rules, session, result, asker)
+    except (KeyboardInterrupt, EOFError):
+        if session.status == "completed":  # only the offers to save were left
+            sys.stderr.write("\nkneeguide: interrupted\n")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        session.save()
+        command = f"kneeguide interview --resume {session.path}"
+        sys.stderr.write("\n" + rules.message("interrupted", session.lang).format(command=command) + "\n")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _started(audience: str, settings: Settings) -> "Session":
+    """A new session; the region and language are checked before any prompt."""
+    from kneeguide import api
+    from kneeguide.interview.session import Session
+
+    rules = settings.rules
+    chosen = api._region(rules, settings.region)
+    api.assess({}, rules=rules, lang=settings.lang)  # validates the language before any prompt
+    return Session.new(audience, chosen, settings.lang, rules.digest)
+
+
+def _resumed(resume: str, rules: "RuleSet") -> "Session":
+    """The saved session ``resume`` (or the latest), its answers checked against ``rules``."""
+    from kneeguide.interview.session import Session, latest_in_progress
+    from kneeguide.ruleset.answers import check_answers
+
+    path = latest_in_progress() if resume == RESUME_LATEST else Path(resume)
+    if path is None:
+        raise InputError([Problem("no interrupted interview to resume")])
+    session = Session.load(path)
+    checked, problems = check_answers(session.answers, rules.questions, where=Location(str(path)))
+    if problems:
+        raise InputError(problems)
+    session.answers = dict(checked)
+    if session.rules_digest != rules.digest:
+        sys.stderr.write(
+            "kneeguide: note: the rules changed since this interview began; "
+            "your answers are kept and checked again\n"
+        )
+        session.rules_digest = rules.digest
+    return session
+
+
+def _report(result: "Assessment", rules: "RuleSet", note: Path | None, settings: Settings) -> None:
+    """The report on stdout, and the note in ``note`` if asked for (overwritten)."""
+    from kneeguide.render import render
+
+    sys.stdout.write(render(ReportFormat.TEXT, result, rules, color=color(), width=width()))
+    sys.stdout.flush()
+    if note is not None:
+        from kneeguide.cli.notes import write_note
+
+        write_note(note, result, rules, None, settings.clinic, True)
+
+
+def offer_saves(rules: "RuleSet", session: "Session", result: "Assessment", asker: "Asker") -> None:
+    """Offer to save the answers, the assessment (JSON) and the note (Markdown), each
+    to a path the user picks; a file that cannot be written is said, not fatal."""
+    import json
+
+    from kneeguide.files import write_atomic
+    from kneeguide.render import render
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    lang = session.lang
+
+    def offer(key: str, default_name: str, content: str) -> None:
+        if asker.confirm(rules.message(key, lang), False):
+            target = Path(asker.path(rules.message("ask_path", lang), default_name)).expanduser()
+            if target.exists() and not asker.confirm(
+                rules.message("ask_overwrite", lang).format(path=target), False
+            ):
+                return
+            try:
+                write_atomic(target, content)
+            except KneeguideError as exc:  # a read-only folder or a full disk: say so, keep going
+                for line in exc.lines():
+                    asker.show(f"kneeguide: {line}")
+                return
+            asker.show(rules.message("saved_to", lang).format(path=target))
+
+    offer(
+        "offer_save_answers",
+        f"kneeguide-answers-{stamp}.json",
+        json.dumps(session.answers, ensure_ascii=False, indent=2) + "\n",
+    )
+    offer(
+        "offer_save_assessment",
+        f"kneeguide-assessment-{stamp}.json",
+        render(ReportFormat.JSON, result, rules),
+    )
+    offer("offer_note", f"kneeguide-note-{stamp}.md", render(ReportFormat.MARKDOWN, result, rules))

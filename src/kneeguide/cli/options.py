@@ -1,0 +1,67 @@
+"""The options several commands share, with their choices taken from :mod:`kneeguide.ids`.
+
+Each alias is an ``Annotated`` type that typer reads: the name, the help text and
+the metavar of one option, written once. Lists of ids in help texts are built
+from ``kneeguide.ids``, so adding a region or a language needs no edit here.
+"""
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
+
+import typer
+
+from kneeguide.ids import AUDIENCES, LANGUAGES, LEVELS, REGIONS
+
+if TYPE_CHECKING:
+    AudienceId = str
+    LevelId = str
+else:
+    # typer offers a Literal's values as the choices; Audience and Level are IntEnums,
+    # whose values are numbers, so their ids are given this way.
+    AudienceId = Literal[AUDIENCES]
+    LevelId = Literal[LEVELS]
+
+
+def _either(ids: tuple[str, ...]) -> str:
+    """``('en', 'ja')`` → ``'en or ja'``; ``('JP', 'US', 'UK')`` → ``'JP, US or UK'``."""
+    return f"{', '.join(ids[:-1])} or {ids[-1]}"
+
+
+RegionOption = Annotated[
+    Optional[str],  # noqa: UP045 - typer reads the annotations at run time
+    typer.Option("--region", help=f"Emergency numbers for {_either(REGIONS)}."),
+]
+LangOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--lang", help=f"Language: {_either(LANGUAGES)} (default: config, then the locale)."),
+]
+RulesOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--rules", help="Use the rule set in DIR instead of the built-in one.", metavar="DIR"),
+]
+AnswersOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--answers", "-f", help="Answers as JSON or YAML; '-' reads stdin.", metavar="FILE|-"),
+]
+SessionOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--session", help="A saved interview session.", metavar="FILE"),
+]
+NoteOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--note", help="Also write the referral note (.md, .txt or .html).", metavar="FILE"),
+]
+PatientOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--patient", help="Patient name or reference printed on the note."),
+]
+ClinicOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--clinic", help="Clinic profile (YAML) named on routine notes.", metavar="FILE"),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
+
+#: What ``--resume`` without a FILE stands for (``main`` puts it in): the latest
+#: interrupted interview.
+RESUME_LATEST = "latest"

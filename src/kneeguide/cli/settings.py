@@ -1,0 +1,65 @@
+"""What a command runs with: the rule set, language, region, audience and clinic profile,
+and how its terminal wants text (colour, width).
+
+Command-line options win, then the user's config file, then the locale. The rule
+set is loaded here once per command, and later error messages speak its language.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from kneeguide.cli.guard import speak_as
+
+if TYPE_CHECKING:
+    from kneeguide.ruleset.model import RuleSet
+
+
+class Settings(NamedTuple):
+    """The settings in effect: ``region`` (e.g. ``JP``), ``audience`` (an id of
+    ``kneeguide.ids.AUDIENCES``) and ``clinic`` (a profile's path, or None) as given
+    or configured; ``lang`` one that ``rules`` provides."""
+
+    rules: RuleSet
+    lang: str
+    region: str
+    audience: str
+    clinic: str | None
+
+
+def load(rules_dir: Path | None) -> RuleSet:
+    """The rule set in ``rules_dir``, or the built-in one; raises ``RulesError``."""
+    from kneeguide.api import load_rules
+
+    return load_rules(rules_dir)
+
+
+def resolve(lang: str | None, region: str | None, audience: str | None, rules_dir: Path | None) -> Settings:
+    """The settings for these options (None where not given); raises ``InputError``
+    for a bad config file and ``RulesError`` for bad rules."""
+    from kneeguide.inputs.config import effective
+
+    chosen = effective(lang, region, audience)
+    rules = load(rules_dir or (Path(chosen["rules"]) if chosen["rules"] else None))
+    spoken = chosen["lang"]
+    if lang is None and spoken not in rules.languages:
+        spoken = "en"  # a locale or config default the rules cannot speak: fall back
+    speak_as(rules, spoken)
+    return Settings(rules, spoken, chosen["region"], chosen["audience"], chosen["clinic"])
+
+
+def color() -> bool:
+    """Colour on stdout: only on a terminal, and never with ``NO_COLOR`` set."""
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def width() -> int:
+    """Text width: the terminal's, kept within 60 to 120 columns; 100 when not a terminal."""
+    if sys.stdout.isatty():
+        import shutil
+
+        return max(60, min(shutil.get_terminal_size().columns, 120))
+    return 100
