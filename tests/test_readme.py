@@ -39,3 +39,18 @@ def test_the_quick_start_never_installs_outside_a_virtual_environment() -> None:
 def test_ci_runs_the_quick_start_test_line_verbatim() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert quick_start_lines()[1] in ci
+
+
+def test_the_docs_name_only_tests_and_modules_that_exist() -> None:
+    """The hazard log and the docs cite tests as evidence: a renamed test must be renamed there."""
+    stale = []
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = doc.read_text(encoding="utf-8")
+        for path, name in re.findall(r"(tests/[\w/]+\.py)::(\w+)", text):
+            source = ROOT / path
+            if not source.exists() or not re.search(rf"def {name}\b", source.read_text(encoding="utf-8")):
+                stale.append(f"{doc.name}: {path}::{name}")
+        for path in re.findall(r"`(src/kneeguide/[\w/.]+)`", text):
+            if not (ROOT / path).exists():
+                stale.append(f"{doc.name}: {path}")
+    assert not stale, "\n".join(stale)
