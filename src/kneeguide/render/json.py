@@ -1,4 +1,4 @@
-"""The contract's JSON assessment (``shared/contract.md`` §4)."""
+"""The JSON assessment of the scripting contract (README, "The JSON assessment")."""
 
 from __future__ import annotations
 

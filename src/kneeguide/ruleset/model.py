@@ -1,8 +1,9 @@
-"""Frozen data: the loaded rule set and the assessment it produces.
+"""Frozen data: the loaded rule set, as the rule files describe it.
 
 Nothing here does I/O or knows about a terminal. Texts are kept in every
 language the rule set provides (:class:`Text`); the engine picks one language
-when it builds an :class:`Assessment`, so renderers only format.
+when it builds an assessment (:mod:`kneeguide.engine.assessment`), so renderers
+only format.
 """
 
 from typing import NamedTuple
