@@ -13,12 +13,15 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from warning_ids import ids_of
 
 from kneeguide.api import as_dict, assess, assess_batch, load_rules
 from kneeguide.batch import blocks, jsonlines
@@ -28,8 +31,9 @@ from kneeguide.batch.pool import run_rendered, run_text
 from kneeguide.batch.reading import Line, Record, jsonl_lines, parse_line
 from kneeguide.batch.tally import Tally
 from kneeguide.errors import InputError
-from kneeguide.ids import Audience
+from kneeguide.ids import Audience, RecordFormat
 from kneeguide.ruleset.answers import FastChecker, check_answers
+from kneeguide.ruleset.model import RuleSet
 
 STORIES: list[dict[str, Any]] = [
     {"id": "dvt", "age": 64, "calf_swelling": "yes", "recent_surgery": "yes"},
@@ -54,8 +58,9 @@ def jsonl(stories: list[dict[str, Any]]) -> str:
     return "".join(json.dumps(s) + "\n" for s in stories)
 
 
-def summary_of(row: int, ident: Any, assessment: dict[str, Any]) -> dict[str, Any]:
-    """The batch record that the JSON assessment of the same answers implies, key for key."""
+def summary_of(row: int, ident: Any, assessment: dict[str, Any], rules: RuleSet) -> dict[str, Any]:
+    """The batch record that the JSON assessment (by ``rules``) of the same answers implies,
+    key for key: its warnings named by their ids."""
     scores = assessment["scores"]
     wells, ottawa = scores.get("wells_dvt"), scores.get("ottawa_knee")
     return {
@@ -74,6 +79,7 @@ def summary_of(row: int, ident: Any, assessment: dict[str, Any]) -> dict[str, An
         else {"applicable": ottawa["applicable"], "band": ottawa["band"]},
         "acupuncture": assessment["acupuncture"]["suitability"],
         "rules_digest": assessment["rules"]["digest"],
+        "warnings": ids_of(rules, assessment["warnings"], assessment["lang"]),
     }
 
 
@@ -221,6 +227,23 @@ RAW_ANSWERS = st.fixed_dictionaries(
 )
 
 
+def _disabling() -> RuleSet:
+    """The built-in rules with an overlay that switches the cellulitis red flag off."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "ruleset.yaml").write_text(DISABLING_OVERLAY, encoding="utf-8")
+        return load_rules(folder)
+
+
+DISABLING_OVERLAY = """\
+version: "clinic-1"
+title: {en: "Clinic rules", ja: "クリニックの規則"}
+languages: [en, ja]
+default_region: JP
+disable:
+  - id: cellulitis
+    reason: "assessed by the clinic's own skin protocol"
+"""
+DISABLING = _disabling()
 SHARED_CHECKER = FastChecker(RULES.questions)  # shared, so what it learns is tested too
 
 
@@ -250,16 +273,19 @@ def test_the_fast_answer_check_never_takes_a_boolean_or_a_float_for_a_learned_wh
     assert checker({"age": None}) == ({}, [])  # null is "not answered", never a value
 
 
+@pytest.mark.parametrize("ruleset", ["built-in", "disabling"])
 @settings(max_examples=300, deadline=None, database=None)
 @given(RAW_ANSWERS)
-def test_a_summary_record_says_what_assess_says(raw: dict[str, Any]) -> None:
-    clean, problems = check_answers(raw, RULES.questions)
-    [record] = assess_batch([{"id": "x", **raw}], rules=RULES, region="JP")
+def test_a_summary_record_says_what_assess_says(ruleset: str, raw: dict[str, Any]) -> None:
+    """Every field, the warnings included: their ids are those of the texts ``assess`` gives."""
+    rules = RULES if ruleset == "built-in" else DISABLING
+    clean, problems = check_answers(raw, rules.questions)
+    [record] = assess_batch([{"id": "x", **raw}], rules=rules, region="JP")
     if problems:
         assert record["ok"] is False and record["errors"]
         assert [e["message"] for e in record["errors"]] == [p.message for p in problems]
         return
-    expected = summary_of(1, "x", as_dict(assess(clean, rules=RULES, region="JP")))
+    expected = summary_of(1, "x", as_dict(assess(clean, rules=rules, region="JP")), rules)
     assert list(record.items()) == list(expected.items())  # the same keys in the same order
 
 
@@ -364,11 +390,11 @@ def test_a_custom_rule_set_is_decided_in_blocks_exactly_as_assess_decides(rules_
     job = Job(custom, "JP", Audience.LAY, False)
     records = process_block(job, [Record(i + 1, i, s, ()) for i, s in enumerate(stories)])
     for i, (record, story) in enumerate(zip(records, stories, strict=True)):
-        assert record == summary_of(i + 1, i, as_dict(assess(story, rules=custom, region="JP")))
+        assert record == summary_of(i + 1, i, as_dict(assess(story, rules=custom, region="JP")), custom)
 
 
-@pytest.mark.parametrize("output", ["jsonl", "csv"])
-def test_blocks_written_and_tallied_by_their_worker_say_what_their_records_say(output: str) -> None:
+@pytest.mark.parametrize("output", list(RecordFormat))
+def test_blocks_written_and_tallied_by_their_worker_say_what_their_records_say(output: RecordFormat) -> None:
     lines = [Line(i, text) for i, text in enumerate(TRICKY_LINES * 100, 1)]  # two blocks
     job = Job(RULES, "JP", Audience.LAY, False, output)
     records = process_block(job, lines)
@@ -383,7 +409,7 @@ def test_blocks_written_and_tallied_by_their_worker_say_what_their_records_say(o
     assert merged == whole and merged.errors > 20  # the first twenty error rows, across blocks
     text = "".join(done.text for done in rendered)
     assert text == render(records, output)
-    if output == "jsonl":
+    if output is RecordFormat.JSONL:
         assert [json.loads(line) for line in text.splitlines()] == records
     else:
         rows = list(csv.reader(io.StringIO(csv_header() + text)))
@@ -394,7 +420,7 @@ def test_blocks_written_and_tallied_by_their_worker_say_what_their_records_say(o
 def test_lines_handed_to_workers_as_text_come_back_as_one_process_writes_them(resume_from: int) -> None:
     lines = TRICKY_LINES * 40 + ["", "   ", '{"age": 41}']  # blank lines keep their row numbers
     text = "\n".join(lines[:300]) + "\r\n" + "\n".join(lines[300:]) + "\n"
-    job = Job(RULES, "JP", Audience.LAY, False, "jsonl", resume_from)
+    job = Job(RULES, "JP", Audience.LAY, False, RecordFormat.JSONL, resume_from)
     one = run_rendered(job, (r for r in jsonl_lines(io.StringIO(text)) if r.row >= resume_from))
     shared = run_text(job, io.StringIO(text), workers=2)
     expected, got = list(one), list(shared)
@@ -460,3 +486,72 @@ def test_a_record_keeps_a_fractional_wells_score_exact_where_the_assessment_roun
     [record] = assess_batch([{"active_cancer": "yes"}], rules=custom, full=True)
     assert record["wells_dvt"]["points"] == 1.125
     assert record["assessment"]["scores"]["wells_dvt"]["points"] == 1.12
+
+
+# --- warnings: by id in every record, the disabled red flags and the disclaimer in the summary ---------
+
+
+VIGNETTES = sorted((Path(__file__).parent / "vignettes").glob("*.yaml"))
+
+
+def test_every_vignettes_record_names_the_warnings_assess_gives_by_id() -> None:
+    """Each kind of warning occurs among the vignettes; a block decides them as ``assess`` does."""
+    stories = [yaml.safe_load(path.read_text(encoding="utf-8"))["answers"] for path in VIGNETTES]
+    seen: set[str] = set()
+    for rules in (RULES, DISABLING):
+        records = list(assess_batch(stories, rules=rules))
+        for record, story in zip(records, stories, strict=True):
+            expected = ids_of(rules, assess(story, rules=rules).warnings)
+            assert record["warnings"] == expected, record["row"]
+            seen.update(i.split(":")[0] for i in expected)
+    assert seen == {"disabled", "proxy", "child", "pregnancy", "ottawa_window"}
+
+
+@pytest.mark.parametrize("options", [(), ("--workers", "2"), ("--full",)], ids=["one", "workers", "full"])
+def test_a_disabled_red_flag_is_in_every_record_and_in_the_summary(
+    options: tuple[str, ...], tmp_path: Path
+) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "ruleset.yaml").write_text(DISABLING_OVERLAY, encoding="utf-8")
+    stories = STORIES * 300  # more than one block
+    source = tmp_path / "in.jsonl"
+    source.write_text(jsonl(stories), encoding="utf-8")
+    rules, text = DISABLING, {}
+    warning = rules.message("warn_disabled", "en").format(
+        id="cellulitis", reason="assessed by the clinic's own skin protocol"
+    )
+    for fmt in ("jsonl", "csv"):
+        done = batch(str(source), "--rules", str(tmp_path / "rules"), "--output-format", fmt, *options)
+        assert done.returncode == 2  # the bad story's records
+        text[fmt] = done.stdout
+        summary = [line.removeprefix("kneeguide batch: ") for line in done.stderr.splitlines()]
+        assert summary[-2:] == [warning, rules.message("disclaimer", "en")]
+        assert summary[0] == f"{len(stories)} records: emergency 300, urgent 600, soon 300"
+    records = [json.loads(line) for line in text["jsonl"].splitlines()]
+    assert len(records) == len(stories)
+    for record in records:
+        if record["ok"]:
+            assert record["warnings"][0] == "disabled:cellulitis"
+        else:
+            assert "warnings" not in record
+    rows = list(csv.DictReader(io.StringIO(text["csv"])))
+    assert list(rows[0]) == list(CSV_FIELDS) and CSV_FIELDS[-1] == "warnings"
+    assert [r["warnings"] for r in rows] == [";".join(r.get("warnings", [])) for r in records]
+
+
+def test_without_a_disabled_red_flag_the_summary_ends_with_the_disclaimer_alone() -> None:
+    done = batch("-", stdin=jsonl([{"id": "child", "age": 9}, {"id": "adult", "age": 40}]))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        "kneeguide batch: 2 records: soon 2",
+        "kneeguide batch: red flags: none",
+        "kneeguide batch: errors: 0",
+        "kneeguide batch: " + RULES.message("disclaimer", "en"),
+    ]
+    child, adult = (json.loads(line) for line in done.stdout.splitlines())
+    assert child["warnings"] == ["child"] and adult["warnings"] == []
+
+
+def test_the_readme_lists_the_csv_columns() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"`{','.join(CSV_FIELDS)}`" in readme

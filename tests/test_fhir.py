@@ -108,6 +108,40 @@ def test_the_risk_assessment_carries_the_level_and_red_flags(tmp_path: Path) -> 
     assert "not a diagnosis" in risk["note"][0]["text"]
 
 
+#: Answers that raise four kinds of warning: a child, a pregnancy, lay stand-ins in
+#: Wells and Ottawa, and an injury older than Ottawa's seven days.
+WARNED: dict[str, Any] = {
+    "age": 12,
+    "sex": "female",
+    "pregnant": "yes",
+    "calf_pain": "yes",
+    "calf_swelling": "yes",
+    "injury": "yes",
+    "injury_mechanism": "twisting",
+    "kneecap_tender": "yes",
+    "duration_days": 10,
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_risk_assessment_notes_the_disclaimer_then_every_warning(lang: str, tmp_path: Path) -> None:
+    data = export(WARNED, tmp_path, "--lang", lang)
+    Bundle.model_validate(data)
+    risk = data["entry"][3]["resource"]
+    RiskAssessment.model_validate(risk)
+    expected = assess(WARNED, rules=load_rules(), lang=lang)
+    assert len(expected.warnings) >= 5
+    assert [note["text"] for note in risk["note"]] == [expected.disclaimer, *expected.warnings]
+    assert all(set(note) == {"text"} for note in risk["note"])  # plain Annotations
+
+
+def test_without_warnings_the_risk_assessment_notes_the_disclaimer_alone(tmp_path: Path) -> None:
+    answers = {"age": 40}
+    assert assess(answers, rules=load_rules()).warnings == ()
+    risk = export(answers, tmp_path)["entry"][3]["resource"]
+    assert risk["note"] == [{"text": assess(answers, rules=load_rules()).disclaimer}]
+
+
 def test_an_unfinished_session_exports_in_progress(tmp_path: Path) -> None:
     session = tmp_path / "s.json"
     session.write_text(

@@ -91,10 +91,12 @@ def assess_batch(
 
     * ``{"row", "id", "ok": True, "level", "red_flags", "not_excluded",
       "likely_causes", "wells_dvt", "ottawa_knee", "acupuncture",
-      "rules_digest"}``: ids, the first three likely causes, Wells as
+      "rules_digest", "warnings"}``: ids, the first three likely causes, Wells as
       ``{"points", "points_max", "band"}`` and Ottawa as ``{"applicable",
-      "band"}``; with ``full``, also ``"assessment"``, the English JSON
-      assessment (:func:`as_dict`);
+      "band"}``, the ids of the warnings :func:`assess` gives (``"disabled:<red
+      flag id>"``, ``"proxy:<score id>"``, ``"child"``, ``"pregnancy"``,
+      ``"ottawa_window"``); with ``full``, also ``"assessment"``, the English
+      JSON assessment (:func:`as_dict`);
     * ``{"row", "id", "ok": False, "errors": [{"field", "message"}]}`` for a
       set with a bad id or value (or that is not a mapping): the others go on.
 

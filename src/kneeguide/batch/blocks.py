@@ -19,7 +19,7 @@ from kneeguide.batch.records import decision_record, error_record, field_of
 from kneeguide.batch.tally import Tally
 from kneeguide.engine import decide, decide_on
 from kneeguide.evaluate.columns import columns
-from kneeguide.ids import Audience
+from kneeguide.ids import Audience, RecordFormat
 from kneeguide.ruleset.answers import FastChecker
 from kneeguide.ruleset.model import Answers, RuleSet
 
@@ -42,7 +42,7 @@ class Job:
     region: str
     audience: Audience
     full: bool
-    output: str = "jsonl"
+    output: RecordFormat = RecordFormat.JSONL
     resume_from: int = 1
     checker: FastChecker | None = field(default=None, compare=False)
 

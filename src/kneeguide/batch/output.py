@@ -3,7 +3,7 @@
 A block of records is written as one string, so a worker can do the writing
 and the main process only passes text on. CSV flattens a record into
 :data:`CSV_FIELDS`: lists joined with ``;``, Wells as its points and band,
-the errors as ``field: message`` joined with ``; ``.
+the errors as ``field: message`` joined with ``; ``, the warning ids with ``;``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ CSV_FIELDS = (
     "acupuncture",
     "rules_digest",
     "errors",
+    "warnings",
 )
 
 
@@ -73,4 +74,5 @@ def csv_row(r: dict[str, Any]) -> list[Any]:
         r.get("acupuncture", ""),
         r.get("rules_digest", ""),
         errors,
+        ";".join(r.get("warnings", [])),
     ]

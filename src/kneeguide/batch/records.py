@@ -9,7 +9,13 @@ answers, at a fraction of the cost. Its shape:
   first), ``likely_causes`` (the first three ids), ``wells_dvt``
   (``{"points", "points_max", "band"}``) and ``ottawa_knee``
   (``{"applicable", "band"}``), each None when the rule set has no such score,
-  ``acupuncture`` (suitable | caution | not_now) and ``rules_digest``;
+  ``acupuncture`` (suitable | caution | not_now), ``rules_digest`` and
+  ``warnings``: the ids of the warnings ``assess`` gives for the same answers, in
+  its order (:func:`kneeguide.engine.warnings_of` decides both):
+  ``"disabled:<red flag id>"`` for each red flag the rule set switches off (so in
+  every record), ``"proxy:<score id>"`` for a score with items decided by lay
+  stand-ins, ``"child"``, ``"pregnancy"`` and ``"ottawa_window"`` (an injury
+  older than the Ottawa knee rule's 7 days); an empty list when none applies;
 * when not: ``errors``, a list of ``{"field": id or None, "message": str}``.
 """
 
@@ -18,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from kneeguide.engine import Decision
+from kneeguide.engine import Decision, warnings_of
 from kneeguide.evaluate.memo import PerRules
 from kneeguide.ids import Level
 from kneeguide.render.json import number
@@ -53,6 +59,7 @@ def decision_record(row: int, ident: Any, rules: RuleSet, d: Decision) -> dict[s
         "ottawa_knee": ottawa,
         "acupuncture": d.suitability,
         "rules_digest": rules.digest,
+        "warnings": [w.id for w in warnings_of(rules, d.truth.answers, d.truth.scores)],
     }
 
 

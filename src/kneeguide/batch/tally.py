@@ -1,4 +1,5 @@
-"""The batch summary: how many records, at which levels, which red flags, which rows failed.
+"""The batch summary: how many records, at which levels, which red flags, which rows failed,
+then the red flags the rule set switches off and the disclaimer.
 
 Each block is tallied where it was assessed (in its worker, with ``--workers``)
 and the tallies are merged in input order, so the summary on stderr is the
@@ -11,7 +12,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from kneeguide.engine import disabled_of, warning_texts
 from kneeguide.ids import Level
+from kneeguide.ruleset.model import RuleSet
 
 #: Error rows named in the summary; more are counted but not listed.
 SHOWN_ERROR_ROWS = 20
@@ -50,8 +53,10 @@ class Tally:
         if other.records:
             self.last_row = other.last_row
 
-    def lines(self) -> list[str]:
-        """The summary: records by level (most urgent first), red flags by count, error rows."""
+    def lines(self, rules: RuleSet) -> list[str]:
+        """The summary: records by level (most urgent first), red flags by count, error rows;
+        then a warning for each red flag ``rules`` switches off (every record carries it
+        too) and the rules' disclaimer last, in English as the rest."""
         order = [lvl.id for lvl in sorted(Level, reverse=True)]
         levels = ", ".join(f"{k} {self.levels[k]}" for k in order if self.levels[k])
         flags = ", ".join(f"{k} {v}" for k, v in self.red_flags.most_common())
@@ -64,4 +69,6 @@ class Tally:
             out.append(f"errors: {self.errors} (rows {rows})")
         else:
             out.append("errors: 0")
+        out += warning_texts(rules, disabled_of(rules), "en")
+        out.append(rules.message("disclaimer", "en"))
         return out

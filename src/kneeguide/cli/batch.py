@@ -25,6 +25,7 @@ from kneeguide.ids import Audience, RecordFormat
 if TYPE_CHECKING:
     from kneeguide.batch.blocks import Job
     from kneeguide.batch.tally import Tally
+    from kneeguide.ruleset.model import RuleSet
 
 
 @guarded
@@ -69,7 +70,7 @@ def batch(
     rules = load(rules_dir)
     in_fmt = _format_of(None if source == "-" else source, input_format)
     out_fmt = _format_of(output, output_format)
-    job = Job(rules, api._region(rules, region), Audience[audience.upper()], full, out_fmt.value, resume_from)
+    job = Job(rules, api._region(rules, region), Audience[audience.upper()], full, out_fmt, resume_from)
     settle()
     raw = _open(source)
     try:
@@ -79,7 +80,7 @@ def batch(
         if raw is not sys.stdin.buffer:
             raw.close()
     sink.commit()
-    _summary(tally, interrupted)
+    _summary(tally, rules, interrupted)
 
 
 def _run(
@@ -148,9 +149,10 @@ def _open(source: str) -> BinaryIO:
         raise InputError([Problem(f"cannot read: {exc.strerror}", Location(source))]) from None
 
 
-def _summary(tally: "Tally", interrupted: bool) -> None:
-    """The summary on stderr; exit 130 when interrupted, 2 when a record failed."""
-    for line in tally.lines():
+def _summary(tally: "Tally", rules: "RuleSet", interrupted: bool) -> None:
+    """The summary on stderr (with the disabled red flags and the disclaimer); exit 130
+    when interrupted, 2 when a record failed."""
+    for line in tally.lines(rules):
         sys.stderr.write(f"kneeguide batch: {line}\n")
     if interrupted:
         sys.stderr.write(

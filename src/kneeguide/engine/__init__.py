@@ -5,12 +5,17 @@
 * :func:`decide` and :func:`decide_on` — the same decisions by position, before
   any text (:mod:`decision`), which batch summaries read;
 * :func:`compute_score` — one score on its own, in words (:mod:`scores`);
+* :func:`warnings_of` — the warnings that apply, as :class:`Warned` (each with its
+  stable id), decided once for the assessment's texts and batch records alike;
+  :func:`disabled_of` those that hold for every answer set, and
+  :func:`warning_texts` any of them in words (:mod:`advice`);
 * the :class:`Assessment` and its parts (:mod:`assessment`).
 
 The library API (:func:`kneeguide.api.assess`) checks raw answers and then
 calls :func:`assessment_of`.
 """
 
+from kneeguide.engine.advice import Warned, disabled_of, warning_texts, warnings_of
 from kneeguide.engine.assessment import (
     AcupunctureResult,
     Assessment,
@@ -44,9 +49,13 @@ __all__ = [
     "Referral",
     "ScoreResult",
     "Triage",
+    "Warned",
     "assessment_of",
     "compute_score",
     "decide",
     "decide_on",
+    "disabled_of",
     "in_words",
+    "warning_texts",
+    "warnings_of",
 ]

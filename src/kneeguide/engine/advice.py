@@ -1,6 +1,13 @@
-"""The advice that closes an assessment: acupuncture, the referral letter's text and the warnings."""
+"""The advice that closes an assessment: acupuncture, the referral letter's text and the warnings.
+
+Which warnings apply is decided once, by :func:`warnings_of`; the assessment puts
+them in words (:func:`warnings_for`) and batch records name them by id.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from kneeguide.engine.assessment import (
     AcupunctureResult,
@@ -10,10 +17,11 @@ from kneeguide.engine.assessment import (
     PointResult,
     RedFlagHit,
     Referral,
-    ScoreResult,
     Triage,
 )
 from kneeguide.engine.decision import Decision
+from kneeguide.evaluate.memo import PerRules
+from kneeguide.evaluate.truth import ScoreFacts
 from kneeguide.ids import Level
 from kneeguide.ruleset.model import Answers, RuleSet, pick
 
@@ -96,30 +104,89 @@ def referral_for(
     return Referral(to=pick(referral_to, lang), urgency=triage.timeframe, text=" ".join(parts))
 
 
-def warnings_for(rules: RuleSet, answers: Answers, scores: list[ScoreResult], lang: str) -> list[str]:
-    """Disabled red flags, items taken from lay stand-ins, and answers the rules were not made for."""
-    warnings: list[str] = [
-        rules.message("warn_disabled", lang).format(id=flag_id, reason=reason)
-        for flag_id, reason in rules.disabled
-    ]
-    for result in scores:
-        proxies = [i.text for i in result.items if i.proxy and i.present is True]
-        if proxies:
-            warnings.append(
-                rules.message("warn_proxy", lang).format(score=result.title, items="; ".join(proxies))
-            )
+class Warned(NamedTuple):
+    """A warning that applies, before it is put in words (:func:`warnings_of`)."""
+
+    id: str  # stable, for scripts: disabled:<red flag id>, proxy:<score id>, child, pregnancy, ottawa_window
+    kind: str  # disabled | proxy | child | pregnancy | ottawa_window; its message is "warn_" + kind
+    at: int = -1  # disabled: position in rules.disabled; proxy: position in rules.scores
+    items: tuple[int, ...] = ()  # proxy: the items (positions in the score) a lay stand-in decided
+
+
+def warnings_of(rules: RuleSet, answers: Answers, scores: Sequence[ScoreFacts]) -> list[Warned]:
+    """Every warning that applies, in the order they are shown: the one place that decides them.
+
+    Disabled red flags, scores with items decided by lay stand-ins, answers the
+    rules were not made for (a child, a pregnancy) and an injury older than
+    Ottawa's validation window. ``answers`` are the effective answers
+    (``Truth.answers``) and ``scores`` the facts of ``rules.scores``
+    (``Truth.scores``). :func:`warnings_for` puts them in words; batch records
+    carry their ids.
+    """
+    fixed = _fixed(rules)
+    found = list(fixed.disabled)
+    for at, facts in enumerate(scores):
+        if True in facts.proxy:  # (most records have none: the cheap test first)
+            present = facts.present
+            items = tuple([i for i, proxy in enumerate(facts.proxy) if proxy and present[i] is True])
+            if items:
+                found.append(Warned(fixed.proxy_ids[at], "proxy", at, items))
     age = answers.get("age")
     if isinstance(age, (int, float)) and age < 16:
-        warnings.append(rules.message("warn_child", lang))
+        found.append(_CHILD)
     if answers.get("pregnant") == "yes":
-        warnings.append(rules.message("warn_pregnancy", lang))
-    ottawa = next((r for r in scores if r.id == "ottawa_knee"), None)
-    duration = answers.get("duration_days")
-    if (
-        ottawa is not None
-        and ottawa.applicable is True
-        and isinstance(duration, (int, float))
-        and duration > 7
-    ):
-        warnings.append(rules.message("warn_ottawa_window", lang))
-    return warnings
+        found.append(_PREGNANCY)
+    if fixed.ottawa is not None and scores[fixed.ottawa].applicable is True:
+        duration = answers.get("duration_days")
+        if isinstance(duration, (int, float)) and duration > 7:
+            found.append(_OTTAWA_WINDOW)
+    return found
+
+
+def disabled_of(rules: RuleSet) -> tuple[Warned, ...]:
+    """The warnings that hold for every answer set alike: each red flag ``rules`` switches off."""
+    return _fixed(rules).disabled
+
+
+def warnings_for(rules: RuleSet, answers: Answers, scores: Sequence[ScoreFacts], lang: str) -> list[str]:
+    """The warnings that apply (:func:`warnings_of`), in words."""
+    return warning_texts(rules, warnings_of(rules, answers, scores), lang)
+
+
+def warning_texts(rules: RuleSet, warned: Iterable[Warned], lang: str) -> list[str]:
+    """Each warning as its ``warn_<kind>`` message in ``lang``."""
+    texts: list[str] = []
+    for w in warned:
+        message = rules.message("warn_" + w.kind, lang)
+        if w.kind == "disabled":
+            flag_id, reason = rules.disabled[w.at]
+            texts.append(message.format(id=flag_id, reason=reason))
+        elif w.kind == "proxy":
+            score = rules.scores[w.at]
+            items = "; ".join(pick(score.items[i].text, lang) for i in w.items)
+            texts.append(message.format(score=pick(score.title, lang), items=items))
+        else:
+            texts.append(message)
+    return texts
+
+
+class _Fixed(NamedTuple):
+    """What the warnings read of a rule set, worked out once."""
+
+    disabled: tuple[Warned, ...]
+    proxy_ids: tuple[str, ...]  # per score
+    ottawa: int | None  # the Ottawa knee rule's position in rules.scores
+
+
+def _find_fixed(rules: RuleSet) -> _Fixed:
+    return _Fixed(
+        tuple(Warned(f"disabled:{flag}", "disabled", at) for at, (flag, _) in enumerate(rules.disabled)),
+        tuple(f"proxy:{score.id}" for score in rules.scores),
+        next((at for at, score in enumerate(rules.scores) if score.id == "ottawa_knee"), None),
+    )
+
+
+_fixed: PerRules[_Fixed] = PerRules(_find_fixed)
+_CHILD = Warned("child", "child")
+_PREGNANCY = Warned("pregnancy", "pregnancy")
+_OTTAWA_WINDOW = Warned("ottawa_window", "ottawa_window")

@@ -7,7 +7,7 @@ answers it rests on (``conditions.grounds``, on the same answers the decision re
 
 from __future__ import annotations
 
-from kneeguide.engine.advice import acupuncture_for, referral_for, warnings_for
+from kneeguide.engine.advice import acupuncture_for, disabled_of, referral_for, warning_texts, warnings_for
 from kneeguide.engine.assessment import (
     Assessment,
     CauseResult,
@@ -80,10 +80,10 @@ def in_words(
     acupuncture = acupuncture_for(rules, decision, causes, hits, open_flags, lang)
     if detail:
         referral = referral_for(rules, triage, disposition.referral_to, hits, open_flags, causes, lang)
-        warnings = warnings_for(rules, effective, results, lang)
+        warnings = warnings_for(rules, effective, truth.scores, lang)
     else:
         referral = Referral("", "", "")
-        warnings = [rules.message("warn_disabled", lang).format(id=i, reason=r) for i, r in rules.disabled]
+        warnings = warning_texts(rules, disabled_of(rules), lang)
     disclaimer = rules.message("disclaimer", lang)
     if audience is Audience.PRACTITIONER:
         disclaimer += " " + rules.message("practitioner_note", lang)

@@ -4,9 +4,9 @@
 Questionnaire generated from ``rules/questions.yaml`` (``enableWhen`` from
 ``ask_if``), the QuestionnaireResponse of the answers (``completed``, or
 ``in-progress`` for an unfinished session) and a RiskAssessment with the triage
-level and the red flags. :mod:`kneeguide.inputs.fhir` reads a QuestionnaireResponse
-back as answers, so answers → FHIR → answers is exact. Plain dicts, no FHIR
-library at run time.
+level and the red flags, its notes the disclaimer and every warning.
+:mod:`kneeguide.inputs.fhir` reads a QuestionnaireResponse back as answers, so
+answers → FHIR → answers is exact. Plain dicts, no FHIR library at run time.
 """
 
 from __future__ import annotations
@@ -124,8 +124,8 @@ def questionnaire_response(rules: RuleSet, answers: Answers, *, completed: bool 
 
 
 def risk_assessment(a: Assessment, patient_ref: str, response_ref: str) -> dict[str, Any]:
-    """A RiskAssessment: the triage level, then one prediction per red flag; the
-    disclaimer as its note. (The assessment's warnings are not carried.)"""
+    """A RiskAssessment: the triage level, then one prediction per red flag; its notes
+    (Annotations) are the disclaimer, then each of the assessment's warnings, in its language."""
     predictions = [
         {
             "outcome": {
@@ -151,7 +151,7 @@ def risk_assessment(a: Assessment, patient_ref: str, response_ref: str) -> dict[
         "basis": [{"reference": response_ref}],
         "prediction": predictions,
         "mitigation": a.triage.action,
-        "note": [{"text": a.disclaimer}],
+        "note": [{"text": a.disclaimer}, *({"text": w} for w in a.warnings)],
     }
 
 
