@@ -54,3 +54,45 @@ def test_the_docs_name_only_tests_and_modules_that_exist() -> None:
             if not (ROOT / path).exists():
                 stale.append(f"{doc.name}: {path}")
     assert not stale, "\n".join(stale)
+
+
+def readme_section(heading: str) -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split(heading, 1)[1].split("\n#", 1)[0]
+
+
+def listed(section: str, label: str) -> list[str]:
+    """The code spans of the bullet that starts with ``label``, up to the next bullet."""
+    bullet = section.split(f"- {label}", 1)[1].split("\n- ", 1)[0]
+    return re.findall(r"`([^`]+)`", bullet.split(". ", 1)[0] if label != "Questions:" else bullet)
+
+
+def test_the_readme_lists_exactly_the_ids_of_the_contract() -> None:
+    from kneeguide import ids
+    from kneeguide.ruleset import contract
+
+    section = readme_section("### Ids scripts can rely on")
+    assert listed(section, "Levels, lowest first:") == list(ids.LEVELS)
+    assert listed(section, "Regions:") == list(ids.REGIONS)
+    assert listed(section, "Red flags:") == list(contract.RED_FLAG_IDS)
+    assert listed(section, "Causes:") == list(contract.CAUSE_IDS)
+    assert listed(section, "Scores:") == list(contract.SCORE_IDS)
+    assert listed(section, "Questions:")[: len(contract.QUESTION_IDS)] == list(contract.QUESTION_IDS)
+
+
+def test_the_readme_option_lists_are_the_id_lists() -> None:
+    """Choices written out in the README (`--format text|json|markdown`) match ids.py."""
+    from kneeguide import ids
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    expected = {
+        "--region": list(ids.REGIONS),
+        "--audience": list(ids.AUDIENCES),
+        "--lang": list(ids.LANGUAGES),
+    }
+    for option, values in expected.items():
+        for found in re.findall(rf"`{option} ([A-Za-z_|]+)`", readme):
+            assert found.split("|") == values, f"README: {option} {found}"
+    formats = [f.value for f in ids.ReportFormat]
+    for found in re.findall(r"`--format ([a-z|]+)`", readme):
+        assert found.split("|") in (formats, [f.value for f in ids.NoteFormat]), f"README: --format {found}"

@@ -1,10 +1,12 @@
 """Every closed list of ids, in one place.
 
-The rule-file schema, the command line's choices, the configuration check, the
-renderers and the documentation all derive their lists from here, so adding a
-level, a language, a region, a rule file or an output format is one edit. The
-ids that scripts rely on are part of the scripting contract (README, "The JSON
-assessment" and "Exit status"); renaming one needs a ``schema_version`` bump.
+The rule-file schema, the command line's choices and help, the configuration
+check and the renderers' selection derive their lists from here, and tests hold
+the README's lists to them, so no second copy of a list can drift. Adding an id
+here is the code half of a change; the rule files, the translations and a
+renderer are the other half (docs/architecture.md, "Where to make the common
+changes"). The ids that scripts rely on are part of the scripting contract
+(README, "Ids scripts can rely on"); renaming one needs a ``schema_version`` bump.
 
 This module imports nothing of kneeguide: it is the bottom of the pipeline.
 """

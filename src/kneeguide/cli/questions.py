@@ -10,6 +10,7 @@ from kneeguide.cli.guard import guarded
 from kneeguide.cli.options import AudienceId, RulesOption
 from kneeguide.cli.settings import load
 from kneeguide.ids import Audience, ListFormat
+from kneeguide.render import assert_never
 
 if TYPE_CHECKING:
     from kneeguide.ruleset.model import RuleSet
@@ -32,10 +33,12 @@ def questions(
         import json
 
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-        return
-    for row in rows:
-        wording = row["practitioner"] if wanted is Audience.PRACTITIONER else row["lay"]
-        sys.stdout.write(f"{row['id']:<36} {row['expected']}\n    {wording}\n")
+    elif fmt is ListFormat.TEXT:
+        for row in rows:
+            wording = row["practitioner"] if wanted is Audience.PRACTITIONER else row["lay"]
+            sys.stdout.write(f"{row['id']:<36} {row['expected']}\n    {wording}\n")
+    else:
+        assert_never(fmt)
 
 
 def question_rows(rules: "RuleSet", audience: Audience | None, lang: str) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from kneeguide.cli.options import RulesOption
 from kneeguide.cli.settings import load
 from kneeguide.errors import InputError, KneeguideError, Problem
 from kneeguide.ids import ListFormat
+from kneeguide.render import assert_never
 
 if TYPE_CHECKING:
     from kneeguide.authoring.coverage import Leaf
@@ -66,7 +67,7 @@ def rules_test(directory: RulesDir = None, fmt: FormatOption = ListFormat.TEXT) 
     if fmt is ListFormat.JSON:
         doc = {"evaluated": len(results), **counts, "results": _result_rows(results)}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-    else:
+    elif fmt is ListFormat.TEXT:
         for r in results:
             if r.status != "passed":
                 where = f"{r.location}: " if r.location else ""
@@ -75,6 +76,8 @@ def rules_test(directory: RulesDir = None, fmt: FormatOption = ListFormat.TEXT) 
             f"{len(results)} evaluated: {counts['passed']} passed, {counts['failed']} failed, "
             f"{counts['todo']} todo\n"
         )
+    else:
+        assert_never(fmt)
     if counts["failed"]:
         raise typer.Exit(1)
 
@@ -108,7 +111,7 @@ def rules_coverage(directory: RulesDir = None, fmt: FormatOption = ListFormat.TE
     covered = sum(1 for x in leaves if x.covered)
     if fmt is ListFormat.JSON:
         sys.stdout.write(_coverage_json(leaves, covered, len(untested_flags)))
-    else:
+    elif fmt is ListFormat.TEXT:
         for x in leaves:
             if not x.covered:
                 where = f"{x.location}: " if x.location else ""
@@ -117,6 +120,8 @@ def rules_coverage(directory: RulesDir = None, fmt: FormatOption = ListFormat.TE
             f"{covered} of {len(leaves)} condition leaves are decisive in some test; "
             f"{len(untested_flags)} red-flag leaves untested\n"
         )
+    else:
+        assert_never(fmt)
     if untested_flags:
         raise typer.Exit(1)
 

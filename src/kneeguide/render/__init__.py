@@ -1,9 +1,11 @@
 """Output formats: which renderer draws each format that :mod:`kneeguide.ids` lists.
 
-Every output selected by a format enumeration is chosen here, by one exhaustive
-mapping per enumeration (mypy fails when a member is not handled, and so does
-``tests/test_every_format.py``, which also checks that each format carries the
-warnings and the disclaimer). Each renderer is imported only when chosen: rich
+The assessment's, the note's and the export's formats are chosen here, by one
+exhaustive mapping per enumeration; batch records are written by
+:func:`kneeguide.batch.output.render` and listings by their commands, each selection
+ending in :func:`assert_never` too. mypy fails when a member is not handled, and
+``tests/test_every_format.py`` runs every member through its command and checks
+that it carries the warnings and the disclaimer. Each renderer is imported only when chosen: rich
 is never loaded for JSON, nor the note's figure for Markdown. Renderers return
 strings; the CLI decides where they go.
 """

@@ -1,10 +1,10 @@
 """Names that scripts rely on: the ids of the scripting contract.
 
-The contract is documented in the README: "The JSON assessment" (its
-``schema_version`` and the red flag, cause, score and question ids it names)
-and the question ids that ``kneeguide questions`` lists. The loader refuses a
-rule set that lacks any of these ids, so a custom or edited rule set can never
-silently drop, say, the ``dvt`` red flag. The regions every rule set must
+The contract is documented in the README: "The JSON assessment" (its shape and
+``schema_version``) and "Ids scripts can rely on", which lists the ids below
+(tests/test_readme.py holds the two together; ``kneeguide questions`` lists every
+question). The loader refuses a rule set that lacks any of these ids, so a custom
+or edited rule set can never silently drop, say, the ``dvt`` red flag. The regions every rule set must
 define are :data:`kneeguide.ids.REGIONS`, the ones ``--region`` offers.
 """
 
