@@ -210,16 +210,23 @@ def test_python_dash_m_runs_the_same_program() -> None:
 
 
 def loaded_by_assess_json(modules: tuple[str, ...]) -> list[str]:
-    """Which of ``modules`` (or their submodules) a fresh `assess --format json` imports."""
+    """Which of ``modules`` (or their submodules) a fresh `assess --format json` imports.
+
+    Modules the interpreter had loaded before kneeguide was imported are not
+    kneeguide's doing (a site-wide ``.pth`` file may import ``tempfile``, say, in an
+    environment made with ``--system-site-packages``), so they do not count.
+    """
     code = (
         "import sys\n"
+        "before = set(sys.modules)\n"
         "from kneeguide.cli import main\n"
         "try:\n"
         "    main(['assess', '-a', 'age=30', '--format', 'json'])\n"
         "except SystemExit:\n"
         "    pass\n"
         f"wanted = {modules!r}\n"
-        "print(sorted({w for w in wanted for m in sys.modules if m == w or m.startswith(w + '.')}))\n"
+        "new = set(sys.modules) - before\n"
+        "print(sorted({w for w in wanted for m in new if m == w or m.startswith(w + '.')}))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
