@@ -22,7 +22,7 @@ answers, at a fraction of the cost. Its shape:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from kneeguide.engine import Decision, warnings_of
 from kneeguide.evaluate.memo import PerRules
@@ -37,29 +37,30 @@ def decision_record(row: int, ident: Any, rules: RuleSet, d: Decision) -> dict[s
     Score points are whole numbers as ints, any other value exact (the JSON
     assessment rounds them to two places; batch records never did).
     """
-    wells_at, ottawa_at = _score_positions(rules)
+    ids = _ids(rules)
+    truth = d.truth
     wells = ottawa = None
-    if wells_at is not None:
-        facts = d.truth.scores[wells_at]
+    if ids.wells_at is not None:
+        facts = truth.scores[ids.wells_at]
         wells = {"points": number(facts.points), "points_max": number(facts.points_max), "band": facts.band}
-    if ottawa_at is not None:
-        facts = d.truth.scores[ottawa_at]
+    if ids.ottawa_at is not None:
+        facts = truth.scores[ids.ottawa_at]
         ottawa = {"applicable": facts.applicable, "band": facts.band}
-    flags = rules.red_flags
-    causes = rules.causes
+    flags = ids.flags
+    causes = ids.causes
     return {
         "row": row,
         "id": ident,
         "ok": True,
         "level": _LEVEL_IDS[d.level],
-        "red_flags": [flags[i].id for i, _ in d.hits],
-        "not_excluded": [flags[i].id for i in d.open],
-        "likely_causes": [causes[c.cause].id for c in d.causes[:3]],
+        "red_flags": [flags[i] for i, _ in d.hits],
+        "not_excluded": [flags[i] for i in d.open],
+        "likely_causes": [causes[c.cause] for c in d.causes[:3]],
         "wells_dvt": wells,
         "ottawa_knee": ottawa,
         "acupuncture": d.suitability,
         "rules_digest": rules.digest,
-        "warnings": [w.id for w in warnings_of(rules, d.truth.answers, d.truth.scores)],
+        "warnings": [w.id for w in warnings_of(rules, truth.answers, truth.scores)],
     }
 
 
@@ -76,12 +77,26 @@ def field_of(message: str) -> str | None:
     return head if head.isidentifier() else None
 
 
-def _find_scores(rules: RuleSet) -> tuple[int | None, int | None]:
-    """Where Wells and Ottawa sit among ``rules.scores``."""
+class _Ids(NamedTuple):
+    """What a record names of a rule set, looked up once: the ids by position, and
+    where Wells and Ottawa sit among ``rules.scores``."""
+
+    flags: tuple[str, ...]
+    causes: tuple[str, ...]
+    wells_at: int | None
+    ottawa_at: int | None
+
+
+def _find_ids(rules: RuleSet) -> _Ids:
     at = {score.id: i for i, score in enumerate(rules.scores)}
-    return at.get("wells_dvt"), at.get("ottawa_knee")
+    return _Ids(
+        tuple(f.id for f in rules.red_flags),
+        tuple(c.id for c in rules.causes),
+        at.get("wells_dvt"),
+        at.get("ottawa_knee"),
+    )
 
 
-_score_positions: PerRules[tuple[int | None, int | None]] = PerRules(_find_scores)
+_ids: PerRules[_Ids] = PerRules(_find_ids)
 
 _LEVEL_IDS = {level: level.id for level in Level}

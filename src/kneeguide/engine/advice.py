@@ -125,7 +125,8 @@ def warnings_of(rules: RuleSet, answers: Answers, scores: Sequence[ScoreFacts]) 
     """
     fixed = _fixed(rules)
     found = list(fixed.disabled)
-    for at, facts in enumerate(scores):
+    for at in fixed.with_stand_ins:  # only scores that have lay stand-ins can warn of them
+        facts = scores[at]
         if True in facts.proxy:  # (most records have none: the cheap test first)
             present = facts.present
             items = tuple([i for i, proxy in enumerate(facts.proxy) if proxy and present[i] is True])
@@ -176,6 +177,7 @@ class _Fixed(NamedTuple):
     disabled: tuple[Warned, ...]
     proxy_ids: tuple[str, ...]  # per score
     ottawa: int | None  # the Ottawa knee rule's position in rules.scores
+    with_stand_ins: tuple[int, ...]  # positions of the scores with any item a lay answer can stand in for
 
 
 def _find_fixed(rules: RuleSet) -> _Fixed:
@@ -183,6 +185,7 @@ def _find_fixed(rules: RuleSet) -> _Fixed:
         tuple(Warned(f"disabled:{flag}", "disabled", at) for at, (flag, _) in enumerate(rules.disabled)),
         tuple(f"proxy:{score.id}" for score in rules.scores),
         next((at for at, score in enumerate(rules.scores) if score.id == "ottawa_knee"), None),
+        tuple(at for at, score in enumerate(rules.scores) if any(i.proxy is not None for i in score.items)),
     )
 
 
