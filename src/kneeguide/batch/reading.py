@@ -43,6 +43,38 @@ def text_stream(raw: Any) -> TextIO:
     return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
 
 
+def arriving_lines(fd: int, chunk: int = 65536) -> Iterator[str]:
+    """The lines of a pipe or a terminal, as :func:`text_stream` would give them, read with
+    ``os.read`` alone.
+
+    A pipe is read by a thread that waits for what arrives (:func:`~kneeguide.batch.split.arriving_blocks`).
+    Reading through ``sys.stdin``'s buffered reader would leave that thread holding the
+    buffer's lock while it waits, and an interrupted run then dies at exit with "Fatal
+    Python error: _enter_buffered_busy" instead of exiting 130. ``os.read`` holds no
+    lock. Lines end at ``\n``, ``\r`` or ``\r\n`` and keep their ends, as with
+    ``newline=""``; a ``\r`` at the end of a chunk waits for the next one, which may
+    begin with its ``\n``.
+    """
+    import codecs
+    import os
+
+    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
+    pending = ""
+    while True:
+        data = os.read(fd, chunk)
+        text = pending + decoder.decode(data, final=not data)
+        if data and text.endswith("\r"):
+            pending, text = "\r", text[:-1]
+        else:
+            pending = ""
+        lines = io.StringIO(text, newline="").readlines()
+        if data and lines and not lines[-1].endswith(("\n", "\r")):
+            pending = lines.pop() + pending
+        yield from lines
+        if not data:
+            return
+
+
 def jsonl_lines(stream: Iterable[str], first: int = 1, start: int = 1) -> Iterator[Line]:
     """The non-blank lines, numbered from ``first`` (blank ones keep their numbers), from row ``start``."""
     for number, line in enumerate(stream, first):
@@ -65,7 +97,7 @@ def parse_line(line: Line) -> Record:
     return Record(number, ident, data, ())
 
 
-def read_csv(stream: TextIO) -> Iterator[Record]:
+def read_csv(stream: Iterable[str]) -> Iterator[Record]:
     """The records of a CSV file: the header names the questions (and ``id``); an empty cell is
     unknown, a blank row is skipped, a row of the wrong width is an error record."""
     reader = csv.reader(stream)

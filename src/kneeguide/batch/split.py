@@ -20,6 +20,22 @@ def blocks(records: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield block
 
 
+def _leave_interruptions_to_the_main_thread() -> None:
+    """Block Ctrl-C, SIGTERM and SIGHUP in the calling (reader) thread.
+
+    The kernel hands a process-directed signal to any thread that does not block
+    it. Taken by the reader, it would interrupt the main thread at once, even while
+    the main thread holds signals to write and count a block as one step, and the
+    row named to resume from would be one block early. Blocked here, a signal waits
+    for the main thread.
+    """
+    import signal
+
+    if hasattr(signal, "pthread_sigmask"):
+        names = ("SIGINT", "SIGTERM", "SIGHUP")
+        signal.pthread_sigmask(signal.SIG_BLOCK, {getattr(signal, n) for n in names if hasattr(signal, n)})
+
+
 class _Failed(NamedTuple):
     error: BaseException
 
@@ -40,6 +56,7 @@ def arriving_blocks(records: Iterable[Item], size: int) -> Iterator[list[Item]]:
     waiting: queue.Queue[Item | _Failed | None] = queue.Queue(maxsize=size)
 
     def read() -> None:
+        _leave_interruptions_to_the_main_thread()
         try:
             for record in records:
                 waiting.put(record)

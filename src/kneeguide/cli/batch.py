@@ -95,12 +95,14 @@ def _run(
     import stat
 
     from kneeguide.batch.pool import run_rendered, run_text
-    from kneeguide.batch.reading import jsonl_lines, read_csv, text_stream
+    from kneeguide.batch.reading import arriving_lines, jsonl_lines, read_csv, text_stream
     from kneeguide.batch.tally import Tally
     from kneeguide.cli.signals import interrupt_on_signals, signals_held
 
     arriving = not stat.S_ISREG(os.fstat(raw.fileno()).st_mode)  # a pipe or a terminal: as records come
-    stream = text_stream(raw)
+    # what arrives is read by a thread waiting on the pipe: with os.read, which holds no lock at exit
+    text = None if arriving else text_stream(raw)
+    stream: Iterable[str] = arriving_lines(raw.fileno()) if text is None else text
     # JSON lines are parsed with their block (by its worker, with --workers): little waits parsed
     records: Iterable[Any] = read_csv(stream) if in_fmt is RecordFormat.CSV else jsonl_lines(stream)
     if job.resume_from > 1:
@@ -109,8 +111,8 @@ def _run(
     tally = Tally()
     progress = _progress()
     try:
-        if workers > 1 and in_fmt is RecordFormat.JSONL and not arriving:
-            results = run_text(job, stream, workers)  # the workers read the lines themselves
+        if workers > 1 and in_fmt is RecordFormat.JSONL and text is not None:
+            results = run_text(job, text, workers)  # the workers read the lines themselves
         else:
             results = run_rendered(job, records, workers, arriving=arriving)
         for done in results:
