@@ -31,16 +31,15 @@ import hashlib
 import io
 import json
 import os
-import random
 import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
+from run import generated  # benchmarks/run.py: the same generated answer sets
 
 ROOT = Path(__file__).resolve().parent.parent
 VIGNETTES = sorted((ROOT / "tests" / "vignettes").glob("*.yaml"))
@@ -53,26 +52,6 @@ STAMPS = re.compile(
 )
 # FHIR resources carry random ids (urn:uuid)
 UUIDS = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-def generated_answers(
-    count: int, questions: list[dict[str, object]], seed: int = 7
-) -> Iterator[dict[str, object]]:
-    """Deterministic random answer sets over the real question ids."""
-    rng = random.Random(seed)
-    for i in range(count):
-        answers: dict[str, object] = {"id": i}
-        for q in rng.sample(questions, 30):
-            kind = q["type"]
-            if kind == "yn":
-                answers[str(q["id"])] = rng.choice(("yes", "no", "no", "no", "unsure"))
-            elif kind == "choice":
-                answers[str(q["id"])] = rng.choice([str(c) for c in q["choices"]])  # type: ignore[attr-defined]
-            else:
-                low = int(q.get("min") or 0)  # type: ignore[call-overload]
-                high = q.get("max")
-                answers[str(q["id"])] = rng.randint(low, int(high) if high is not None else low + 100)  # type: ignore[call-overload]
-        yield answers
 
 
 class Capture:
@@ -126,78 +105,27 @@ def capture(out: Path, src: Path, records: int) -> None:
         for lang in ("en", "ja"):
             for audience in ("lay", "practitioner"):
                 for fmt in ("text", "json", "markdown"):
-                    jobs.append(
-                        (
-                            f"assess/{path.stem}.{lang}.{audience}.{fmt}",
-                            [
-                                "assess",
-                                "-f",
-                                "-",
-                                "--format",
-                                fmt,
-                                "--lang",
-                                lang,
-                                "--audience",
-                                audience,
-                                *region,
-                            ],
-                            data,
-                        )
-                    )
+                    args = f"assess -f - --format {fmt} --lang {lang} --audience {audience}".split()
+                    jobs.append((f"assess/{path.stem}.{lang}.{audience}.{fmt}", [*args, *region], data))
             for fmt in ("markdown", "text", "html"):
-                jobs.append(
-                    (
-                        f"note/{path.stem}.{lang}.{fmt}",
-                        [
-                            "note",
-                            "-f",
-                            "-",
-                            "--format",
-                            fmt,
-                            "--lang",
-                            lang,
-                            "--patient",
-                            "Test Patient",
-                            "--clinic",
-                            str(CLINIC),
-                            *region,
-                        ],
-                        data,
-                    )
-                )
-            jobs.append((f"fhir/{path.stem}.{lang}", ["export", "--fhir", "-f", "-", "--lang", lang], data))
+                args = f"note -f - --format {fmt} --lang {lang} --clinic {CLINIC}".split()
+                args += ["--patient", "Test Patient", *region]
+                jobs.append((f"note/{path.stem}.{lang}.{fmt}", args, data))
+            jobs.append((f"fhir/{path.stem}.{lang}", f"export --fhir -f - --lang {lang}".split(), data))
     for lang in ("en", "ja"):
         for audience in ("lay", "practitioner"):
             for fmt in ("text", "json"):
-                jobs.append(
-                    (
-                        f"questions/{lang}.{audience}.{fmt}",
-                        ["questions", "--format", fmt, "--lang", lang, "--audience", audience],
-                        None,
-                    )
-                )
+                args = f"questions --format {fmt} --lang {lang} --audience {audience}".split()
+                jobs.append((f"questions/{lang}.{audience}.{fmt}", args, None))
     for sub in ("validate", "test", "coverage", "schema"):
         jobs.append((f"rules/{sub}", ["rules", sub], None))
     jobs.append(("rules/strings-ja", ["rules", "strings", "--lang", "ja"], None))
     jobs.append(("rules/explain-dvt", ["rules", "explain", "dvt"], None))
-    for command in (
-        "",
-        "assess",
-        "questions",
-        "interview",
-        "note",
-        "export",
-        "batch",
-        "rules",
-        "config",
-        "rules validate",
-        "rules test",
-        "rules coverage",
-        "rules diff",
-        "rules schema",
-        "rules explain",
-        "rules strings",
-    ):
+    commands = ["assess", "questions", "interview", "note", "export", "batch", "rules", "config"]
+    commands += [
+        f"rules {sub}" for sub in ["validate", "test", "coverage", "diff", "schema", "explain", "strings"]
+    ]
+    for command in ["", *commands]:
         jobs.append((f"help/{command.replace(' ', '_') or 'main'}", [*command.split(), "--help"], None))
     # errors people make
     jobs.append(("errors/unknown-id", ["assess", "-a", "calf_pian=yes", "--format", "json"], None))
@@ -212,9 +140,7 @@ def capture(out: Path, src: Path, records: int) -> None:
         env=cap.env,
         check=True,
     )
-    listed = json.loads(proc.stdout)
-    questions = listed["questions"] if isinstance(listed, dict) else listed
-    sets = list(generated_answers(records, questions))
+    sets = list(generated(json.loads(proc.stdout), records))
     jsonl = cap.home / "in.jsonl"
     jsonl.write_text("".join(json.dumps(s) + "\n" for s in sets), encoding="utf-8")
     columns = ["id", *sorted({k for s in sets for k in s} - {"id"})]

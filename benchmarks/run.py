@@ -24,27 +24,40 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 KNEEGUIDE = [sys.executable, "-m", "kneeguide"]
 
 
-def answer_sets(count: int, seed: int = 7) -> Iterator[str]:
-    """Deterministic random answer sets over the real question ids, as JSON lines."""
-    from kneeguide.api import load_rules
+def question_rows() -> list[dict[str, Any]]:
+    """The questions as ``kneeguide questions --format json`` lists them (id, type, choices, min, max)."""
+    done = subprocess.run(
+        [*KNEEGUIDE, "questions", "--format", "json"], capture_output=True, check=True, env=CHILD_ENV
+    )
+    rows: list[dict[str, Any]] = json.loads(done.stdout)
+    return rows
 
-    rules = load_rules()
-    questions = list(rules.questions.values())
+
+def generated(rows: list[dict[str, Any]], count: int, seed: int = 7) -> Iterator[dict[str, Any]]:
+    """Deterministic random answer sets (30 questions each, an ``id``) over ``rows``."""
     rng = random.Random(seed)
     for i in range(count):
-        answers: dict[str, object] = {"id": i}
-        for q in rng.sample(questions, 30):
-            if q.type == "yn":
-                answers[q.id] = rng.choice(("yes", "no", "no", "no", "unsure"))
-            elif q.type == "choice":
-                answers[q.id] = rng.choice(q.choices).id
+        answers: dict[str, Any] = {"id": i}
+        for q in rng.sample(rows, 30):
+            if q["type"] == "yn":
+                answers[q["id"]] = rng.choice(("yes", "no", "no", "no", "unsure"))
+            elif q["type"] == "choice":
+                answers[q["id"]] = rng.choice(q["choices"])
             else:
-                low = int(q.minimum or 0)
-                answers[q.id] = rng.randint(low, int(q.maximum if q.maximum is not None else low + 100))
+                low = int(q.get("min") or 0)
+                high = q.get("max")
+                answers[q["id"]] = rng.randint(low, int(high) if high is not None else low + 100)
+        yield answers
+
+
+def answer_sets(count: int, seed: int = 7) -> Iterator[str]:
+    """:func:`generated` answer sets over the real questions, as JSON lines."""
+    for answers in generated(question_rows(), count, seed):
         yield json.dumps(answers) + "\n"
 
 

@@ -52,3 +52,31 @@ NEGATIVE_SCREEN: dict[str, Any] = {
         "pregnant",
     ]
 }
+
+
+#: One answer set that raises every kind of answer-dependent warning: a child (age
+#: under 16), a pregnancy, lay stand-ins counted in the Wells score (calf pain and
+#: swelling for deep-vein tenderness and measured swelling) and in the Ottawa knee rule
+#: (a tender kneecap), and a twisting injury ten days old (outside Ottawa's window).
+EVERY_WARNING: dict[str, Any] = {
+    "age": 12,
+    "sex": "female",
+    "pregnant": "yes",
+    "calf_pain": "yes",
+    "calf_swelling": "yes",
+    "injury": "yes",
+    "injury_mechanism": "twisting",
+    "kneecap_tender": "yes",
+    "duration_days": 10,
+}
+
+#: A rule-set overlay (``ruleset.yaml`` alone) that switches the cellulitis red flag off.
+DISABLING_OVERLAY = """\
+version: "clinic-1"
+title: {en: "Clinic rules", ja: "クリニックの規則"}
+languages: [en, ja]
+default_region: JP
+disable:
+  - id: cellulitis
+    reason: "assessed by the clinic's own skin protocol"
+"""

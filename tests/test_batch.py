@@ -21,6 +21,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stories import DISABLING_OVERLAY
 from warning_ids import ids_of
 
 from kneeguide.api import as_dict, assess, assess_batch, load_rules
@@ -234,15 +235,6 @@ def _disabling() -> RuleSet:
         return load_rules(folder)
 
 
-DISABLING_OVERLAY = """\
-version: "clinic-1"
-title: {en: "Clinic rules", ja: "クリニックの規則"}
-languages: [en, ja]
-default_region: JP
-disable:
-  - id: cellulitis
-    reason: "assessed by the clinic's own skin protocol"
-"""
 DISABLING = _disabling()
 SHARED_CHECKER = FastChecker(RULES.questions)  # shared, so what it learns is tested too
 

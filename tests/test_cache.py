@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import ast
 import pickle
 import shutil
 from pathlib import Path
 
 import pytest
+from imports import LAYERS, PACKAGE, import_closure, layer_of, module_file
 
 from kneeguide.ruleset import cache
 from kneeguide.ruleset.load import load_rules
-
-PACKAGE = Path(cache.__file__).parent.parent  # src/kneeguide
 
 
 @pytest.fixture()
@@ -97,94 +95,6 @@ def test_no_cache_when_disabled(rules_dir: Path, tmp_path: Path, monkeypatch: py
 # -- what the cache key covers ----------------------------------------------------------------
 
 
-def module_file(name: str) -> Path | None:
-    """The source of module ``kneeguide...`` ``name`` (a package's ``__init__.py``), if it exists."""
-    path = PACKAGE.parent.joinpath(*name.split("."))
-    for candidate in (path / "__init__.py", path.with_suffix(".py")):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _under_type_checking(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
-    while node in parents:
-        node = parents[node]
-        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
-            return True
-    return False
-
-
-def imports_of(name: str) -> tuple[set[str], dict[str, set[str]], set[str], set[str]]:
-    """What module ``name`` imports: (the kneeguide modules it imports anywhere, functions included;
-    for each package it imports names from, those names; the modules its PEP 562
-    ``__getattr__`` imports; the names it defines at its top level).
-
-    Imports under ``if TYPE_CHECKING:`` never run and are left out.
-    """
-    path = module_file(name)
-    assert path is not None, name
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
-    lazy = {
-        node
-        for top in tree.body
-        if isinstance(top, ast.FunctionDef) and top.name == "__getattr__"
-        for node in ast.walk(top)
-    }
-    modules: set[str] = set()
-    names: dict[str, set[str]] = {}
-    served: set[str] = set()
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.Import, ast.ImportFrom)) or _under_type_checking(node, parents):
-            continue
-        found: set[str] = set()
-        if isinstance(node, ast.Import):
-            found = {alias.name for alias in node.names if alias.name.split(".")[0] == "kneeguide"}
-        elif node.module and node.module.split(".")[0] == "kneeguide" and not node.level:
-            found.add(node.module)
-            for alias in node.names:
-                if module_file(f"{node.module}.{alias.name}") is not None:
-                    found.add(f"{node.module}.{alias.name}")
-                else:
-                    names.setdefault(node.module, set()).add(alias.name)
-        (served if node in lazy else modules).update(found)
-    defined: set[str] = set()
-    for top in tree.body:
-        if isinstance(top, (ast.FunctionDef, ast.ClassDef)):
-            defined.add(top.name)
-        elif isinstance(top, (ast.Assign, ast.AnnAssign)):
-            targets = top.targets if isinstance(top, ast.Assign) else [top.target]
-            defined |= {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
-        elif isinstance(top, (ast.Import, ast.ImportFrom)):
-            defined |= {(alias.asname or alias.name).split(".")[0] for alias in top.names}
-    return modules, names, served, defined
-
-
-def import_closure(start: str) -> set[str]:
-    """Every kneeguide module that importing ``start`` and running any of its code may import.
-
-    Static: imports inside functions count, and importing ``a.b.c`` imports
-    ``a`` and ``a.b``. A package's PEP 562 ``__getattr__`` counts only when a
-    module imports from the package a name the package does not define itself.
-    """
-    seen: set[str] = set()
-    todo = [start]
-    while todo:
-        name = todo.pop()
-        parts = name.split(".")
-        for module in (".".join(parts[:i]) for i in range(1, len(parts) + 1)):
-            if module in seen:
-                continue
-            seen.add(module)
-            modules, names, _, _ = imports_of(module)
-            todo += modules
-            for package, wanted in names.items():
-                _, _, served, defined = imports_of(package)
-                if wanted - defined:
-                    todo += served
-    return seen
-
-
 LOADER = import_closure("kneeguide.ruleset.load")
 
 
@@ -207,7 +117,7 @@ def test_every_module_the_loader_may_import_is_in_the_cache_key() -> None:
 def test_the_loader_imports_nothing_above_the_rule_set() -> None:
     """Loading needs the rule set's modules, the conditions' evaluator and the shared bottom
     helpers: not the engine, the renderers or the command line."""
-    below = {"ruleset", "evaluate", "ids", "errors", "suggest", "files", "version"}
+    below = set().union(*LAYERS[layer_of("ruleset") :])
     assert sorted(name for name in LOADER if "." in name and name.split(".")[1] not in below) == []
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from stories import DISABLING_OVERLAY, EVERY_WARNING
 from warning_ids import ids_of
 
 from kneeguide.api import assess, load_rules
@@ -38,30 +39,6 @@ from kneeguide.ruleset.model import RuleSet
 
 FORMATS: list[Enum] = [*ReportFormat, *NoteFormat, *ExportFormat, *RecordFormat]
 
-#: One answer set that raises every kind of warning: a child (age under 16), a
-#: pregnancy, lay stand-ins counted in the Wells score (calf pain and swelling for
-#: deep-vein tenderness and measured swelling) and in the Ottawa knee rule (a tender
-#: kneecap), and a twisting injury ten days old. The rule set adds a disabled red flag.
-ANSWERS: dict[str, Any] = {
-    "age": 12,
-    "sex": "female",
-    "pregnant": "yes",
-    "calf_pain": "yes",
-    "calf_swelling": "yes",
-    "injury": "yes",
-    "injury_mechanism": "twisting",
-    "kneecap_tender": "yes",
-    "duration_days": 10,
-}
-RULESET = """\
-version: "clinic-1"
-title: {en: "Clinic rules", ja: "クリニックの規則"}
-languages: [en, ja]
-default_region: JP
-disable:
-  - id: cellulitis
-    reason: "assessed by the clinic's own skin protocol"
-"""
 
 #: What each output must carry: "disclaimer" (its text), "warnings" (every warning's
 #: text), "warning ids" (every warning's id, as batch records name them) and
@@ -79,9 +56,9 @@ def custom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An overlay on the built-in rules that switches one red flag off, and the answers."""
     folder = tmp_path_factory.mktemp("every-format")
     (folder / "rules").mkdir()
-    (folder / "rules" / "ruleset.yaml").write_text(RULESET, encoding="utf-8")
-    (folder / "answers.json").write_text(json.dumps(ANSWERS), encoding="utf-8")
-    (folder / "answers.jsonl").write_text(json.dumps({"id": "one", **ANSWERS}) + "\n", encoding="utf-8")
+    (folder / "rules" / "ruleset.yaml").write_text(DISABLING_OVERLAY, encoding="utf-8")
+    (folder / "answers.json").write_text(json.dumps(EVERY_WARNING), encoding="utf-8")
+    (folder / "answers.jsonl").write_text(json.dumps({"id": "one", **EVERY_WARNING}) + "\n", encoding="utf-8")
     return folder
 
 
@@ -157,9 +134,9 @@ def _strings(data: Any) -> list[str]:
 
 
 def assessed(rules: RuleSet, lang: str) -> Assessment:
-    """The assessment of :data:`ANSWERS`, checked to raise every kind of warning
+    """The assessment of :data:`EVERY_WARNING`, checked to raise every kind of warning
     (every ``warn_*`` message) that the rules have."""
-    result = assess(ANSWERS, rules=rules, lang=lang)
+    result = assess(EVERY_WARNING, rules=rules, lang=lang)
     for key in (k for k in rules.messages if k.startswith("warn_")):
         template = rules.message(key, lang)
         pattern = ".*".join(re.escape(part) for part in re.split(r"\{\w+\}", template))

@@ -14,6 +14,7 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.riskassessment import RiskAssessment
+from stories import EVERY_WARNING
 
 from kneeguide.api import assess, load_rules
 from kneeguide.inputs.fhir import answers_from_response
@@ -108,28 +109,13 @@ def test_the_risk_assessment_carries_the_level_and_red_flags(tmp_path: Path) -> 
     assert "not a diagnosis" in risk["note"][0]["text"]
 
 
-#: Answers that raise four kinds of warning: a child, a pregnancy, lay stand-ins in
-#: Wells and Ottawa, and an injury older than Ottawa's seven days.
-WARNED: dict[str, Any] = {
-    "age": 12,
-    "sex": "female",
-    "pregnant": "yes",
-    "calf_pain": "yes",
-    "calf_swelling": "yes",
-    "injury": "yes",
-    "injury_mechanism": "twisting",
-    "kneecap_tender": "yes",
-    "duration_days": 10,
-}
-
-
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_the_risk_assessment_notes_the_disclaimer_then_every_warning(lang: str, tmp_path: Path) -> None:
-    data = export(WARNED, tmp_path, "--lang", lang)
+    data = export(EVERY_WARNING, tmp_path, "--lang", lang)
     Bundle.model_validate(data)
     risk = data["entry"][3]["resource"]
     RiskAssessment.model_validate(risk)
-    expected = assess(WARNED, rules=load_rules(), lang=lang)
+    expected = assess(EVERY_WARNING, rules=load_rules(), lang=lang)
     assert len(expected.warnings) >= 5
     assert [note["text"] for note in risk["note"]] == [expected.disclaimer, *expected.warnings]
     assert all(set(note) == {"text"} for note in risk["note"])  # plain Annotations

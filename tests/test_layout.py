@@ -9,109 +9,39 @@ left out, as are the package's lazy ``__getattr__`` re-exports.
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
+from imports import imports_of, layer_of, modules, stage
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src" / "kneeguide"
-
-#: Stages from the top down. A module may import from its own stage and any stage
-#: below it, never above. Stages on one line are side by side and do not import
-#: each other.
-LAYERS: list[set[str]] = [
-    {"__main__"},
-    {"cli"},
-    {"interview", "api"},
-    {"batch", "authoring"},
-    {"render", "inputs"},
-    {"engine"},
-    {"ruleset"},
-    {"evaluate"},
-    {"files"},
-    {"ids", "errors", "suggest", "version"},
-]
-#: ``kneeguide/__init__.py`` re-exports the library API lazily (``__getattr__``).
-PACKAGE_INIT = "__init__"
 LIMIT = 450
 
 
-def stage(module: str) -> str:
-    """``kneeguide.engine.words`` → ``engine``; ``kneeguide.ids`` → ``ids``."""
-    parts = module.split(".")
-    return parts[1] if len(parts) > 1 else PACKAGE_INIT
-
-
-def modules() -> dict[str, Path]:
-    found = {}
-    for path in PACKAGE.rglob("*.py"):
-        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
-        if parts[-1] == "__init__" and len(parts) > 1:
-            parts.pop()
-        found[".".join(parts)] = path
-    return found
-
-
-def runtime_imports(path: Path, known: dict[str, Path]) -> Iterator[str]:
-    """The kneeguide modules ``path`` imports when it runs (not for type checking)."""
-
-    class Visitor(ast.NodeVisitor):
-        def __init__(self) -> None:
-            self.found: list[str] = []
-
-        def visit_If(self, node: ast.If) -> None:
-            if isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
-                for child in node.orelse:
-                    self.visit(child)
-                return
-            self.generic_visit(node)
-
-        def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-            if node.module and node.module.split(".")[0] == "kneeguide":
-                for alias in node.names:
-                    sub = f"{node.module}.{alias.name}"
-                    self.found.append(sub if sub in known else node.module)
-
-        def visit_Import(self, node: ast.Import) -> None:
-            self.found += [a.name for a in node.names if a.name.split(".")[0] == "kneeguide"]
-
-    visitor = Visitor()
-    visitor.visit(ast.parse(path.read_text(encoding="utf-8")))
-    yield from visitor.found
-
-
 def graph() -> dict[str, set[str]]:
+    """Each module's run-time imports of other kneeguide modules. Importing a submodule
+    runs the bare package's ``__init__`` first, which imports nothing at run time, so
+    that edge is left out; asking the package for a name is not (see below)."""
     known = modules()
     return {
-        name: {m for m in runtime_imports(path, known) if m in known and m != name}
-        for name, path in known.items()
+        name: {m for m in imports_of(name)[0] if m in known and m not in (name, "kneeguide")}
+        for name in known
     }
-
-
-def layer_of(name: str) -> int:
-    for depth, names in enumerate(LAYERS):
-        if name in names:
-            return depth
-    raise AssertionError(f"stage '{name}' is in no layer of tests/test_layout.py; place it there")
 
 
 def test_every_stage_has_a_place_in_the_layers() -> None:
     for module in modules():
-        if stage(module) != PACKAGE_INIT:
+        if stage(module):
             layer_of(stage(module))
 
 
 def test_a_stage_never_imports_a_stage_above_it_or_beside_it() -> None:
     wrong = []
     for module, imported in graph().items():
-        if stage(module) == PACKAGE_INIT:
+        if not stage(module):
             continue
+        if imports_of(module)[1].get("kneeguide"):  # the package's lazy re-exports reach the API
+            wrong.append(f"{module} imports a name from the package itself; import it from its module")
         for target in imported:
             here, there = stage(module), stage(target)
-            if there == PACKAGE_INIT:
-                wrong.append(f"{module} imports the package itself; import from the module that defines it")
-            elif here != there and layer_of(there) <= layer_of(here):
+            if here != there and layer_of(there) <= layer_of(here):
                 wrong.append(f"{module} ({here}) imports {target} ({there})")
     assert not wrong, "\n".join(wrong)
 

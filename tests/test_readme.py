@@ -62,9 +62,9 @@ def readme_section(heading: str) -> str:
 
 
 def listed(section: str, label: str) -> list[str]:
-    """The code spans of the bullet that starts with ``label``, up to the next bullet."""
-    bullet = section.split(f"- {label}", 1)[1].split("\n- ", 1)[0]
-    return re.findall(r"`([^`]+)`", bullet.split(". ", 1)[0] if label != "Questions:" else bullet)
+    """The code spans after ``label`` in a bullet, up to the end of its sentence."""
+    sentence = section.split(f"{label}", 1)[1].split(".\n", 1)[0].split(". ", 1)[0]
+    return re.findall(r"`([^`]+)`", sentence)
 
 
 def test_the_readme_lists_exactly_the_ids_of_the_contract() -> None:
@@ -74,10 +74,12 @@ def test_the_readme_lists_exactly_the_ids_of_the_contract() -> None:
     section = readme_section("### Ids scripts can rely on")
     assert listed(section, "Levels, lowest first:") == list(ids.LEVELS)
     assert listed(section, "Regions:") == list(ids.REGIONS)
+    assert listed(section, "Audiences:") == list(ids.AUDIENCES)
+    assert listed(section, "Languages:") == list(ids.LANGUAGES)
     assert listed(section, "Red flags:") == list(contract.RED_FLAG_IDS)
     assert listed(section, "Causes:") == list(contract.CAUSE_IDS)
     assert listed(section, "Scores:") == list(contract.SCORE_IDS)
-    assert listed(section, "Questions:")[: len(contract.QUESTION_IDS)] == list(contract.QUESTION_IDS)
+    assert listed(section, "Questions:") == list(contract.QUESTION_IDS)
 
 
 def test_the_readme_option_lists_are_the_id_lists() -> None:

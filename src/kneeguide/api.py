@@ -20,7 +20,7 @@ from kneeguide.ruleset import load as loader
 from kneeguide.ruleset.answers import parse_answers
 from kneeguide.ruleset.model import RuleSet
 
-__all__ = ["Assessment", "RuleSet", "as_dict", "assess", "assess_batch", "load_rules"]
+__all__ = ["Assessment", "RuleSet", "as_dict", "assess", "assess_batch", "load_rules", "region_of"]
 
 _BUILTIN: RuleSet | None = None
 
@@ -53,7 +53,7 @@ def assess(
     ruleset = rules if rules is not None else load_rules()
     clean = parse_answers(answers, ruleset.questions)
     who = audience if isinstance(audience, Audience) else _audience(audience)
-    chosen = _region(ruleset, region)
+    chosen = region_of(ruleset, region)
     if lang not in ruleset.languages:
         raise InputError(
             [
@@ -120,7 +120,7 @@ def assess_batch(
     who = audience if isinstance(audience, Audience) else _audience(audience)
     if workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
-    job = Job(ruleset, _region(ruleset, region), who, full)
+    job = Job(ruleset, region_of(ruleset, region), who, full)
 
     def records() -> Iterator[Record]:
         for row, given in enumerate(answer_sets, 1):
@@ -143,7 +143,10 @@ def _audience(value: str) -> Audience:
         raise InputError([Problem(f"unknown audience '{value}' (expected lay or practitioner)")]) from None
 
 
-def _region(rules: RuleSet, region: str | None) -> str:
+def region_of(rules: RuleSet, region: str | None) -> str:
+    """The region code of ``rules`` that ``region`` names (any case), or the rule set's
+    ``default_region`` when None. Raises :class:`InputError` for a region ``rules``
+    does not define, listing the ones it does."""
     if region is None:
         return rules.default_region
     code = region.upper()

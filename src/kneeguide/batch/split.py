@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple, TypeVar
 
+from kneeguide.interrupts import block_in_this_thread
+
 Item = TypeVar("Item")
 
 
@@ -18,22 +20,6 @@ def blocks(records: Iterable[Item], size: int) -> Iterator[list[Item]]:
             block = []
     if block:
         yield block
-
-
-def _leave_interruptions_to_the_main_thread() -> None:
-    """Block Ctrl-C, SIGTERM and SIGHUP in the calling (reader) thread.
-
-    The kernel hands a process-directed signal to any thread that does not block
-    it. Taken by the reader, it would interrupt the main thread at once, even while
-    the main thread holds signals to write and count a block as one step, and the
-    row named to resume from would be one block early. Blocked here, a signal waits
-    for the main thread.
-    """
-    import signal
-
-    if hasattr(signal, "pthread_sigmask"):
-        names = ("SIGINT", "SIGTERM", "SIGHUP")
-        signal.pthread_sigmask(signal.SIG_BLOCK, {getattr(signal, n) for n in names if hasattr(signal, n)})
 
 
 class _Failed(NamedTuple):
@@ -56,7 +42,11 @@ def arriving_blocks(records: Iterable[Item], size: int) -> Iterator[list[Item]]:
     waiting: queue.Queue[Item | _Failed | None] = queue.Queue(maxsize=size)
 
     def read() -> None:
-        _leave_interruptions_to_the_main_thread()
+        # A process-directed signal goes to any thread that does not block it. Taken
+        # here, it would interrupt the main thread at once, even while that thread
+        # holds signals to write and count a block as one step (the resume row would
+        # be a block early); blocked here, it waits for the main thread.
+        block_in_this_thread()
         try:
             for record in records:
                 waiting.put(record)

@@ -70,7 +70,7 @@ def batch(
     rules = load(rules_dir)
     in_fmt = _format_of(None if source == "-" else source, input_format)
     out_fmt = _format_of(output, output_format)
-    job = Job(rules, api._region(rules, region), Audience[audience.upper()], full, out_fmt, resume_from)
+    job = Job(rules, api.region_of(rules, region), Audience[audience.upper()], full, out_fmt, resume_from)
     settle()
     raw = _open(source)
     try:

@@ -83,7 +83,7 @@ def _started(audience: str, settings: Settings) -> "Session":
     from kneeguide.interview.session import Session
 
     rules = settings.rules
-    chosen = api._region(rules, settings.region)
+    chosen = api.region_of(rules, settings.region)
     api.assess({}, rules=rules, lang=settings.lang)  # validates the language before any prompt
     return Session.new(audience, chosen, settings.lang, rules.digest)
 

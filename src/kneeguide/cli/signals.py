@@ -11,6 +11,8 @@ import contextlib
 import signal
 from collections.abc import Iterator
 
+from kneeguide.interrupts import INTERRUPTIONS, block_in_this_thread
+
 
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
@@ -20,15 +22,12 @@ def signals_held() -> Iterator[None]:
     wrong row to resume from. Where signals cannot be held (Windows), a block
     is still written whole.
     """
-    held = {signal.SIGINT} | {getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)}
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    before = block_in_this_thread()
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        if before is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def interrupt_on_signals() -> None:
@@ -38,6 +37,5 @@ def interrupt_on_signals() -> None:
     def handler(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), handler)
+    for signum in INTERRUPTIONS - {signal.SIGINT}:  # Python's own SIGINT handler raises it already
+        signal.signal(signum, handler)
