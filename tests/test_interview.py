@@ -13,8 +13,10 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from kneeguide.ids import Level
-from kneeguide.interview.prompts import BACK, HELP, NOT_SURE, Checklist, Interview, Single, TerminalAsker
+from kneeguide.interview.loop import Interview
+from kneeguide.interview.prompts import BACK, HELP, NOT_SURE, Checklist, Single
 from kneeguide.interview.session import Session
+from kneeguide.interview.terminal import TerminalAsker
 from kneeguide.ruleset.model import RuleSet
 
 

@@ -54,7 +54,8 @@ def interview(
 ) -> None:
     """Ask the questions one by one in the terminal, then show the report."""
     from kneeguide.cli.signals import interrupt_on_signals
-    from kneeguide.interview.prompts import Interview, TerminalAsker
+    from kneeguide.interview.loop import Interview
+    from kneeguide.interview.terminal import TerminalAsker
 
     settings = resolve(lang, region, audience, rules_dir)
     rules = settings.rules

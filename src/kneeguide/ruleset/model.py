@@ -47,6 +47,8 @@ class Question(NamedTuple):
     ask_if: Condition | None
     references: tuple[str, ...]
     location: Location
+    offer_unsure: bool = True  # the interview offers "Not sure" (False when a choice declines)
+    always_ask: bool = False  # asked even when no answer changes the assessment (the note needs it)
 
     def wording(self, audience: Audience) -> Text:
         return self.practitioner if audience is Audience.PRACTITIONER else self.lay

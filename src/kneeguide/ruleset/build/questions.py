@@ -75,6 +75,8 @@ def questions(ctx: Context) -> tuple[Section, ...]:
             ask_if=None,
             references=ctx.refs(n),
             location=loc,
+            offer_unsure=n.get("offer_unsure", True),
+            always_ask=n.get("always_ask", False),
         )
         ctx.questions[question.id] = question
         pending.append((n, question))

@@ -76,6 +76,16 @@ QUESTION = Record(
             ),
         ),
         F("ask_if", CondRef(), doc="skip logic: ask only when this holds (or is unknown)"),
+        F(
+            "always_ask",
+            Bool(),
+            doc="asked even when no answer could change the assessment (the referral note needs it)",
+        ),
+        F(
+            "offer_unsure",
+            Bool(),
+            doc="offer 'Not sure' in the interview (default true); false when a choice already declines",
+        ),
         F("references", REFS, required=True),
     )
 )
