@@ -38,7 +38,8 @@ from kneeguide.cli import guard
 from kneeguide.cli.interview import offer_saves
 from kneeguide.errors import InputError
 from kneeguide.files import WriteError, write_atomic
-from kneeguide.ids import RULE_FILES
+from kneeguide.ids import RULE_FILES, Audience
+from kneeguide.interview.flow import Flow
 from kneeguide.interview.session import Session
 from kneeguide.ruleset.files import builtin_rules
 from kneeguide.ruleset.load import load_rules as load_rules_from
@@ -553,6 +554,38 @@ def test_sigterm_to_a_batch_with_workers_stops_cleanly(tmp_path: Path) -> None:
 # --- SIGTERM to a running interview ------------------------------------------------------------------
 
 
+def test_an_interview_stopped_before_the_first_answer_leaves_no_file(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    env = {
+        **os.environ,
+        "KNEEGUIDE_DATA_DIR": str(tmp_path / "data"),
+        "NO_COLOR": "1",
+        "TERM": "xterm",
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+    }
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "kneeguide", "interview", "--region", "JP"],
+        env=env,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(60, 240),
+    )
+    try:
+        child.expect_exact(RULES.message("choice_help", "en"))  # the first tick-list
+        child.sendintr()
+        child.expect(pexpect.EOF)
+        transcript = child.before
+        child.close()
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    assert child.exitstatus == 130, (child.exitstatus, transcript[-1000:])
+    assert RULES.message("nothing_saved", "en") in transcript
+    assert "--resume" not in transcript
+    assert list((tmp_path / "data" / "sessions").glob("*")) == []
+
+
 def test_sigterm_to_an_interview_saves_it_and_exits_130(tmp_path: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     help_label = RULES.message("choice_help", "en")
@@ -566,15 +599,17 @@ def test_sigterm_to_an_interview_saves_it_and_exits_130(tmp_path: Path) -> None:
     }
     child = pexpect.spawn(
         sys.executable,
-        ["-m", "kneeguide", "interview"],
+        ["-m", "kneeguide", "interview", "--region", "JP"],
         env=env,
         encoding="utf-8",
         timeout=TIMEOUT,
         dimensions=(60, 240),
     )
+    first = Flow(RULES, Audience.LAY).next_step({})
+    assert first is not None and first.checklist
     try:
         child.expect_exact(help_label)  # the first tick-list
-        child.send("\r")  # nothing ticked: every item is "no"
+        child.send("\x1b[B" * len(first.questions) + "\r")  # "None of these": every item is "no"
         child.expect_exact("\x1b[?2004l")  # the prompt closed
         child.expect_exact([help_label, number_hint])  # the next question is waiting
         time.sleep(0.2)
@@ -588,7 +623,8 @@ def test_sigterm_to_an_interview_saves_it_and_exits_130(tmp_path: Path) -> None:
     assert child.exitstatus == 130, (child.exitstatus, child.signalstatus, transcript[-1000:])
     assert "Traceback" not in transcript
     (path,) = sorted((tmp_path / "data" / "sessions").glob("*.json"))
-    assert f"--resume {path}" in transcript.replace("\r\n", "")
+    # The hint runs as typed: the program as it was started, not a bare name off PATH.
+    assert f"{sys.executable} -m kneeguide interview --resume {path}" in transcript.replace("\r\n", "")
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert saved["status"] == "in_progress"
     assert saved["answers"] and set(saved["answers"].values()) == {"no"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,10 +15,10 @@ from prompt_toolkit.output import DummyOutput
 
 from kneeguide.ids import Level
 from kneeguide.interview.loop import Interview
-from kneeguide.interview.prompts import BACK, HELP, NOT_SURE, Checklist, Single
+from kneeguide.interview.prompts import BACK, HELP, NONE, NOT_SURE, Checklist, Single
 from kneeguide.interview.session import Session
 from kneeguide.interview.terminal import TerminalAsker
-from kneeguide.ruleset.model import RuleSet
+from kneeguide.ruleset.model import RuleSet, pick
 
 
 class Person:
@@ -61,7 +62,8 @@ class Person:
         scripted = self._scripted(prompt.section)
         if scripted is not None:
             return list(scripted)
-        return [qid for qid, _ in prompt.items if self.story.get(qid) == "yes"]
+        ticked = [qid for qid, _ in prompt.items if self.story.get(qid) == "yes"]
+        return ticked or [NONE]  # the person looked and chose "None of these"
 
     def confirm(self, message: str, default: bool) -> bool:
         self.confirms.append(message)
@@ -167,11 +169,188 @@ def test_going_back_from_a_checklist_re_asks_it(rules: RuleSet, new_session: Cal
     assert person.asked.count("emergency") == 2
 
 
-def test_help_explains_then_asks_again(rules: RuleSet, new_session: Callable[..., Session]) -> None:
+def test_help_explains_in_plain_words_then_asks_again(
+    rules: RuleSet, new_session: Callable[..., Session]
+) -> None:
     person = Person(HAMSTRING, script=[("age", HELP)])
     Interview(rules, new_session(), person).run()
     assert person.asked.count("age") == 2
+    help_text = next(text for text in person.shown if "How old are you" in text)
+    assert "used by" not in help_text  # a lay reader is never shown rule names
+    assert not any(pick(flag.title, "en") in help_text for flag in rules.red_flags)
+
+
+def test_a_practitioner_also_sees_which_rules_read_the_answer(
+    rules: RuleSet, new_session: Callable[..., Session]
+) -> None:
+    person = Person(HAMSTRING, script=[("age", HELP)])
+    Interview(rules, new_session("practitioner"), person).run()
     assert any("Your answer is used by" in text for text in person.shown)
+
+
+# -- tick-lists: silence is never "no" ------------------------------------------------------------
+
+
+def test_a_tick_list_submitted_with_nothing_chosen_records_nothing_and_asks_again(
+    rules: RuleSet, new_session: Callable[..., Session]
+) -> None:
+    person = Person(HAMSTRING, script=[("emergency", []), ("emergency", [])])
+    session = new_session()
+    original = person.checklist
+    on_disk: list[bool] = []
+
+    def spy(prompt: Checklist) -> list[str]:
+        on_disk.append(session.path.exists())
+        return original(prompt)
+
+    person.checklist = spy  # type: ignore[method-assign]
+    Interview(rules, session, person).run()
+    assert person.asked[:3] == ["emergency", "emergency", "emergency"]
+    assert on_disk[:3] == [False, False, False]  # no answer, no session file
+    assert session.answers["saddle_numbness"] == "no"  # from the third reply, "None of these"
+
+
+def test_none_of_these_records_every_item_as_no(rules: RuleSet, new_session: Callable[..., Session]) -> None:
+    person = Person(HAMSTRING, script=[("emergency", [NONE])])
+    session = new_session()
+    Interview(rules, session, person).run()
+    first = session.steps[0]
+    assert first and all(session.answers[q] == "no" for q in first)
+
+
+def test_unticked_items_count_as_no_only_beside_a_ticked_one(
+    rules: RuleSet, new_session: Callable[..., Session]
+) -> None:
+    person = Person({}, script=[("emergency", ["fever"])], finish_after_emergency=True)
+    session = new_session()
+    Interview(rules, session, person).run()
+    first = session.steps[0]
+    assert session.answers["fever"] == "yes"
+    assert all(session.answers[q] == "no" for q in first if q != "fever")
+
+
+# -- going back -----------------------------------------------------------------------------------
+
+
+def test_back_on_the_first_question_says_there_is_nothing_to_go_back_to(
+    rules: RuleSet, new_session: Callable[..., Session]
+) -> None:
+    person = Person(HAMSTRING, script=[("emergency", [BACK])])
+    Interview(rules, new_session(), person).run()
+    assert person.asked[:2] == ["emergency", "emergency"]
+    assert rules.message("back_at_start", "en") in person.shown
+
+
+def test_back_preselects_the_earlier_answer(rules: RuleSet, new_session: Callable[..., Session]) -> None:
+    defaults: dict[str, list[Any]] = {}
+    person = Person(HAMSTRING, script=[("sex", BACK)])
+    original = person.single
+
+    def spy(prompt: Single) -> Any:
+        defaults.setdefault(prompt.qid, []).append(prompt.default)
+        return original(prompt)
+
+    person.single = spy  # type: ignore[method-assign]
+    Interview(rules, new_session(), person).run()
+    assert defaults["age"][:2] == [None, 28]  # asked again after Back, with 28 preselected
+
+
+def test_back_to_a_tick_list_starts_with_the_earlier_ticks(
+    rules: RuleSet, new_session: Callable[..., Session]
+) -> None:
+    ticked: list[tuple[str, ...]] = []
+    person = Person(HAMSTRING, script=[("emergency", ["fever"]), ("age", BACK)])
+    original = person.checklist
+
+    def spy(prompt: Checklist) -> list[str]:
+        if prompt.section == "emergency":
+            ticked.append(prompt.ticked)
+        return original(prompt)
+
+    person.checklist = spy  # type: ignore[method-assign]
+    Interview(rules, new_session(), person).run()
+    assert ticked[:2] == [(), ("fever",)]
+
+
+def test_sex_offers_prefer_not_to_say_instead_of_not_sure(
+    rules: RuleSet, new_session: Callable[..., Session]
+) -> None:
+    prompts: list[Single] = []
+    person = Person(HAMSTRING)
+    original = person.single
+
+    def spy(prompt: Single) -> Any:
+        prompts.append(prompt)
+        return original(prompt)
+
+    person.single = spy  # type: ignore[method-assign]
+    Interview(rules, new_session(), person).run()
+    sex = next(p for p in prompts if p.qid == "sex")
+    assert not sex.offer_unsure
+    assert ("unspecified", "Prefer not to say") in sex.choices
+    assert next(p for p in prompts if p.qid == "side").offer_unsure
+
+
+# -- where the person is --------------------------------------------------------------------------
+
+
+def test_the_country_is_asked_first_when_the_locale_says_nothing(
+    rules: RuleSet, new_session: Callable[..., Session], tmp_path: Path
+) -> None:
+    kept: list[str] = []
+
+    def remember(region: str) -> Path:
+        kept.append(region)
+        return tmp_path / "config.toml"
+
+    person = Person(HAMSTRING, script=[("region", "UK")])
+    session = new_session()
+    Interview(rules, session, person, ask_region=True, remember=remember).run()
+    assert person.asked[0] == "region"
+    assert session.region == "UK" and kept == ["UK"]
+    intro = next(text for text in person.shown if "kneeguide asks" in text)
+    assert "999" in intro and "119" not in intro
+
+
+def test_the_progress_line_counts_parts_and_never_overstates(
+    rules: RuleSet, new_session: Callable[..., Session]
+) -> None:
+    lines: list[str] = []
+    person = Person(DVT)
+    original_single, original_checklist = person.single, person.checklist
+
+    def single_spy(prompt: Single) -> Any:
+        lines.append(prompt.progress)
+        return original_single(prompt)
+
+    def checklist_spy(prompt: Checklist) -> list[str]:
+        lines.append(prompt.progress)
+        return original_checklist(prompt)
+
+    person.single = single_spy  # type: ignore[method-assign]
+    person.checklist = checklist_spy  # type: ignore[method-assign]
+    Interview(rules, new_session(), person).run()
+    parts = [tuple(map(int, re.match(r"Part (\d+) of (\d+): ", line).groups())) for line in lines]  # type: ignore[union-attr]
+    assert len({total for _, total in parts}) == 1  # the total never moves
+    numbers = [n for n, _ in parts]
+    assert numbers == sorted(numbers) and numbers[0] == 1
+
+
+def test_a_resumed_interview_that_showed_an_emergency_reminds_first(
+    rules: RuleSet, new_session: Callable[..., Session]
+) -> None:
+    session = new_session()
+    person = Person({"saddle_numbness": "yes"})
+    person.interrupt_at = 2
+    with pytest.raises(KeyboardInterrupt):
+        Interview(rules, session, person).run()
+    resumed = Session.load(session.path)
+    assert resumed.emergency_shown
+    again = Person({"saddle_numbness": "yes"})
+    Interview(rules, resumed, again).run()
+    reminder = rules.message("resume_emergency", "en").format(emergency="119")
+    assert again.shown[0] == reminder
+    assert "Emergency" in again.shown[1]
 
 
 def test_not_sure_on_a_checklist_asks_the_items_one_by_one(

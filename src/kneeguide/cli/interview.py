@@ -5,6 +5,7 @@ saves it and names the command that resumes it (exit status 130). After the
 report, the user is offered to save the answers, the assessment and the note.
 """
 
+import shlex
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -50,32 +51,79 @@ def interview(
         ),
     ] = None,
     rules_dir: RulesOption = None,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="Numbered line prompts, no cursor movement (screen readers; automatic with TERM=dumb).",
+        ),
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """Ask the questions one by one in the terminal, then show the report."""
     from kneeguide.cli.signals import interrupt_on_signals
+    from kneeguide.interview.askers import asker_for
     from kneeguide.interview.loop import Interview
-    from kneeguide.interview.terminal import TerminalAsker
 
     settings = resolve(lang, region, audience, rules_dir)
     rules = settings.rules
     if not sys.stdin.isatty():
         raise InputError([Problem(rules.message("no_terminal", "en"))])
     session = _resumed(resume, rules) if resume is not None else _started(audience, settings)
-    asker = TerminalAsker(rules, session.lang)
+    asker = asker_for(rules, session.lang, plain=plain)
     interrupt_on_signals()
     try:
-        result = Interview(rules, session, asker, color=sys.stderr.isatty()).run()
+        result = Interview(
+            rules,
+            session,
+            asker,
+            color=sys.stderr.isatty() and not plain,
+            # The locale did not say where the person is: ask before any number is shown.
+            ask_region=resume is None and getattr(settings, "region_source", "option") == "default",
+            remember=_remember,
+        ).run()
         _report(result, rules, note, settings)
         offer_saves(rules, session, result, asker)
     except (KeyboardInterrupt, EOFError):
         if session.status == "completed":  # only the offers to save were left
             sys.stderr.write("\nkneeguide: interrupted\n")
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        if not session.steps:  # nothing answered: no file holds an empty interview
+            sys.stderr.write("\n" + rules.message("nothing_saved", session.lang) + "\n")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
         session.save()
-        command = f"kneeguide interview --resume {session.path}"
+        command = f"{invocation()} interview --resume {shlex.quote(str(session.path))}"
         sys.stderr.write("\n" + rules.message("interrupted", session.lang).format(command=command) + "\n")
         raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _remember(region: str) -> Path:
+    from kneeguide.inputs.config import remember_region
+
+    return remember_region(region)
+
+
+def invocation() -> str:
+    """The command that started this program, as the person can type it again.
+
+    After the Quick start, ``kneeguide`` lives in ``.venv/bin`` and is not on
+    PATH; a resume hint that says bare ``kneeguide`` would not run.
+    """
+    import os
+    import shutil
+
+    argv0 = sys.argv[0]
+    if os.path.basename(argv0) == "__main__.py":
+        return f"{shlex.quote(sys.executable)} -m kneeguide"
+    if os.sep in argv0:
+        found = shutil.which("kneeguide")
+        try:
+            if found is not None and os.path.samefile(found, argv0):
+                return "kneeguide"
+        except OSError:
+            pass
+        return shlex.quote(argv0)
+    return "kneeguide"
 
 
 def _started(audience: str, settings: Settings) -> "Session":
