@@ -92,7 +92,7 @@ def test_a_missing_translation_is_a_validation_error(rules_copy: Path) -> None:
 def test_a_translation_must_keep_the_placeholders(rules_copy: Path) -> None:
     path = rules_copy / "translations.yaml"
     text = path.read_text(encoding="utf-8")
-    key = "Question {n} of about {total}"
+    key = "'Part {n} of {total}: {section}'"  # quoted in YAML: it holds ": "
     start = text.index(key)
     line_end = text.index("\n", start)
     path.write_text(text[:start] + key + ": 質問" + text[line_end:], encoding="utf-8")
