@@ -2,10 +2,11 @@
 
 Order comes from the rules (sections, then questions, in file order; the
 emergency screen first). A question is asked only when it applies (audience,
-``ask_if``) and when its answer could still change what matters to the person:
-the triage level, the red flags raised or not excluded, or the three leading
-causes. Yes/no questions of a checklist section are asked together as one
-tick-list. Nothing here prompts or prints.
+``ask_if``) and while it could still matter (:mod:`relevance`): one of its
+answers changes what the person is told, or it belongs to a group of questions
+that change it together. Yes/no questions of a checklist section are asked
+together as one tick-list; a tick-list of one is a plain yes/no question.
+Nothing here prompts or prints.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kneeguide.engine import assessment_of, compute_score
+from kneeguide.engine import decide
 from kneeguide.evaluate import conditions
 from kneeguide.evaluate.walk import with_implied
 from kneeguide.ids import Audience, Level
+from kneeguide.interview.relevance import Moment, Outcome, Relevance
 from kneeguide.ruleset.model import Answers, AnswerValue, Question, RuleSet, pick
-
-Outcome = tuple[Level, frozenset[str], frozenset[str], frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -44,76 +44,25 @@ class Flow:
         for q in rules.questions.values():
             if audience in q.audiences:
                 self.by_section[q.section].append(q)
-        self.thresholds = self._thresholds()
+        self.relevance = Relevance(rules, audience)
         self.readers = self._readers()
-        self.safety = self._safety_conditions()
 
     # -- outcome and relevance -------------------------------------------------------
 
     def outcome(self, answers: Answers) -> Outcome:
-        """What an answer could change: level, red flags, what is not excluded, top causes."""
-        a = assessment_of(self.rules, answers, audience=self.audience, detail=False)
-        return (
-            a.triage.level,
-            frozenset(h.id for h in a.red_flags),
-            frozenset(n.id for n in a.not_excluded),
-            frozenset(c.id for c in a.likely_causes[:3] if c.strength != "less_likely"),
-        )
+        """What the person is told that an answer could change (see :class:`Outcome`)."""
+        return self.relevance.now(answers).outcome
 
     def candidates(self, question: Question) -> list[AnswerValue]:
-        if question.type == "yn":
-            return ["yes", "no"]
-        if question.type == "choice":
-            return [c.id for c in question.choices]
-        values: set[float] = set()
-        for t in self.thresholds.get(question.id, ()):
-            values.update({t - 1, t - 0.5, t, t + 0.5, t + 1})
-        if question.minimum is not None:
-            values.add(question.minimum)
-        if question.maximum is not None:
-            values.add(question.maximum)
-        lo = question.minimum if question.minimum is not None else float("-inf")
-        hi = question.maximum if question.maximum is not None else float("inf")
-        kept = sorted(v for v in values if lo <= v <= hi)
-        if question.type == "int":
-            return sorted({int(v) for v in kept if v == int(v)})
-        return list(kept)
+        return self.relevance.candidates(question)
 
-    def matters(self, qid: str, answers: Answers, base: Outcome | None = None) -> bool:
-        """Could answering ``qid`` still change anything that matters?
+    def matters(self, qid: str, answers: Answers, at: Moment | None = None) -> bool:
+        """Could answering ``qid`` still change the outcome, alone or with its group?"""
+        return self.why_ask(qid, answers, at) is not None
 
-        Two tests. A safety rule (red flag, escalation, floor) that reads the
-        question and is not yet decided either way keeps it relevant, even when
-        other unknown answers hide its effect for now: that is what lets a
-        complete screen exclude every red flag. Otherwise, the question matters
-        if some answer changes the outcome (level, red flags, what is not
-        excluded, the leading causes) from what it is now.
-        """
-        if self._safety_relevant(qid, answers):
-            return True
-        if any(reader not in answers for reader in self.readers.get(qid, ())):
-            return True  # its answer decides whether other questions are asked
-        question = self.rules.questions[qid]
-        now = base if base is not None else self.outcome(answers)
-        return any(self.outcome({**answers, qid: value}) != now for value in self.candidates(question))
-
-    def _safety_relevant(self, qid: str, answers: Answers) -> bool:
-        question = self.rules.questions[qid]
-        values: list[AnswerValue | None] = [None, *self.candidates(question)]
-        for cond, uses_scores in self.safety.get(qid, ()):
-            seen: set[conditions.Tri] = set()
-            for value in values:
-                trial = dict(answers)
-                if value is None:
-                    trial.pop(qid, None)
-                else:
-                    trial[qid] = value
-                effective = with_implied(self.rules, trial)
-                scores = {s.id: compute_score(s, effective) for s in self.rules.scores} if uses_scores else {}
-                seen.add(cond.evaluate(effective, scores))
-                if len(seen) > 1 or None in seen:
-                    return True
-        return False
+    def why_ask(self, qid: str, answers: Answers, at: Moment | None = None) -> str | None:
+        """The kind of reason ``qid`` is still worth asking (:mod:`relevance`), or None."""
+        return self.relevance.reason(qid, at if at is not None else self.relevance.now(answers))
 
     def applies(self, question: Question, answers: Answers) -> bool:
         if self.audience not in question.audiences:
@@ -122,6 +71,10 @@ class Flow:
             return True
         effective = with_implied(self.rules, answers)
         return question.ask_if.evaluate(effective, {}) is not False
+
+    def pending(self, section: str, answers: Answers) -> list[Question]:
+        """The questions of ``section`` that apply and are not answered yet, in file order."""
+        return [q for q in self.by_section[section] if q.id not in answers and self.applies(q, answers)]
 
     # -- the next prompt ----------------------------------------------------------------
 
@@ -132,47 +85,62 @@ class Flow:
         the person said they were not sure about some items of a tick-list).
         """
         alone = set(individually)
-        base = self.outcome(answers)
+        at = self.relevance.now(answers)
         for section in self.rules.sections:
-            pending = [
-                q for q in self.by_section[section.id] if q.id not in answers and self.applies(q, answers)
-            ]
+            pending = self.pending(section.id, answers)
             if not pending:
                 continue
             ticked = section.checklist
             if ticked:
-                ticks = tuple(
-                    q.id
+                listed = [
+                    q
                     for q in pending
-                    if q.type == "yn" and q.id not in alone and self.matters(q.id, answers, base)
-                )
+                    if q.type == "yn" and q.id not in alone and self.matters(q.id, answers, at)
+                ]
+                on_list = {q.id for q in listed}
+                ticks = tuple(q.id for q in listed if not self._follows(q, on_list, answers))
                 if ticks:
-                    return Step(section.id, ticks, True)
+                    return Step(section.id, ticks, len(ticks) > 1)
             for q in pending:
                 if ticked and q.type == "yn" and q.id not in alone:
                     continue
-                if self.matters(q.id, answers, base):
+                if self.matters(q.id, answers, at):
                     return Step(section.id, (q.id,), False)
         return None
 
-    def remaining_estimate(self, answers: Answers) -> int:
-        """Roughly how many prompts are left (checklists count once); for progress only."""
-        count = 0
-        for section in self.rules.sections:
-            pending = [
-                q for q in self.by_section[section.id] if q.id not in answers and self.applies(q, answers)
-            ]
-            if section.checklist:
-                count += int(any(q.type == "yn" for q in pending))
-                count += sum(1 for q in pending if q.type != "yn")
-            else:
-                count += len(pending)
-        return count
+    def _follows(self, question: Question, on_list: set[str], answers: Answers) -> bool:
+        """Does ``question`` follow up items of the same tick-list ("does the lump throb?"
+        beside "a lump behind the knee")? Then it waits for a list of its own: shown
+        beside them, ticking it alone would record what it follows as "no", an answer
+        set that contradicts itself."""
+        if question.ask_if is None:
+            return False
+        parents = conditions.questions_in(question.ask_if) & on_list
+        if not parents:
+            return False
+        unticked = with_implied(self.rules, {**answers, **{p: "no" for p in parents}})
+        return question.ask_if.evaluate(unticked, {}) is False
+
+    def skipped(self, answers: Answers) -> list[str]:
+        """The questions the interview would pass over now: they apply and are unanswered,
+        but no answer to one, alone or with the rest of its group, could change the outcome.
+
+        For the skip property test, and for anyone asking why a question never came."""
+        at = self.relevance.now(answers)
+        return [
+            q.id
+            for section in self.rules.sections
+            for q in self.pending(section.id, answers)
+            if not self.matters(q.id, answers, at)
+        ]
 
     def emergencies(self, answers: Answers) -> list[str]:
         """Red flags at emergency level that the answers make certain."""
-        a = assessment_of(self.rules, answers, audience=self.audience, detail=False)
-        return [h.id for h in a.red_flags if h.level is Level.EMERGENCY]
+        return [
+            self.rules.red_flags[i].id
+            for i, level in decide(self.rules, answers).hits
+            if level is Level.EMERGENCY
+        ]
 
     # -- going back ----------------------------------------------------------------------
 
@@ -220,45 +188,6 @@ class Flow:
         return titles
 
     # -- precomputation --------------------------------------------------------------------
-
-    def _thresholds(self) -> dict[str, set[float]]:
-        found: dict[str, set[float]] = {}
-        every = [f.when for f in self.rules.red_flags]
-        every += [e.when for f in self.rules.red_flags for e in f.escalations]
-        every += [i.when for s in self.rules.scores for i in s.items]
-        every += [s.applies_if for s in self.rules.scores if s.applies_if is not None]
-        every += [f.when for c in self.rules.causes for f in c.features]
-        every += [f.when for f in self.rules.floors]
-        for cond in every:
-            for leaf in cond.leaves():
-                if isinstance(leaf, conditions.AnswerCompare):
-                    found.setdefault(leaf.question, set()).add(leaf.threshold)
-        return found
-
-    def _safety_conditions(self) -> dict[str, list[tuple[conditions.Condition, bool]]]:
-        """Question id → the safety conditions that read it (directly or via a score)."""
-        score_reads: dict[str, set[str]] = {}
-        for s in self.rules.scores:
-            reads: set[str] = set()
-            for item in s.items:
-                reads |= conditions.questions_in(item.when)
-                if item.proxy is not None:
-                    reads |= conditions.questions_in(item.proxy)
-            if s.applies_if is not None:
-                reads |= conditions.questions_in(s.applies_if)
-            score_reads[s.id] = reads
-        out: dict[str, list[tuple[conditions.Condition, bool]]] = {}
-        every = [f.when for f in self.rules.red_flags]
-        every += [e.when for f in self.rules.red_flags for e in f.escalations]
-        every += [f.when for f in self.rules.floors]
-        for cond in every:
-            used = conditions.scores_in(cond)
-            reads = set(conditions.questions_in(cond))
-            for sid in used:
-                reads |= score_reads[sid]
-            for qid in reads:
-                out.setdefault(qid, []).append((cond, bool(used)))
-        return out
 
     def _readers(self) -> dict[str, set[str]]:
         readers: dict[str, set[str]] = {}
