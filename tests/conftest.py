@@ -13,6 +13,13 @@ import pytest
 _SANDBOX = tempfile.mkdtemp(prefix="kneeguide-tests-")
 os.environ.setdefault("KNEEGUIDE_CACHE_DIR", os.path.join(_SANDBOX, "cache"))
 os.environ.setdefault("KNEEGUIDE_DATA_DIR", os.path.join(_SANDBOX, "data"))
+# A region chosen in the configuration file, as most users' will be after the first
+# interview: the results do not depend on the machine's locale, and no "region assumed"
+# note appears. Tests of the locale and of the country question set their own.
+_CONFIG = os.path.join(_SANDBOX, "config.yaml")
+with open(_CONFIG, "w", encoding="utf-8") as _fh:
+    _fh.write("region: JP\n")
+os.environ.setdefault("KNEEGUIDE_CONFIG", _CONFIG)
 
 from pathlib import Path  # noqa: E402
 

@@ -8,6 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kneeguide.ids import AUDIENCES, LANGUAGES, REGIONS
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{c}: &{c} [" + ", ".join([f"*{chr(ord(c) - 1)}"] * 10) + "]\n" for c in "bcdefghij"
@@ -82,9 +86,30 @@ def test_the_config_file_sets_defaults_and_options_win(tmp_path: Path) -> None:
 
 
 def test_a_japanese_locale_means_japanese_and_region_jp(tmp_path: Path) -> None:
-    env = {"KNEEGUIDE_CONFIG": str(tmp_path / "none.yaml"), "LANG": "ja_JP.UTF-8", "LC_ALL": ""}
+    env = {
+        "KNEEGUIDE_CONFIG": str(tmp_path / "none.yaml"),
+        "LANG": "ja_JP.UTF-8",
+        "LC_ALL": "",
+        "LC_MESSAGES": "",
+    }
     done = kneeguide("assess", "-a", "saddle_numbness=yes", "--format", "json", env=env)
     assert '"lang": "ja"' in done.stdout and '"call": "119"' in done.stdout
+    assert done.stderr.startswith("kneeguide: note: ロケール ja_JP.UTF-8 から地域 JP（日本、救急番号 119）")
+
+
+@pytest.mark.parametrize(
+    ("where", "region", "source"), [("en_GB.UTF-8", "UK", "locale"), ("C.UTF-8", "JP", "default")]
+)
+def test_config_show_says_where_the_region_came_from(
+    where: str, region: str, source: str, tmp_path: Path
+) -> None:
+    env = {"KNEEGUIDE_CONFIG": str(tmp_path / "none.yaml"), "LANG": where, "LC_ALL": "", "LC_MESSAGES": ""}
+    shown = kneeguide("config", "show", env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert f"region: {region}\nregion_source: {source}\nlocale: {where}\n" in shown.stdout
+    config = write(tmp_path / "config.yaml", "region: AU\n")
+    shown = kneeguide("config", "show", env={**env, "KNEEGUIDE_CONFIG": str(config)})
+    assert "region: AU\nregion_source: config\n" in shown.stdout
 
 
 def test_the_example_tokyo_profile_loads() -> None:
@@ -112,3 +137,76 @@ def test_kneeguides_folders_are_where_platformdirs_puts_them(
         monkeypatch.setenv(variable, xdg)
     expected = getattr(platformdirs, f"user_{kind}_dir")("kneeguide", appauthor=False)
     assert user_dir(kind) == Path(expected)
+
+
+#: Pieces of config lines, near the simplest file and just off it.
+KEYS = ("lang", "region", "audience", "clinic", "regio", "Region", " region", "region ")
+SEPARATORS = (": ", ":  ", ":", ":\t", " : ")
+VALUES = (
+    "JP",
+    "UK",
+    "uk",
+    "en",
+    "ja",
+    "fr",
+    "lay",
+    "practitioner",
+    "yes",
+    "null",
+    "~",
+    "JP#x",
+    '"JP"',
+    "J P",
+)
+TAILS = ("", " ", "\t", "  # at home", " #", "# x", "\t# x", " # \x07", "\r")
+OTHER_LINES = ("", "   ", "# mine", "  # indented", "---", "...", "\t# tab", "- JP", "\ufeff", "%YAML 1.1")
+GOOD_LINES = tuple(
+    f"{key}: {value}"
+    for key, ids in (("lang", LANGUAGES), ("region", REGIONS), ("audience", AUDIENCES))
+    for value in ids
+)
+LINES = st.one_of(
+    st.tuples(st.sampled_from(GOOD_LINES), st.sampled_from(TAILS)).map("".join),
+    st.tuples(
+        st.sampled_from(KEYS), st.sampled_from(SEPARATORS), st.sampled_from(VALUES), st.sampled_from(TAILS)
+    ).map("".join),
+    st.sampled_from(OTHER_LINES),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(LINES, max_size=6), st.booleans())
+def test_the_quick_reading_of_a_simple_config_agrees_with_the_full_reader(
+    lines: list[str], bom: bool
+) -> None:
+    """A remembered region is read without YAML; whatever that accepts, YAML reads alike."""
+    from kneeguide.errors import InputError
+    from kneeguide.inputs.config import _simple_settings, _yaml_settings
+
+    data = ("\ufeff" if bom else "") + "\n".join(lines)
+    quick = _simple_settings(data.encode("utf-8"))
+    try:
+        full: dict[str, object] | None = _yaml_settings(data.encode("utf-8"), "config.yaml")
+    except InputError:
+        full = None
+    if quick is not None:
+        assert quick == full
+    if all(line.strip(" ") == "" for line in lines):
+        assert quick == {}
+
+
+def test_the_file_remember_region_writes_is_read_without_yaml(tmp_path: Path) -> None:
+    config = write(tmp_path / "config.yaml", "# mine\nlang: ja\n\nregion: UK  # at home\naudience: lay\n")
+    code = (
+        "import sys\n"
+        "from kneeguide.inputs.config import load_config\n"
+        "print(load_config(), any(m == 'yaml' or m.startswith('kneeguide.ruleset') for m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "KNEEGUIDE_CONFIG": str(config)},
+    )
+    assert done.stdout == "{'lang': 'ja', 'region': 'UK', 'audience': 'lay'} False\n", done.stderr

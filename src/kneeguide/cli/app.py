@@ -16,7 +16,7 @@ import typer
 
 from kneeguide.cli.guard import EXIT_OK, debugging, guarded, set_debug
 from kneeguide.cli.options import RESUME_LATEST, DebugOption
-from kneeguide.cli.settings import load
+from kneeguide.cli.settings import announce_region, load, resolve
 from kneeguide.errors import InputError, Problem
 from kneeguide.version import __version__
 
@@ -140,6 +140,9 @@ def _assess_piped(data: bytes) -> None:
     from kneeguide.inputs.sources import collect_answers
     from kneeguide.render import render
 
-    rules = load(None)
-    result = api.assess(collect_answers(rules, "-", [], data), rules=rules)
+    settings = resolve(None, None, None, None)  # the same order as assess: config, locale, default
+    rules = settings.rules
+    answers = collect_answers(rules, "-", [], data)
+    result = api.assess(answers, rules=rules, region=settings.region, lang=settings.lang)
     sys.stdout.write(render(ReportFormat.JSON, result, rules))
+    announce_region(settings)

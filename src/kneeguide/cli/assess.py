@@ -23,7 +23,7 @@ from kneeguide.cli.options import (
     RegionOption,
     RulesOption,
 )
-from kneeguide.cli.settings import color, resolve, width
+from kneeguide.cli.settings import announce_region, color, resolve, width
 from kneeguide.ids import Level, ReportFormat
 from kneeguide.inputs.sources import collect_answers
 
@@ -69,6 +69,7 @@ def assess(
         from kneeguide.cli.notes import write_note
 
         write_note(note, result, rules, patient, clinic or settings.clinic, force)
+    announce_region(settings)
     sys.stdout.write(render(fmt, result, rules, color=color() and fmt is ReportFormat.TEXT, width=width()))
     sys.stdout.flush()
     if fail_on is not None and result.triage.level >= Level.parse(fail_on):

@@ -17,7 +17,7 @@ import typer
 
 from kneeguide.cli.guard import EXIT_ERROR, EXIT_INTERRUPTED, guarded
 from kneeguide.cli.options import AudienceId, DebugOption, RegionOption, RulesOption
-from kneeguide.cli.settings import load
+from kneeguide.cli.settings import announce_region, batch_settings, load
 from kneeguide.errors import InputError, Location, Problem
 from kneeguide.files import AtomicWriter
 from kneeguide.ids import Audience, RecordFormat
@@ -70,7 +70,11 @@ def batch(
     rules = load(rules_dir)
     in_fmt = _format_of(None if source == "-" else source, input_format)
     out_fmt = _format_of(output, output_format)
-    job = Job(rules, api.region_of(rules, region), Audience[audience.upper()], full, out_fmt, resume_from)
+    settings = batch_settings(rules, region, audience)
+    job = Job(
+        rules, api.region_of(rules, settings.region), Audience[audience.upper()], full, out_fmt, resume_from
+    )
+    announce_region(settings)
     settle()
     raw = _open(source)
     try:

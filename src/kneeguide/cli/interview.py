@@ -6,6 +6,7 @@ report, the user is offered to save the answers, the assessment and the note.
 """
 
 import shlex
+import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -79,8 +80,9 @@ def interview(
             asker,
             color=sys.stderr.isatty() and not plain,
             # The locale did not say where the person is: ask before any number is shown.
-            ask_region=resume is None and getattr(settings, "region_source", "option") == "default",
+            ask_region=resume is None and settings.region_source == "default",
             remember=_remember,
+            width=shutil.get_terminal_size().columns,
         ).run()
         _report(result, rules, note, settings)
         offer_saves(rules, session, result, asker)
@@ -110,7 +112,6 @@ def invocation() -> str:
     PATH; a resume hint that says bare ``kneeguide`` would not run.
     """
     import os
-    import shutil
 
     argv0 = sys.argv[0]
     if os.path.basename(argv0) == "__main__.py":

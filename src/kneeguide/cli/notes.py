@@ -24,7 +24,7 @@ from kneeguide.cli.options import (
     RulesOption,
     SessionOption,
 )
-from kneeguide.cli.settings import Settings, resolve
+from kneeguide.cli.settings import Settings, announce_region, resolve
 from kneeguide.errors import InputError, Location, Problem
 from kneeguide.files import write_atomic
 from kneeguide.ids import ExportFormat, NoteFormat
@@ -66,6 +66,7 @@ def note(
         write_note(output, result, settings.rules, patient, clinic_path, force)
     else:
         sys.stdout.write(note_text(fmt, result, settings.rules, patient, clinic_path))
+    announce_region(settings)
 
 
 @guarded

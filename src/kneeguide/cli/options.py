@@ -29,7 +29,10 @@ def _either(ids: tuple[str, ...]) -> str:
 
 RegionOption = Annotated[
     Optional[str],  # noqa: UP045 - typer reads the annotations at run time
-    typer.Option("--region", help=f"Emergency numbers for {_either(REGIONS)}."),
+    typer.Option(
+        "--region",
+        help=f"Emergency numbers for {_either(REGIONS)} (default: config, then the locale, then the rules').",
+    ),
 ]
 LangOption = Annotated[
     Optional[str],  # noqa: UP045

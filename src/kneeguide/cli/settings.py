@@ -1,8 +1,9 @@
 """What a command runs with: the rule set, language, region, audience and clinic profile,
 and how its terminal wants text (colour, width).
 
-Command-line options win, then the user's config file, then the locale. The rule
-set is loaded here once per command, and later error messages speak its language.
+Command-line options win, then the user's config file, then the locale; a region
+none of them names is the rule set's ``default_region``. The rule set is loaded
+here once per command, and later error messages speak its language.
 """
 
 from __future__ import annotations
@@ -15,19 +16,24 @@ from typing import TYPE_CHECKING, NamedTuple
 from kneeguide.cli.guard import speak_as
 
 if TYPE_CHECKING:
+    from kneeguide.inputs.config import RegionSource
     from kneeguide.ruleset.model import RuleSet
 
 
 class Settings(NamedTuple):
     """The settings in effect: ``region`` (e.g. ``JP``), ``audience`` (an id of
     ``kneeguide.ids.AUDIENCES``) and ``clinic`` (a profile's path, or None) as given
-    or configured; ``lang`` one that ``rules`` provides."""
+    or configured; ``lang`` one that ``rules`` provides. ``region_source`` says where
+    the region came from (``locale`` and ``default`` are guesses the person should
+    hear about, see :func:`announce_region`); ``locale`` is the locale as set."""
 
     rules: RuleSet
     lang: str
     region: str
     audience: str
     clinic: str | None
+    region_source: RegionSource
+    locale: str
 
 
 def load(rules_dir: Path | None) -> RuleSet:
@@ -48,7 +54,44 @@ def resolve(lang: str | None, region: str | None, audience: str | None, rules_di
     if lang is None and spoken not in rules.languages:
         spoken = "en"  # a locale or config default the rules cannot speak: fall back
     speak_as(rules, spoken)
-    return Settings(rules, spoken, chosen["region"], chosen["audience"], chosen["clinic"])
+    return Settings(
+        rules,
+        spoken,
+        chosen["region"] or rules.default_region,
+        chosen["audience"],
+        chosen["clinic"],
+        chosen["region_source"],
+        chosen["locale"],
+    )
+
+
+def batch_settings(rules: RuleSet, region: str | None, audience: str) -> Settings:
+    """What ``batch`` runs with: ``rules`` as it loaded them, ``audience`` as given, its
+    summary in English, and the region in the same order as :func:`resolve`."""
+    from kneeguide.inputs.config import choose_region, load_config
+
+    where = choose_region(region, load_config())
+    return Settings(
+        rules, "en", where.region or rules.default_region, audience, None, where.source, where.locale
+    )
+
+
+def announce_region(settings: Settings) -> None:
+    """Say on stderr which region's emergency number the output uses when nobody chose
+    it: taken from the locale, or the rule set's default because the locale names no
+    country. Silent for a region given as an option or in the config file."""
+    if settings.region_source not in ("locale", "default"):
+        return
+    from kneeguide.ruleset.model import pick
+
+    rules, lang = settings.rules, settings.lang
+    region = rules.regions[settings.region]  # a guess is always one the rules define
+    key = "region_assumed" if settings.region_source == "locale" else "region_guessed"
+    shown = "".join(c if c.isprintable() else "?" for c in settings.locale)  # no escapes from LANG
+    text = rules.message(key, lang).format(
+        region=region.id, name=pick(region.name, lang), emergency=region.emergency, locale=shown
+    )
+    sys.stderr.write(f"kneeguide: note: {text}\n")
 
 
 def color() -> bool:

@@ -1,21 +1,38 @@
 """The user's defaults: language, region, audience, clinic profile.
 
 One YAML file under the user config directory (``KNEEGUIDE_CONFIG`` points
-elsewhere). Command-line options always win. Without a configured language,
-the locale decides (Japanese locale → ``ja``), and Japanese implies region JP.
+elsewhere). Command-line options always win, then the file, then the locale
+(``ja_JP`` → ``ja`` and region JP, ``en_GB`` → region UK, ...); a region nothing
+names is the rule set's ``default_region``, which only the rules know, so it is
+left to the caller (``region`` None, ``region_source`` ``"default"``).
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from kneeguide.errors import InputError, KneeguideError, Location, Problem
 from kneeguide.ids import AUDIENCES, LANGUAGES, REGIONS
+from kneeguide.inputs import locale
 
 if TYPE_CHECKING:
     from kneeguide.ruleset.schema.shapes import Record
+
+#: Where the region in effect came from: chosen (``option``, ``config``) or guessed.
+RegionSource = Literal["option", "config", "locale", "default"]
+
+
+class RegionChoice(NamedTuple):
+    """The region in effect (None: the rule set's default), where it came from, and
+    the locale as set ("" when none is), which the note about a guess names."""
+
+    region: str | None
+    source: RegionSource
+    locale: str
 
 
 def config_schema() -> Record:
@@ -51,12 +68,22 @@ def load_config() -> dict[str, Any]:
     path = config_path()
     if not path.is_file():
         return {}
-    from kneeguide.ruleset.yamlio import decode, location_of, parse
+    return _settings_in(path.read_bytes(), str(path))
 
-    shown = str(path)
-    data = path.read_bytes()
+
+def _settings_in(data: bytes, shown: str) -> dict[str, Any]:
+    """The settings of a config file's bytes; raises :class:`InputError` naming ``shown``."""
     if len(data) > 64 * 1024:
         raise InputError([Problem("config file larger than 64 KiB", Location(shown))])
+    simple = _simple_settings(data)
+    return simple if simple is not None else _yaml_settings(data, shown)
+
+
+def _yaml_settings(data: bytes, shown: str) -> dict[str, Any]:
+    """The settings of any config file, read as YAML as strictly as the rules and
+    checked against :func:`config_schema`; raises :class:`InputError` naming ``shown``."""
+    from kneeguide.ruleset.yamlio import decode, location_of, parse
+
     try:
         doc = parse(decode(data, shown), shown)
     except KneeguideError as exc:
@@ -70,25 +97,128 @@ def load_config() -> dict[str, Any]:
     return dict(doc)
 
 
+#: The lines of the simplest config file, the one :func:`remember_region` writes: a
+#: top-level key with one of its ids (and perhaps a comment), comments, blank lines.
+_SIMPLE_LINE = re.compile(r"(?P<key>lang|region|audience): +(?P<value>[A-Za-z]+)(?: +#.*)?| *(?:#.*)?")
+_IDS = {"lang": LANGUAGES, "region": REGIONS, "audience": AUDIENCES}
+#: A character YAML refuses anywhere in a file, comments included (YAML 1.1, 5.1).
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _simple_settings(data: bytes) -> dict[str, Any] | None:
+    """The settings of the simplest config file, read without YAML; None for any other
+    file, which the full reader reads and checks.
+
+    Importing YAML and the schema adds about a fifth to the start-up of ``assess``
+    (README, Performance), and a remembered region is such a file. It accepts only
+    what the full reader reads the same way (a test holds the two equal).
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if _UNPRINTABLE.search(text):
+        return None
+    found: dict[str, Any] = {}
+    for line in text.split("\n"):
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None:
+            return None
+        key, value = match["key"], match["value"]
+        if key is None:
+            continue
+        if key in found or value not in _IDS[key]:
+            return None
+        found[key] = value
+    return found
+
+
 def locale_lang() -> str:
-    """``ja`` when the first set of LC_ALL, LC_MESSAGES and LANG is Japanese, else ``en``."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value:
-            return "ja" if value.lower().startswith("ja") else "en"
-    return "en"
+    """The locale's language when it is one of ``kneeguide.ids.LANGUAGES`` (``ja`` for
+    ``ja_JP.UTF-8``), else ``en``; the locale is the first set of LC_ALL, LC_MESSAGES, LANG."""
+    return locale.language_of(locale.current())
+
+
+def choose_region(option: str | None, config: Mapping[str, Any]) -> RegionChoice:
+    """The option, then the config file's region, then the locale's; else None (the
+    rule set's default)."""
+    where = locale.current()
+    if option:
+        return RegionChoice(option, "option", where.name)
+    if config.get("region"):
+        return RegionChoice(str(config["region"]), "config", where.name)
+    guessed = locale.region_of(where)
+    if guessed is not None:
+        return RegionChoice(guessed, "locale", where.name)
+    return RegionChoice(None, "default", where.name)
 
 
 def effective(lang: str | None, region: str | None, audience: str | None) -> dict[str, Any]:
-    """Options, then the config file, then the locale: the settings a command uses."""
+    """Options, then the config file, then the locale: the settings a command uses.
+    ``region`` is None when nothing names one (the rule set's default applies)."""
     config = load_config()
-    chosen_lang = lang or config.get("lang") or locale_lang()
-    chosen_region = region or config.get("region") or "JP"  # JP by default, as for Japanese
+    where = choose_region(region, config)
     return {
-        "lang": chosen_lang,
-        "region": chosen_region,
+        "lang": lang or config.get("lang") or locale_lang(),
+        "region": where.region,
+        "region_source": where.source,
+        "locale": where.locale,
         "audience": audience or config.get("audience") or "lay",
         "clinic": config.get("clinic"),
         "rules": config.get("rules"),
         "config": str(config_path()),
     }
+
+
+#: A top-level ``region:`` line of a block-style config file, its comment kept apart.
+_REGION_LINE = re.compile(r"^region[ \t]*:[^#\n]*(?P<comment>#.*)?$", re.MULTILINE)
+
+
+def remember_region(region: str) -> Path:
+    """Write ``region`` (any case) into the user's config file and return its path.
+
+    The interview calls it when the locale named no country and the person chose
+    one. Every other setting stays, and so do comments when the file is block-style
+    YAML (a ``region:`` line is replaced, else one is added); otherwise the settings
+    are written afresh. The file is replaced atomically, owner-only, and its folder
+    made if missing; a symbolic link is followed, so a linked file stays linked.
+
+    Raises :class:`InputError` for a region id not in ``kneeguide.ids.REGIONS`` (those
+    every rule set defines, the only ones the file may hold) and for a config file
+    that does not load or is not a file (``/dev/null``), which is then left as it
+    was; ``WriteError`` when it cannot be written.
+    """
+    from kneeguide.files import private_dir, write_atomic
+
+    code = region.strip().upper()
+    if code not in REGIONS:
+        raise InputError([Problem(f"unknown region '{region}' (expected one of: {', '.join(REGIONS)})")])
+    path = config_path()
+    target = path.resolve() if path.is_symlink() else path
+    if target.exists() and not target.is_file():
+        raise InputError([Problem("not a regular file; cannot save the region here", Location(str(path)))])
+    old = target.read_bytes() if target.exists() else b""
+    wanted = {**_settings_in(old, str(path)), "region": code}
+    text = _with_region(old.decode("utf-8-sig"), code)
+    try:
+        kept = _settings_in(text.encode("utf-8"), str(path)) == wanted
+    except InputError:
+        kept = False
+    if not kept:  # not block-style YAML: the settings alone, written afresh
+        import yaml
+
+        text = yaml.safe_dump(wanted, sort_keys=False, allow_unicode=True)
+    if not target.parent.is_dir():
+        private_dir(target.parent)
+    write_atomic(target, text, private=True, force=True)
+    return path
+
+
+def _with_region(text: str, code: str) -> str:
+    """``text`` with its ``region:`` line set to ``code`` (its comment kept), or one added."""
+    found = list(_REGION_LINE.finditer(text))
+    if len(found) == 1:
+        comment = found[0]["comment"]
+        line = f"region: {code}" + (f"  {comment}" if comment else "")
+        return text[: found[0].start()] + line + text[found[0].end() :]
+    return text + ("" if not text or text.endswith("\n") else "\n") + f"region: {code}\n"
