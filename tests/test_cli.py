@@ -234,8 +234,9 @@ def loaded_by_assess_json(modules: tuple[str, ...]) -> list[str]:
     return loaded
 
 
-def test_assess_json_imports_neither_questionary_nor_prompt_toolkit_nor_rich() -> None:
-    assert loaded_by_assess_json(("questionary", "prompt_toolkit", "rich")) == []
+def test_assess_json_imports_none_of_the_interactive_stack() -> None:
+    interactive = ("questionary", "prompt_toolkit", "rich", "budoux", "wcwidth", "kneeguide.interview")
+    assert loaded_by_assess_json(interactive) == []
 
 
 def test_a_warm_assess_json_loads_only_what_it_uses() -> None:

@@ -456,3 +456,18 @@ def test_ctrl_c_raises_keyboard_interrupt_for_one_handler(rules: RuleSet) -> Non
     with pytest.raises(KeyboardInterrupt):
         for asker in asker_with("\x03", rules):
             asker.single(single("calf_swelling", rules))
+
+
+@pytest.mark.parametrize("width", [40, 50, 80])
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_emergency_panel_is_never_wider_than_the_terminal(
+    rules: RuleSet, new_session: Callable[..., Session], width: int, lang: str
+) -> None:
+    from wcwidth import wcswidth
+
+    session = new_session()
+    session.lang = lang
+    person = Person({"saddle_numbness": "yes"}, finish_after_emergency=False)
+    Interview(rules, session, person, width=width).run()
+    panel = next(text for text in person.shown if "╭" in text)
+    assert max(wcswidth(line) for line in panel.splitlines()) <= width

@@ -27,7 +27,7 @@ class Interview:
     ``ask_region`` makes the country the first question (the locale did not say
     where the person is, and the emergency number depends on it); ``remember``
     is offered the chosen region to keep for next time and returns where it
-    was kept.
+    was kept. ``width`` is the terminal's, in columns.
     """
 
     def __init__(
@@ -39,6 +39,7 @@ class Interview:
         color: bool = False,
         ask_region: bool = False,
         remember: Callable[[str], Path] | None = None,
+        width: int = 80,
     ) -> None:
         self.rules = rules
         self.session = session
@@ -49,6 +50,7 @@ class Interview:
         self.lang = session.lang
         self.ask_region = ask_region
         self.remember = remember
+        self.width = width  # of the terminal: the emergency panel is never drawn wider
         #: Answers undone by Back, offered again as the preselected choice (never recorded).
         self.earlier: dict[str, AnswerValue] = {}
 
@@ -136,7 +138,7 @@ class Interview:
     def emergency_panel(self) -> str:
         from kneeguide.render.text import emergency_panel
 
-        return emergency_panel(self.assess(), self.rules, color=self.color)
+        return emergency_panel(self.assess(), self.rules, color=self.color, width=self.width)
 
     def ask(self, step: Step, progress: str) -> bool:
         """Ask one step; True when answers changed and should be saved."""
