@@ -306,3 +306,23 @@ def test_assess_imports_no_other_command() -> None:
         f"kneeguide.cli.{m}" for m in ("questions", "interview", "notes", "batch", "rules", "config")
     )
     assert loaded_by_assess_json(others) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("columns", [40, 50])
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_report_in_a_narrow_terminal_is_never_wider_than_it(columns: int, lang: str) -> None:
+    import pexpect
+    from wcwidth import wcswidth
+
+    env = {**os.environ, "TERM": "xterm", "NO_COLOR": "1"}
+    args = ["-m", "kneeguide", "assess", "--lang", lang, "-a", "age=64", "-a", "calf_swelling=yes"]
+    child = pexpect.spawn(
+        sys.executable, args, env=env, encoding="utf-8", dimensions=(40, columns), timeout=60
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before[-500:]
+    lines = child.before.replace("\r\n", "\n").splitlines()
+    assert len(lines) > 20
+    assert max(wcswidth(line) for line in lines) <= columns

@@ -95,14 +95,16 @@ def announce_region(settings: Settings) -> None:
 
 
 def color() -> bool:
-    """Colour on stdout: only on a terminal, and never with ``NO_COLOR`` set."""
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    """Colour on stdout: only on a terminal that draws it (not ``TERM=dumb``), and never
+    with ``NO_COLOR`` set."""
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM", "") != "dumb"
 
 
 def width() -> int:
-    """Text width: the terminal's, kept within 60 to 120 columns; 100 when not a terminal."""
+    """Text width: the terminal's, at most 120 columns (never wider than the terminal,
+    down to 40); 100 when not a terminal."""
     if sys.stdout.isatty():
         import shutil
 
-        return max(60, min(shutil.get_terminal_size().columns, 120))
+        return max(40, min(shutil.get_terminal_size().columns, 120))
     return 100
