@@ -1,13 +1,16 @@
 """End-to-end tests of the interactive interview, driven through a real pseudo-terminal.
 
 Each test tells a story: a person answers the questions as they come. The
-:class:`Terminal` driver reads every prompt off the screen (question number,
-wording, choices and where the pointer is), recognises the question by its
-lay wording from the rules, and answers it from the story (a dict keyed by
-question id). Checklist items whose id is "yes" in the story are ticked; a
-yes/no question the story leaves out is answered "no", and a number or choice
-it leaves out is left unknown. Nothing depends on the order of the adaptive
-steps, only on what each prompt shows.
+:class:`Terminal` driver reads every prompt off the screen (the part of the
+interview it belongs to, wording, choices, ticks and where the pointer is),
+recognises the question by its lay wording from the rules, and answers it from
+the story (a dict keyed by question id). Checklist items whose id is "yes" in
+the story are ticked (and the others unticked), then Enter is pressed on a
+ticked item; with nothing to tick, on "None of these"; with an item the story
+leaves unsure, on "I'm not sure about some of these". A yes/no question the
+story leaves out is answered "no", and a number or choice it leaves out is
+left unknown. Nothing depends on the order of the adaptive steps, only on what
+each prompt shows.
 
 The program's stdout is redirected to a file, so these tests also check that
 prompts go to the terminal (stderr) and only the report reaches stdout.
@@ -29,6 +32,7 @@ from typing import Any
 
 import pexpect
 import pytest
+from screen import progress
 
 from kneeguide.api import load_rules
 from kneeguide.ruleset.model import pick
@@ -42,14 +46,15 @@ def msg(key: str) -> str:
     return str(RULES.message(key, "en"))
 
 
-# Wide enough that no prompt line wraps (the longest is a wording of ~110
-# characters plus the progress and the number hint), so every prompt can be
-# read off the raw screen output line by line.
+# Wide enough that no prompt line wraps (the longest is a wording of ~125
+# characters, or the number hint), so every prompt can be read off the raw
+# screen output line by line. Wrapping is tested in test_interview_terminal.py.
 DIMENSIONS = (60, 240)
 TIMEOUT = 20
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-HEADER = re.compile(r"\[Question (\d+) of about (\d+)\]")
+#: The progress line, "Part n of N: section", that opens every question prompt.
+HEADER = progress(msg("progress"))
 #: prompt_toolkit turns bracketed paste off when a prompt closes: the point after
 #: which nothing of the answered prompt is redrawn.
 PROMPT_CLOSED = "\x1b[?2004l"
@@ -61,6 +66,8 @@ BACK_LABEL = msg("choice_back")
 HELP_LABEL = msg("choice_help")
 UNSURE_LABEL = msg("choice_unsure")
 NOT_SURE_LABEL = msg("checklist_not_sure")
+NONE_LABEL = msg("checklist_none")
+CHECKLIST_HINT = msg("checklist_hint")
 NUMBER_HINT = msg("number_hint")
 FINISH = msg("ask_finish")
 OFFERS = [msg("offer_save_answers"), msg("offer_save_assessment"), msg("offer_note")]
@@ -133,11 +140,12 @@ class Prompt:
     """One prompt as read off the screen."""
 
     kind: str  # checklist, select, number, finish, offer, ended
-    number: int = 0  # the N of "Question N of about M"
+    number: int = 0  # the n of "Part n of N"
     qids: tuple[str, ...] = ()  # the question (select, number) or the ticked-list items (checklist)
     options: list[str] = field(default_factory=list)  # selectable lines, top to bottom
     pointer: int = 0  # index into options of the highlighted line
     screen: str = field(default="", repr=False)  # shown since the previous prompt closed, ANSI stripped
+    ticked: set[str] = field(default_factory=set)  # options shown ticked (●)
 
     @property
     def qid(self) -> str:
@@ -148,28 +156,32 @@ def parse_question(text: str) -> Prompt:
     """Read a question prompt: the text from its progress header to its last line."""
     found = list(HEADER.finditer(text))
     assert found, f"no progress header in {text!r}"
-    header = found[-1]  # an answered prompt is echoed with its header before the next one
+    header = found[-1]  # the prompt drawn last
     number = int(header.group(1))
-    lines = [line.strip() for line in text[header.end() :].split("\n")]
-    first, rest = " ".join(lines[0].split()), [line for line in lines[1:] if line]
-    if NUMBER_HINT.split(".")[0] in text[header.end() :]:
-        matches = [lay for lay in LAY if first.startswith(lay)]
+    # The progress line, then "? question", then (for a list or a number) the instruction.
+    lines = [" ".join(line.split()) for line in text[header.end() :].split("\n")[1:]]
+    first, *rest = [line for line in lines if line]
+    assert first.startswith("? "), f"no question under the progress line: {first!r}"
+    matches = [lay for lay in LAY if first[2:].startswith(lay)]
+    if NUMBER_HINT in rest:
         assert matches, f"unknown number question: {first!r}"
         return Prompt("number", number, (LAY[max(matches, key=len)],), screen=text)
     options: list[str] = []
     pointer = 0
+    ticked = set()
     for line in rest:
-        if set(line) <= {"-"}:
-            continue  # separator: the pointer skips it
+        if set(line) <= {"-"} or line == CHECKLIST_HINT:
+            continue  # separator (the pointer skips it) or the instruction
         if line.startswith("»"):
             pointer = len(options)
             line = line[1:].strip()
+        if line.startswith("●"):
+            ticked.add(line[1:].strip())
         options.append(line.lstrip("○●").strip())
-    if msg("checklist_hint") in first:
+    if CHECKLIST_HINT in rest:
         qids = tuple(LAY[o] for o in options if o in LAY)
         assert qids, f"no known items in checklist: {options!r}"
-        return Prompt("checklist", number, qids, options, pointer, text)
-    matches = [lay for lay in LAY if first.startswith(lay)]
+        return Prompt("checklist", number, qids, options, pointer, text, ticked)
     assert matches, f"unknown question: {first!r}"
     return Prompt("select", number, (LAY[max(matches, key=len)],), options, pointer, text)
 
@@ -180,12 +192,13 @@ class Terminal:
     def __init__(self, tmp_path: Path, *args: str, name: str = "run") -> None:
         self.tmp_path = tmp_path
         self.stdout_path = tmp_path / f"{name}.stdout"
-        command = " ".join(
-            shlex.quote(part) for part in [sys.executable, "-m", "kneeguide", "interview", *args]
-        )
+        # --region: the locale of the test run must not add a "where are you?" question.
+        argv = [sys.executable, "-m", "kneeguide", "interview", "--region", "JP", *args]
+        command = " ".join(shlex.quote(part) for part in argv)
         env = {
             **os.environ,
             "KNEEGUIDE_DATA_DIR": str(tmp_path / "data"),
+            "KNEEGUIDE_CONFIG": str(tmp_path / "config.yaml"),
             "NO_COLOR": "1",
             "TERM": "xterm",
             # A real terminal answers cursor-position requests at once; pexpect does not, and
@@ -238,11 +251,16 @@ class Terminal:
         assert label in prompt.options, f"{label!r} not among {prompt.options!r}"
         self._send(self._move(prompt, prompt.options.index(label)) + "\r")
 
-    def tick(self, prompt: Prompt, labels: list[str]) -> None:
+    def tick(self, prompt: Prompt, labels: list[str], *, enter_on: str | None = None) -> None:
+        """Tick exactly ``labels`` (unticking what is ticked and should not be), then
+        press Enter: on ``enter_on`` if given, else where the last tick left the pointer."""
         assert prompt.kind == "checklist", prompt
+        toggles = set(labels) ^ prompt.ticked
         keys = ""
-        for index in sorted(prompt.options.index(label) for label in labels):
+        for index in sorted(prompt.options.index(label) for label in toggles):
             keys += self._move(prompt, index) + " "
+        if enter_on is not None:
+            keys += self._move(prompt, prompt.options.index(enter_on))
         self._send(keys + "\r")
 
     def type(self, prompt: Prompt, text: str) -> None:
@@ -253,7 +271,7 @@ class Terminal:
         if prompt.kind == "number":
             self.type(prompt, "b")
         elif prompt.kind == "checklist":
-            self.tick(prompt, [BACK_LABEL])
+            self.tick(prompt, sorted(prompt.ticked), enter_on=BACK_LABEL)
         else:
             self.choose(prompt, BACK_LABEL)
 
@@ -264,8 +282,9 @@ class Terminal:
             ticked = [q for q, v in values.items() if v == "yes"]
             labels = [pick(RULES.questions[q].lay, "en") for q in ticked]
             if any(v in (None, "unsure") for v in values.values()):
-                labels.append(NOT_SURE_LABEL)
-            self.tick(prompt, labels)
+                self.tick(prompt, labels, enter_on=NOT_SURE_LABEL)
+            else:
+                self.tick(prompt, labels, enter_on=None if labels else NONE_LABEL)
             return
         question = RULES.questions[prompt.qid]
         default = "no" if question.type == "yn" else None
@@ -364,14 +383,15 @@ def test_dvt_story_ends_with_an_urgent_report_and_the_clot_warning(tmp_path: Pat
     shown = [p.qid if p.kind != "checklist" else f"{p.qid}…" for p in term.asked]
     print(f"\nDVT story: {count} prompts: {shown}")
     assert 8 <= count <= 20
-    assert [p.number for p in term.asked] == list(range(1, count + 1))
+    parts = [p.number for p in term.asked]
+    assert parts[0] == 1 and parts == sorted(parts)  # the progress line only moves forward
     leg = next(p for p in term.asked if "calf_swelling" in p.qids)
     assert leg.kind == "checklist" and {"calf_pain", "warmth"} <= set(leg.qids)
 
     report = flat(term.stdout)
     assert level_heading("urgent") in report  # "What to do: Urgent: see a doctor today"
     assert f"{DVT_TITLE} [{msg('level_urgent')}]" in report
-    assert "[Question" not in term.stdout and HELP_LABEL not in term.stdout
+    assert not HEADER.search(term.stdout) and HELP_LABEL not in term.stdout
 
     (path,) = sessions(tmp_path)
     saved = json.loads(path.read_text(encoding="utf-8"))
@@ -389,7 +409,7 @@ def test_cauda_equina_shows_the_emergency_panel_early_and_can_stop_there(
     term = terminals(tmp_path)
     end = term.run(CAUDA_EQUINA_STORY)
     assert end.kind == "finish", end.screen[-2000:]
-    assert term.asked and term.asked[-1].number <= 8
+    assert term.asked and len(term.asked) <= 8
     panel = flat(end.screen)
     assert f"{msg('emergency_title')}: 119" in panel
     assert CAUDA_TITLE in panel
@@ -410,7 +430,7 @@ def test_cauda_equina_shows_the_emergency_panel_early_and_can_stop_there(
 # --- 3. a short interview for a simple strain ---------------------------------------------------
 
 
-def test_hamstring_strain_is_self_care_in_at_most_15_prompts(tmp_path: Path, terminals: Any) -> None:
+def test_hamstring_strain_is_self_care_in_at_most_20_prompts(tmp_path: Path, terminals: Any) -> None:
     term = terminals(tmp_path)
     end = term.run(HAMSTRING_STORY)
     assert end.kind == "offer", end.screen[-2000:]
@@ -419,7 +439,9 @@ def test_hamstring_strain_is_self_care_in_at_most_15_prompts(tmp_path: Path, ter
 
     count = len(term.asked)
     print(f"\nhamstring story: {count} prompts")
-    assert count <= 15
+    # 18 since issue 13 (the bound was 15): side is always asked, and so is the
+    # acupuncture screening when the level is below urgent.
+    assert count <= 20
     assert "injury_mechanism" in [p.qid for p in term.asked if p.kind != "checklist"]
     report = flat(term.stdout)
     assert level_heading("self_care") in report
@@ -445,12 +467,13 @@ def test_going_back_replaces_the_earlier_answer(tmp_path: Path, terminals: Any) 
     leg = term.run(HAMSTRING_STORY, until="calf_swelling")
     term.answer(leg, {**HAMSTRING_STORY, "calf_swelling": "yes"})
     after_leg = term.next_prompt()
-    assert after_leg.number == leg.number + 1
+    assert after_leg.qids != leg.qids
     term.back(after_leg)
     leg_again = term.next_prompt()
     assert leg_again.kind == "checklist" and "calf_swelling" in leg_again.qids
     assert leg_again.number == leg.number
-    assert leg_again.pointer == 0 and "●" not in leg_again.screen.split("[Question")[-1]
+    # The earlier ticks come back ticked, to be corrected rather than re-entered.
+    assert leg_again.pointer == 0 and leg_again.ticked == {pick(RULES.questions["calf_swelling"].lay, "en")}
 
     assessment = tmp_path / "back.json"
     term.answer(leg_again, HAMSTRING_STORY)
@@ -482,10 +505,11 @@ def test_ctrl_c_saves_and_resume_reaches_the_same_assessment(tmp_path: Path, ter
 
     broken = terminals(broken_dir, name="first")
     stopped_at = broken.run(HAMSTRING_STORY, until="calf_swelling")
-    assert stopped_at.number > 3  # in the middle
+    assert len(broken.asked) > 3  # in the middle
     broken.child.send("\x03")
     assert broken.finish() == 130
-    found = re.search(r"Interview saved\. Resume with: kneeguide interview --resume (\S+)", broken.transcript)
+    resume = r"Interview saved\. Resume with: .*?kneeguide interview --resume (\S+)"
+    found = re.search(resume, broken.transcript)
     assert found, broken.transcript[-1000:]
     path = Path(found.group(1))
     assert path.is_file() and path.parent == broken_dir / "data" / "sessions"
@@ -559,7 +583,7 @@ def test_back_from_the_first_one_by_one_question_returns_to_the_tick_list(
     term = terminals(tmp_path)
     checklist = term.next_prompt()
     assert checklist.kind == "checklist" and len(checklist.qids) > 1
-    term.tick(checklist, [NOT_SURE_LABEL])
+    term.tick(checklist, [], enter_on=NOT_SURE_LABEL)
     one_by_one = term.next_prompt()
     assert one_by_one.kind == "select" and one_by_one.qid == checklist.qids[0]
     term.back(one_by_one)

@@ -30,7 +30,8 @@ from kneeguide.cli import guard
 from kneeguide.cli.app import build
 from kneeguide.cli.interview import offer_saves
 from kneeguide.files import write_atomic
-from kneeguide.ids import RULE_FILES
+from kneeguide.ids import RULE_FILES, Audience
+from kneeguide.interview.flow import Flow
 from kneeguide.interview.session import Session
 from kneeguide.ruleset.files import builtin_rules
 
@@ -229,7 +230,9 @@ def test_an_interview_touches_no_network(tmp_path: Path) -> None:
     )  # fmt: skip
     try:
         child.expect_exact(RULES.message("choice_help", "en"))  # the first tick-list is on screen
-        child.send("\r")  # nothing ticked
+        first = Flow(RULES, Audience.LAY).next_step({})
+        assert first is not None
+        child.send("\x1b[B" * len(first.questions) + "\r")  # "None of these"
         child.expect_exact("\x1b[?2004l")
         child.expect_exact([RULES.message("choice_help", "en"), RULES.message("number_hint", "en")])
         child.send("\x03")  # Ctrl-C: saved, exit 130

@@ -65,6 +65,7 @@ def interview(
     from kneeguide.cli.signals import interrupt_on_signals
     from kneeguide.interview.askers import asker_for
     from kneeguide.interview.loop import Interview
+    from kneeguide.interview.plain import PlainAsker
 
     settings = resolve(lang, region, audience, rules_dir)
     rules = settings.rules
@@ -78,13 +79,13 @@ def interview(
             rules,
             session,
             asker,
-            color=sys.stderr.isatty() and not plain,
+            color=sys.stderr.isatty() and not isinstance(asker, PlainAsker),
             # The locale did not say where the person is: ask before any number is shown.
             ask_region=resume is None and settings.region_source == "default",
             remember=_remember,
             width=shutil.get_terminal_size().columns,
         ).run()
-        _report(result, rules, note, settings)
+        _report(result, rules, note, settings, plain=isinstance(asker, PlainAsker))
         offer_saves(rules, session, result, asker)
     except (KeyboardInterrupt, EOFError):
         if session.status == "completed":  # only the offers to save were left
@@ -160,11 +161,15 @@ def _resumed(resume: str, rules: "RuleSet") -> "Session":
     return session
 
 
-def _report(result: "Assessment", rules: "RuleSet", note: Path | None, settings: Settings) -> None:
-    """The report on stdout, and the note in ``note`` if asked for (overwritten)."""
+def _report(
+    result: "Assessment", rules: "RuleSet", note: Path | None, settings: Settings, *, plain: bool
+) -> None:
+    """The report on stdout (no colour after line prompts: a screen reader would read the
+    codes), and the note in ``note`` if asked for (overwritten)."""
     from kneeguide.render import render
 
-    sys.stdout.write(render(ReportFormat.TEXT, result, rules, color=color(), width=width()))
+    shown = render(ReportFormat.TEXT, result, rules, color=color() and not plain, width=width())
+    sys.stdout.write(shown)
     sys.stdout.flush()
     if note is not None:
         from kneeguide.cli.notes import write_note

@@ -18,7 +18,7 @@ from kneeguide.ids import Audience
 from kneeguide.interview.flow import Flow, Step
 from kneeguide.interview.prompts import BACK, HELP, NONE, NOT_SURE, Asker, Checklist, Single
 from kneeguide.interview.session import Session
-from kneeguide.ruleset.model import AnswerValue, Question, RuleSet, pick
+from kneeguide.ruleset.model import AnswerValue, Question, RuleSet, expected_text, pick
 
 
 class Interview:
@@ -205,7 +205,7 @@ class Interview:
             text=self.wording(q),
             help=pick(q.help, self.lang) if q.help else None,
             choices=choices,
-            expected=q.expected(),
+            expected=expected_text(q, self.rules, self.lang),
             minimum=q.minimum,
             maximum=q.maximum,
             integer=q.type == "int",
