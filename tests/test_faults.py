@@ -280,6 +280,9 @@ class _SaveEverything:
         self.folder = folder
         self.shown: list[str] = []
 
+    def pause(self, message: str) -> None:
+        pass
+
     def confirm(self, message: str, default: bool) -> bool:
         return True
 

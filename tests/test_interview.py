@@ -35,6 +35,7 @@ class Person:
         self.asked: list[str] = []
         self.shown: list[str] = []
         self.confirms: list[str] = []
+        self.paused: list[str] = []
         self.finish = finish_after_emergency
         self.interrupt_at: int | None = None
 
@@ -64,6 +65,9 @@ class Person:
             return list(scripted)
         ticked = [qid for qid, _ in prompt.items if self.story.get(qid) == "yes"]
         return ticked or [NONE]  # the person looked and chose "None of these"
+
+    def pause(self, message: str) -> None:
+        self.paused.append(message)
 
     def confirm(self, message: str, default: bool) -> bool:
         self.confirms.append(message)
@@ -175,6 +179,7 @@ def test_help_explains_in_plain_words_then_asks_again(
     person = Person(HAMSTRING, script=[("age", HELP)])
     Interview(rules, new_session(), person).run()
     assert person.asked.count("age") == 2
+    assert person.paused == [rules.message("help_continue", "en")]  # read before the question returns
     help_text = next(text for text in person.shown if "How old are you" in text)
     assert "used by" not in help_text  # a lay reader is never shown rule names
     assert not any(pick(flag.title, "en") in help_text for flag in rules.red_flags)
@@ -334,6 +339,8 @@ def test_the_progress_line_counts_parts_and_never_overstates(
     assert len({total for _, total in parts}) == 1  # the total never moves
     numbers = [n for n, _ in parts]
     assert numbers == sorted(numbers) and numbers[0] == 1
+    assert lines[0].endswith("in an emergency call 119")  # in sight after the intro scrolls away
+    assert not any("119" in line for line in lines if not line.startswith("Part 1 "))
 
 
 def test_a_resumed_interview_that_showed_an_emergency_reminds_first(

@@ -335,7 +335,11 @@ def test_the_first_tick_list_never_takes_silence_for_no(
     step = Flow(rules, Audience.LAY).next_step({}, [])
     assert step is not None
     term.send(to_help + "\r")
-    list_open(pick(rules.questions[step.questions[-1]].help, "en"))
+    last_help = pick(rules.questions[step.questions[-1]].help, "en")
+    term.wait(lambda rows: flat(m("help_continue")) in flat(rows), "the help, waiting to be read")
+    assert not shows_in_order(term.lines(), blocks), "the list came back before the help was read"
+    term.send(" ")
+    list_open(last_help)
 
     # Back on the first question: nothing to go back to, said, and the list again.
     term.send(to_back + "\r")

@@ -336,6 +336,9 @@ def test_saved_answers_assessment_and_note_are_owner_only(
     shown: list[str] = []
 
     class SaveAll:
+        def pause(self, message: str) -> None:
+            pass
+
         def confirm(self, message: str, default: bool) -> bool:
             return True
 

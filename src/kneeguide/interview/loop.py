@@ -124,7 +124,12 @@ class Interview:
         moves forward (or back with Back), so the line never overstates what is left."""
         parts = [s for s in self.rules.sections if self.flow.by_section[s.id]]
         n = next(i for i, s in enumerate(parts, 1) if s.id == step.section)
-        return self.m("progress", n=n, total=len(parts), section=pick(parts[n - 1].title, self.lang))
+        line = self.m("progress", n=n, total=len(parts), section=pick(parts[n - 1].title, self.lang))
+        if n == 1:  # the life threats: the number stays in sight after the intro scrolls away
+            line = self.m(
+                "progress_call", progress=line, emergency=self.rules.regions[self.session.region].emergency
+            )
+        return line
 
     def assess(self) -> Assessment:
         return assessment_of(
@@ -150,6 +155,7 @@ class Interview:
             return self.back()
         if reply == HELP:
             self.asker.show(self.help_for((question.id,)))
+            self.asker.pause(self.m("help_continue"))
             return False
         self.session.answers[question.id] = "unsure" if reply is None else reply
         self.earlier.pop(question.id, None)
@@ -173,6 +179,7 @@ class Interview:
             return self.back()
         if HELP in reply:
             self.asker.show(self.help_for(step.questions))
+            self.asker.pause(self.m("help_continue"))
             return False
         ticked = {q for q in reply if q in step.questions}
         if NOT_SURE in reply:

@@ -172,6 +172,9 @@ class PlainAsker:
                 return word in _YES
             self.invalid(reply, self.m("plain_yes_no"))
 
+    def pause(self, message: str) -> None:
+        """Nothing to wait for: line prompts never scroll the help away."""
+
     def path(self, message: str, default: str) -> str:
         self.write("\n")
         self.say(f"{message} [{default}]")

@@ -64,6 +64,10 @@ class Asker(Protocol):
 
     def confirm(self, message: str, default: bool) -> bool: ...
 
+    def pause(self, message: str) -> None:
+        """Wait until the person has read what was just shown (help on a short screen
+        would otherwise scroll away under the question drawn again at once)."""
+
     def path(self, message: str, default: str) -> str: ...
 
     def show(self, text: str) -> None: ...

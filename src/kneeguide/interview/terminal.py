@@ -349,6 +349,11 @@ class TerminalAsker:
         text = self.lines(message, reserve=8)
         return bool(questionary.confirm(text, default=default, **self.io).unsafe_ask())
 
+    def pause(self, message: str) -> None:
+        import questionary
+
+        questionary.press_any_key_to_continue(self.lines(message, reserve=0), **self.io).unsafe_ask()
+
     def path(self, message: str, default: str) -> str:
         import questionary
 
