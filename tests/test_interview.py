@@ -308,10 +308,11 @@ def test_the_country_is_asked_first_when_the_locale_says_nothing(
         kept.append(region)
         return tmp_path / "config.toml"
 
-    person = Person(HAMSTRING, script=[("region", "UK")])
+    person = Person(HAMSTRING, script=[("region", HELP), ("region", BACK), ("region", "UK")])
     session = new_session()
     Interview(rules, session, person, ask_region=True, remember=remember).run()
-    assert person.asked[0] == "region"
+    assert person.asked[:3] == ["region", "region", "region"]
+    assert person.shown[:2] == [rules.message("region_help", "en"), rules.message("back_at_start", "en")]
     assert session.region == "UK" and kept == ["UK"]
     intro = next(text for text in person.shown if "kneeguide asks" in text)
     assert "999" in intro and "119" not in intro

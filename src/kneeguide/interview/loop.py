@@ -98,7 +98,7 @@ class Interview:
             qid="region",
             kind="choice",
             text=self.m("region_ask"),
-            help=None,
+            help=self.m("region_help"),
             choices=tuple((r.id, f"{pick(r.name, self.lang)} ({r.emergency})") for r in regions),
             expected=", ".join(r.id for r in regions),
             minimum=None,
@@ -114,6 +114,9 @@ class Interview:
                 break
             if reply == BACK:
                 self.asker.show(self.m("back_at_start"))
+            elif reply == HELP:
+                self.asker.show(self.m("region_help"))
+                self.asker.pause(self.m("help_continue"))
         self.session.region = str(reply)
         if self.remember is not None and self.asker.confirm(self.m("region_remember"), True):
             kept = self.remember(self.session.region)
