@@ -277,6 +277,23 @@ def test_back_to_a_tick_list_starts_with_the_earlier_ticks(
     assert ticked[:2] == [(), ("fever",)]
 
 
+def test_back_to_a_tick_list_answered_none_of_these_starts_with_it_chosen(
+    rules: RuleSet, new_session: Callable[..., Session]
+) -> None:
+    shown: list[tuple[tuple[str, ...], bool]] = []
+    person = Person(HAMSTRING, script=[("emergency", [NONE]), ("age", BACK)])
+    original = person.checklist
+
+    def spy(prompt: Checklist) -> list[str]:
+        if prompt.section == "emergency":
+            shown.append((prompt.ticked, prompt.none))
+        return original(prompt)
+
+    person.checklist = spy  # type: ignore[method-assign]
+    Interview(rules, new_session(), person).run()
+    assert shown[:2] == [((), False), ((), True)]
+
+
 def test_sex_offers_prefer_not_to_say_instead_of_not_sure(
     rules: RuleSet, new_session: Callable[..., Session]
 ) -> None:

@@ -186,6 +186,14 @@ def test_earlier_ticks_start_ticked(rules: RuleSet) -> None:
     assert tick_list(rules, "\r", ticked=("calf_pain",)) == ["calf_pain"]
 
 
+def test_an_earlier_none_of_these_starts_chosen(rules: RuleSet) -> None:
+    prompt = Checklist("leg", "Do you have any of these?", ITEMS, (), "Part 3 of 9: Leg", none=True)
+    for a in asker(rules, "\r"):
+        assert a.checklist(prompt) == [NONE]
+    for a in asker(rules, " \r"):  # ticking an item unticks it
+        assert a.checklist(prompt) == ["calf_swelling"]
+
+
 def test_ticks_survive_reading_the_help(rules: RuleSet) -> None:
     prompt = Checklist("leg", "Do you have any of these?", ITEMS, (), "Part 3 of 9: Leg")
     for a in asker(rules, DOWN + " " + DOWN * 4 + "\r" + UP * 5 + "\r"):

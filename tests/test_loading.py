@@ -168,3 +168,25 @@ def test_a_red_flag_that_no_longer_fires_on_its_own_example_is_refused(rules_cop
         )
         for p in found
     ), found
+
+
+def test_a_translation_never_names_an_emergency_number_the_english_leaves_to_the_region() -> None:
+    """ "Call the emergency number now" is 911 in the US: a Japanese text that says 119
+    where the English says "the emergency number" sends a person abroad to a dead line.
+    (The disclaimer's example, "日本では119番", names its country.)"""
+    import re
+
+    import yaml
+
+    from kneeguide.ruleset.files import builtin_rules
+
+    rules = load_rules()
+    numbers = {r.emergency for r in rules.regions.values()}
+    translations = yaml.safe_load((builtin_rules() / "translations.yaml").read_text(encoding="utf-8"))
+    wrong = []
+    for english, japanese in translations["translations"]["ja"].items():
+        for number in numbers:
+            said = re.sub(rf"日本では{number}番?", "", str(japanese))
+            if re.search(rf"(?<!\d){number}(?!\d)", said) and number not in english:
+                wrong.append((number, english[:60]))
+    assert wrong == []

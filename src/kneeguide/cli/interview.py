@@ -96,7 +96,9 @@ def interview(
             raise typer.Exit(EXIT_INTERRUPTED) from None
         session.save()
         command = f"{invocation()} interview --resume {shlex.quote(str(session.path))}"
-        sys.stderr.write("\n" + rules.message("interrupted", session.lang).format(command=command) + "\n")
+        sys.stderr.write(
+            "\n" + rules.message("interrupted", session.lang).format(command="\n  " + command) + "\n"
+        )
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 

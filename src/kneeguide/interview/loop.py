@@ -176,6 +176,7 @@ class Interview:
             items=tuple((q, self.wording(self.rules.questions[q])) for q in step.questions),
             ticked=tuple(q for q in step.questions if self.earlier.get(q) == "yes"),
             progress=progress,
+            none=all(self.earlier.get(q) == "no" for q in step.questions),
         )
         reply = self.asker.checklist(prompt)
         if BACK in reply:

@@ -47,6 +47,7 @@ class Checklist:
     items: tuple[tuple[str, str], ...]  # (question id, wording)
     ticked: tuple[str, ...]
     progress: str
+    none: bool = False  # "None of these" was the earlier choice (after Back): start with it ticked
 
 
 class Asker(Protocol):

@@ -290,7 +290,7 @@ class TerminalAsker:
         ticked = set(self.kept.pop(tuple(items), prompt.ticked))
         choices = [Choice(label, value=qid, checked=qid in ticked) for qid, label in prompt.items]
         choices += [
-            Choice(self.m("checklist_none"), value=NONE),
+            Choice(self.m("checklist_none"), value=NONE, checked=prompt.none and not ticked),
             Separator(),
             Choice(self.m("checklist_not_sure"), value=NOT_SURE),
             Choice(self.m("choice_back"), value=BACK),
