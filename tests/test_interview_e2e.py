@@ -508,8 +508,9 @@ def test_ctrl_c_saves_and_resume_reaches_the_same_assessment(tmp_path: Path, ter
     assert len(broken.asked) > 3  # in the middle
     broken.child.send("\x03")
     assert broken.finish() == 130
-    resume = r"Interview saved\. Resume with: .*?kneeguide interview --resume (\S+)"
-    found = re.search(resume, broken.transcript)
+    # the command on a line of its own after "Resume with:"
+    resume = r"Interview saved\. Resume with:\s*\n\s+[^\n]*?kneeguide interview --resume (\S+)"
+    found = re.search(resume, broken.transcript.replace("\r\n", "\n"))
     assert found, broken.transcript[-1000:]
     path = Path(found.group(1))
     assert path.is_file() and path.parent == broken_dir / "data" / "sessions"
