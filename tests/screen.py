@@ -16,12 +16,24 @@ from collections.abc import Callable, Sequence
 import pexpect
 import pyte
 
+from kneeguide.ids import Audience
+from kneeguide.interview.flow import Flow
+from kneeguide.ruleset.model import RuleSet
+
 TIMEOUT = 20.0
 DOWN, UP = "\x1b[B", "\x1b[A"
 
 #: A real terminal answers cursor-position requests at once; pexpect does not,
 #: and prompt_toolkit would wait a second for the answer after every prompt.
 TERMINAL_ENV = {"TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", "NO_COLOR": "1"}
+
+
+def none_of_the_first_list(rules: RuleSet) -> str:
+    """The keys that choose "None of these" on the interview's first tick-list: down past
+    its items (the pointer starts on the first), then Enter."""
+    first = Flow(rules, Audience.LAY).next_step({})
+    assert first is not None and first.checklist
+    return DOWN * len(first.questions) + "\r"
 
 
 class Screen:

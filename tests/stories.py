@@ -80,3 +80,34 @@ disable:
   - id: cellulitis
     reason: "assessed by the clinic's own skin protocol"
 """
+
+
+#: Issue 13's calf story: a 64-year-old woman, three weeks after an operation, with a
+#: painful, swollen, warm left calf for two days and no injury.
+CALF_CLOT: dict[str, Any] = {
+    "age": 64,
+    "sex": "female",
+    "side": "left",
+    "duration_days": 2,
+    "onset": "gradual",
+    "pain_score": 5,
+    "injury": "no",
+    "calf_pain": "yes",
+    "calf_swelling": "yes",
+    "warmth": "yes",
+    "recent_surgery": "yes",
+}
+
+#: A 28-year-old who felt a pull at the back of the thigh while sprinting.
+HAMSTRING: dict[str, Any] = {
+    "age": 28,
+    "sex": "male",
+    "duration_days": 3,
+    "onset": "sudden",
+    "pain_score": 4,
+    "injury": "yes",
+    "injury_mechanism": "sprinting",
+    "able_to_bear_weight": "yes",
+    "can_flex_90": "yes",
+    "pain_running": "yes",
+}

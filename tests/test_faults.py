@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from screen import TERMINAL_ENV, none_of_the_first_list
 
 from kneeguide import cli, files
 from kneeguide.api import assess_batch, load_rules
@@ -38,8 +39,7 @@ from kneeguide.cli import guard
 from kneeguide.cli.interview import offer_saves
 from kneeguide.errors import InputError
 from kneeguide.files import WriteError, write_atomic
-from kneeguide.ids import RULE_FILES, Audience
-from kneeguide.interview.flow import Flow
+from kneeguide.ids import RULE_FILES
 from kneeguide.interview.session import Session
 from kneeguide.ruleset.files import builtin_rules
 from kneeguide.ruleset.load import load_rules as load_rules_from
@@ -557,16 +557,11 @@ def test_sigterm_to_a_batch_with_workers_stops_cleanly(tmp_path: Path) -> None:
 # --- SIGTERM to a running interview ------------------------------------------------------------------
 
 
-def test_an_interview_stopped_before_the_first_answer_leaves_no_file(tmp_path: Path) -> None:
+def interview_on_a_terminal(tmp_path: Path) -> Any:
+    """``kneeguide interview`` on a pseudo-terminal, its sessions under ``tmp_path``."""
     pexpect = pytest.importorskip("pexpect")
-    env = {
-        **os.environ,
-        "KNEEGUIDE_DATA_DIR": str(tmp_path / "data"),
-        "NO_COLOR": "1",
-        "TERM": "xterm",
-        "PROMPT_TOOLKIT_NO_CPR": "1",
-    }
-    child = pexpect.spawn(
+    env = {**os.environ, **TERMINAL_ENV, "KNEEGUIDE_DATA_DIR": str(tmp_path / "data")}
+    return pexpect.spawn(
         sys.executable,
         ["-m", "kneeguide", "interview", "--region", "JP"],
         env=env,
@@ -574,6 +569,11 @@ def test_an_interview_stopped_before_the_first_answer_leaves_no_file(tmp_path: P
         timeout=TIMEOUT,
         dimensions=(60, 240),
     )
+
+
+def test_an_interview_stopped_before_the_first_answer_leaves_no_file(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    child = interview_on_a_terminal(tmp_path)
     try:
         child.expect_exact(RULES.message("choice_help", "en"))  # the first tick-list
         child.sendintr()
@@ -593,26 +593,10 @@ def test_sigterm_to_an_interview_saves_it_and_exits_130(tmp_path: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     help_label = RULES.message("choice_help", "en")
     number_hint = RULES.message("number_hint", "en")
-    env = {
-        **os.environ,
-        "KNEEGUIDE_DATA_DIR": str(tmp_path / "data"),
-        "NO_COLOR": "1",
-        "TERM": "xterm",
-        "PROMPT_TOOLKIT_NO_CPR": "1",
-    }
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "kneeguide", "interview", "--region", "JP"],
-        env=env,
-        encoding="utf-8",
-        timeout=TIMEOUT,
-        dimensions=(60, 240),
-    )
-    first = Flow(RULES, Audience.LAY).next_step({})
-    assert first is not None and first.checklist
+    child = interview_on_a_terminal(tmp_path)
     try:
         child.expect_exact(help_label)  # the first tick-list
-        child.send("\x1b[B" * len(first.questions) + "\r")  # "None of these": every item is "no"
+        child.send(none_of_the_first_list(RULES))  # every item is "no"
         child.expect_exact("\x1b[?2004l")  # the prompt closed
         child.expect_exact([help_label, number_hint])  # the next question is waiting
         time.sleep(0.2)

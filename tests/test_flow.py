@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import stories
 from vignette_report import load_vignettes
 
 from kneeguide.ids import Audience, Level
@@ -45,17 +46,8 @@ def test_the_emergency_screen_comes_first_as_one_checklist(lay: Flow) -> None:
 
 
 HAMSTRING = {
-    "age": 28,
-    "sex": "male",
+    **stories.HAMSTRING,
     "side": "right",
-    "duration_days": 3,
-    "onset": "sudden",
-    "pain_score": 4,
-    "injury": "yes",
-    "injury_mechanism": "sprinting",
-    "able_to_bear_weight": "yes",
-    "can_flex_90": "yes",
-    "pain_running": "yes",
     "pain_sitting": "yes",
     "morning_stiffness_minutes": 0,
 }
@@ -176,19 +168,7 @@ def test_a_tick_list_of_one_is_asked_as_a_yes_no_question(lay: Flow, rules: Rule
 
 # -- the calf story of issue 13: swollen, painful, warm calf, 64, recent surgery ---------------
 
-CALF = {
-    "age": 64,
-    "sex": "female",
-    "side": "left",
-    "duration_days": 2,
-    "onset": "gradual",
-    "pain_score": 5,
-    "injury": "no",
-    "calf_pain": "yes",
-    "calf_swelling": "yes",
-    "warmth": "yes",
-    "recent_surgery": "yes",
-}
+CALF = stories.CALF_CLOT
 
 
 @pytest.mark.parametrize("audience", [Audience.LAY, Audience.PRACTITIONER], ids=lambda a: a.id)

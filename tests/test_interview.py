@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from stories import CALF_CLOT, HAMSTRING
 
 from kneeguide.ids import Level
 from kneeguide.interview.loop import Interview
@@ -36,6 +37,7 @@ class Person:
         self.shown: list[str] = []
         self.confirms: list[str] = []
         self.paused: list[str] = []
+        self.columns = 80  # the terminal's width
         self.finish = finish_after_emergency
         self.interrupt_at: int | None = None
 
@@ -69,6 +71,9 @@ class Person:
     def pause(self, message: str) -> None:
         self.paused.append(message)
 
+    def width(self) -> int:
+        return self.columns
+
     def confirm(self, message: str, default: bool) -> bool:
         self.confirms.append(message)
         return self.finish
@@ -90,35 +95,10 @@ def new_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: RuleSet)
     return make
 
 
-DVT = {
-    "age": 64,
-    "sex": "female",
-    "duration_days": 3,
-    "pain_score": 5,
-    "onset": "gradual",
-    "calf_swelling": "yes",
-    "calf_pain": "yes",
-    "warmth": "yes",
-    "recent_surgery": "yes",
-}
-HAMSTRING = {
-    "age": 28,
-    "sex": "male",
-    "duration_days": 3,
-    "onset": "sudden",
-    "pain_score": 4,
-    "injury": "yes",
-    "injury_mechanism": "sprinting",
-    "able_to_bear_weight": "yes",
-    "can_flex_90": "yes",
-    "pain_running": "yes",
-}
-
-
 def test_a_dvt_story_ends_urgent_with_the_clot_warning(
     rules: RuleSet, new_session: Callable[..., Session]
 ) -> None:
-    person = Person(DVT)
+    person = Person(CALF_CLOT)
     result = Interview(rules, new_session(), person).run()
     assert result.triage.level == Level.URGENT
     assert "dvt" in [h.id for h in result.red_flags]
@@ -339,7 +319,7 @@ def test_the_progress_line_counts_parts_and_never_overstates(
     rules: RuleSet, new_session: Callable[..., Session]
 ) -> None:
     lines: list[str] = []
-    person = Person(DVT)
+    person = Person(CALF_CLOT)
     original_single, original_checklist = person.single, person.checklist
 
     def single_spy(prompt: Single) -> Any:
@@ -400,16 +380,16 @@ def test_an_unsure_answer_keeps_the_danger_not_excluded(
 def test_an_interrupted_interview_resumes_to_the_same_result(
     rules: RuleSet, new_session: Callable[..., Session]
 ) -> None:
-    whole = Interview(rules, new_session(), Person(DVT)).run()
+    whole = Interview(rules, new_session(), Person(CALF_CLOT)).run()
     for stop_at in (1, 3, 6):
         session = new_session()
-        person = Person(DVT)
+        person = Person(CALF_CLOT)
         person.interrupt_at = stop_at
         with pytest.raises(KeyboardInterrupt):
             Interview(rules, session, person).run()
         resumed = Session.load(session.path)
         assert resumed.status == "in_progress"
-        result = Interview(rules, resumed, Person(DVT)).run()
+        result = Interview(rules, resumed, Person(CALF_CLOT)).run()
         assert result.triage == whole.triage
         assert result.red_flags == whole.red_flags
         assert result.likely_causes == whole.likely_causes
@@ -493,6 +473,7 @@ def test_the_emergency_panel_is_never_wider_than_the_terminal(
     session = new_session()
     session.lang = lang
     person = Person({"saddle_numbness": "yes"}, finish_after_emergency=False)
-    Interview(rules, session, person, width=width).run()
+    person.columns = width
+    Interview(rules, session, person).run()
     panel = next(text for text in person.shown if "╭" in text)
     assert max(wcswidth(line) for line in panel.splitlines()) <= width

@@ -33,6 +33,7 @@ from typing import Any
 import pexpect
 import pytest
 from screen import progress
+from stories import CALF_CLOT
 
 from kneeguide.api import load_rules
 from kneeguide.ruleset.model import pick
@@ -88,21 +89,7 @@ def flat(text: str) -> str:
 # --- stories -------------------------------------------------------------------------------
 
 #: 64-year-old woman, 3 weeks after an operation, swollen, warm, painful calf for 2 days.
-DVT_STORY: dict[str, Any] = {
-    "age": 64,
-    "sex": "female",
-    "side": "left",
-    "duration_days": 2,
-    "onset": "gradual",
-    "pain_score": 5,
-    "injury": "no",
-    "able_to_bear_weight": "yes",
-    "can_flex_90": "yes",
-    "calf_pain": "yes",
-    "calf_swelling": "yes",
-    "warmth": "yes",
-    "recent_surgery": "yes",
-}
+DVT_STORY: dict[str, Any] = {**CALF_CLOT, "able_to_bear_weight": "yes", "can_flex_90": "yes"}
 
 #: 28-year-old runner, sudden pull at the back of the thigh while sprinting; everything else no.
 HAMSTRING_STORY: dict[str, Any] = {

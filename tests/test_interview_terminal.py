@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import shlex
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -547,3 +548,34 @@ def test_line_prompts_finish_a_story_without_a_single_escape_sequence(
     (path,) = (tmp_path / "data" / "sessions").glob("*.json")
     saved = json.loads(path.read_text(encoding="utf-8"))["answers"]
     assert {q: saved[q] for q in lines.asked[0]} == {q: story.get(q, "no") for q in lines.asked[0]}
+
+
+@pty
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_emergency_panel_fits_the_terminal_even_with_the_report_going_to_a_file(
+    tmp_path: Path, screens: list[Screen], rules: RuleSet, lang: str
+) -> None:
+    """The panel is drawn on the terminal the person reads (stderr), so its width is that
+    terminal's, not stdout's: `kneeguide interview > report.txt` on a 50-column screen."""
+    command = " ".join(
+        shlex.quote(part)
+        for part in [sys.executable, "-m", "kneeguide", "interview", "--region", "JP", "--lang", lang]
+    )
+    term = Screen(
+        ["/bin/sh", "-c", f"exec {command} > report.txt"],
+        env={**TERMINAL_ENV, "KNEEGUIDE_DATA_DIR": str(tmp_path / "data")},
+        columns=50,
+        cwd=str(tmp_path),
+    )
+    screens.append(term)
+    term.wait(rules.message("checklist_none", lang), "the first tick-list")
+    term.send(" \r")  # tick the first item, new breathlessness: an emergency
+    finish = rules.message("ask_finish", lang)[:8]  # the question asked once the panel is drawn
+    rows = term.wait(
+        lambda rows: any(finish in row for row in rows), "the emergency panel, then its question"
+    )
+    top = next(i for i, row in enumerate(rows) if row.startswith("╭"))
+    bottom = next(i for i, row in enumerate(rows) if row.startswith("╰"))
+    assert rows[top].endswith("╮") and rows[bottom].endswith("╯")
+    for row in rows[top + 1 : bottom]:  # a panel wider than the screen would wrap into broken rows
+        assert row.startswith("│") and row.endswith("│"), row

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from screen import none_of_the_first_list
 
 from kneeguide import cli, engine
 from kneeguide.api import assess, load_rules
@@ -30,8 +31,7 @@ from kneeguide.cli import guard
 from kneeguide.cli.app import build
 from kneeguide.cli.interview import offer_saves
 from kneeguide.files import write_atomic
-from kneeguide.ids import RULE_FILES, Audience
-from kneeguide.interview.flow import Flow
+from kneeguide.ids import RULE_FILES
 from kneeguide.interview.session import Session
 from kneeguide.ruleset.files import builtin_rules
 
@@ -230,9 +230,7 @@ def test_an_interview_touches_no_network(tmp_path: Path) -> None:
     )  # fmt: skip
     try:
         child.expect_exact(RULES.message("choice_help", "en"))  # the first tick-list is on screen
-        first = Flow(RULES, Audience.LAY).next_step({})
-        assert first is not None
-        child.send("\x1b[B" * len(first.questions) + "\r")  # "None of these"
+        child.send(none_of_the_first_list(RULES))
         child.expect_exact("\x1b[?2004l")
         child.expect_exact([RULES.message("choice_help", "en"), RULES.message("number_hint", "en")])
         child.send("\x03")  # Ctrl-C: saved, exit 130

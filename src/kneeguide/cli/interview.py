@@ -6,7 +6,6 @@ report, the user is offered to save the answers, the assessment and the note.
 """
 
 import shlex
-import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -83,7 +82,6 @@ def interview(
             # The locale did not say where the person is: ask before any number is shown.
             ask_region=resume is None and settings.region_source == "default",
             remember=_remember,
-            width=shutil.get_terminal_size().columns,
         ).run()
         _report(result, rules, note, settings, plain=isinstance(asker, PlainAsker))
         offer_saves(rules, session, result, asker)
@@ -115,6 +113,7 @@ def invocation() -> str:
     PATH; a resume hint that says bare ``kneeguide`` would not run.
     """
     import os
+    import shutil
 
     argv0 = sys.argv[0]
     if os.path.basename(argv0) == "__main__.py":

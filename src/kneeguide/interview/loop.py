@@ -27,7 +27,7 @@ class Interview:
     ``ask_region`` makes the country the first question (the locale did not say
     where the person is, and the emergency number depends on it); ``remember``
     is offered the chosen region to keep for next time and returns where it
-    was kept. ``width`` is the terminal's, in columns.
+    was kept.
     """
 
     def __init__(
@@ -39,7 +39,6 @@ class Interview:
         color: bool = False,
         ask_region: bool = False,
         remember: Callable[[str], Path] | None = None,
-        width: int = 80,
     ) -> None:
         self.rules = rules
         self.session = session
@@ -50,7 +49,8 @@ class Interview:
         self.lang = session.lang
         self.ask_region = ask_region
         self.remember = remember
-        self.width = width  # of the terminal: the emergency panel is never drawn wider
+        #: The parts the progress line counts: the sections with a question for this audience.
+        self.parts = [s for s in rules.sections if self.flow.by_section[s.id]]
         #: Answers undone by Back, offered again as the preselected choice (never recorded).
         self.earlier: dict[str, AnswerValue] = {}
 
@@ -125,7 +125,7 @@ class Interview:
     def progress(self, step: Step) -> str:
         """ "Part n of N: title", by sections: N is fixed for the audience, and n only
         moves forward (or back with Back), so the line never overstates what is left."""
-        parts = [s for s in self.rules.sections if self.flow.by_section[s.id]]
+        parts = self.parts
         n = next(i for i, s in enumerate(parts, 1) if s.id == step.section)
         line = self.m("progress", n=n, total=len(parts), section=pick(parts[n - 1].title, self.lang))
         if n == 1:  # the life threats: the number stays in sight after the intro scrolls away
@@ -146,7 +146,7 @@ class Interview:
     def emergency_panel(self) -> str:
         from kneeguide.render.text import emergency_panel
 
-        return emergency_panel(self.assess(), self.rules, color=self.color, width=self.width)
+        return emergency_panel(self.assess(), self.rules, color=self.color, width=self.asker.width())
 
     def ask(self, step: Step, progress: str) -> bool:
         """Ask one step; True when answers changed and should be saved."""

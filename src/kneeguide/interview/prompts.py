@@ -73,6 +73,9 @@ class Asker(Protocol):
 
     def show(self, text: str) -> None: ...
 
+    def width(self) -> int:
+        """The width in columns of the terminal the person reads, for what is drawn there."""
+
 
 class _Invalid:
     pass
