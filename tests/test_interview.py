@@ -240,6 +240,21 @@ def test_back_preselects_the_earlier_answer(rules: RuleSet, new_session: Callabl
     assert defaults["age"][:2] == [None, 28]  # asked again after Back, with 28 preselected
 
 
+def test_back_preselects_an_earlier_not_sure_too(rules: RuleSet, new_session: Callable[..., Session]) -> None:
+    defaults: list[Any] = []
+    person = Person(HAMSTRING, script=[("side", "unsure"), ("duration_days", BACK)])
+    original = person.single
+
+    def spy(prompt: Single) -> Any:
+        if prompt.qid == "side":
+            defaults.append(prompt.default)
+        return original(prompt)
+
+    person.single = spy  # type: ignore[method-assign]
+    Interview(rules, new_session(), person).run()
+    assert defaults[:2] == [None, "unsure"]
+
+
 def test_back_to_a_tick_list_starts_with_the_earlier_ticks(
     rules: RuleSet, new_session: Callable[..., Session]
 ) -> None:

@@ -211,6 +211,8 @@ def yes_no(default: Any = None, offer_unsure: bool = True) -> Single:
 def test_a_single_question_points_at_the_earlier_answer(rules: RuleSet) -> None:
     for a in asker(rules, "\r"):
         assert a.single(yes_no(default="no")) == "no"
+    for a in asker(rules, "\r"):  # an earlier "Not sure" is preselected too
+        assert a.single(yes_no(default="unsure")) is None
 
 
 def test_without_not_sure_the_choices_go_straight_to_back(rules: RuleSet) -> None:

@@ -220,7 +220,7 @@ class Interview:
             minimum=q.minimum,
             maximum=q.maximum,
             integer=q.type == "int",
-            default=None if earlier == "unsure" else earlier,
+            default=earlier,
             progress=progress,
             offer_unsure=q.offer_unsure,
         )

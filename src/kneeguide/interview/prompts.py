@@ -33,7 +33,7 @@ class Single:
     minimum: float | None
     maximum: float | None
     integer: bool
-    default: AnswerValue | None  # the earlier answer, preselected (after Back, or on resume)
+    default: AnswerValue | None  # the earlier answer ("unsure" too), preselected after Back
     progress: str
     offer_unsure: bool = True  # offer "Not sure" (False when a choice already declines)
 

@@ -232,7 +232,8 @@ class TerminalAsker:
             Choice(self.m("choice_help"), value=HELP),
         ]
         known = [c.value for c in choices]
-        control = Choices(choices, set(), prompt.default if prompt.default in known else None)
+        earlier = NOT_SURE if prompt.default == "unsure" else prompt.default
+        control = Choices(choices, set(), earlier if earlier in known else None)
         frame = Frame(prompt.progress, prompt.text, None)
         keys = KeyBindings()
         moving(control, keys)
@@ -247,7 +248,7 @@ class TerminalAsker:
         return None if reply == NOT_SURE else reply
 
     def number(self, prompt: Single) -> AnswerValue | None:
-        default = prompt.default
+        default = None if prompt.default == "unsure" else prompt.default  # unknown: left empty
         text = (
             "" if default is None else f"{default:g}" if isinstance(default, (int, float)) else str(default)
         )
