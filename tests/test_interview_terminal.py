@@ -581,3 +581,17 @@ def test_the_emergency_panel_fits_the_terminal_even_with_the_report_going_to_a_f
     assert rows[top].endswith("╮") and rows[bottom].endswith("╯")
     for row in rows[top + 1 : bottom]:  # a panel wider than the screen would wrap into broken rows
         assert row.startswith("│") and row.endswith("│"), row
+
+
+@pty
+def test_stopping_before_the_first_answer_is_said_in_words_that_fit_the_screen(
+    tmp_path: Path, screens: list[Screen], rules: RuleSet
+) -> None:
+    term = interview(tmp_path, columns=50)
+    screens.append(term)
+    term.wait(rules.message("checklist_none", "en"), "the first tick-list")
+    term.send("\x03")
+    assert term.finish() == 130
+    rows = [row for row in term.lines() if row]
+    said = hang(rules.message("nothing_saved", "en"), 50, "")
+    assert block(rows, said) is not None, rows[-4:]  # wrapped between words, not mid-sentence

@@ -90,7 +90,8 @@ def interview(
             sys.stderr.write("\nkneeguide: interrupted\n")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         if not session.steps:  # nothing answered: no file holds an empty interview
-            sys.stderr.write("\n" + rules.message("nothing_saved", session.lang) + "\n")
+            sys.stderr.write("\n")
+            asker.show(rules.message("nothing_saved", session.lang))  # wrapped for the terminal
             raise typer.Exit(EXIT_INTERRUPTED) from None
         session.save()
         command = f"{invocation()} interview --resume {shlex.quote(str(session.path))}"
