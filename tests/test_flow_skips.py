@@ -4,8 +4,9 @@ For any answers so far, each question the interview passes over now
 (``Flow.skipped``: it applies, is unanswered and is not asked) leaves the
 assessment's verdict unchanged for every possible answer, "not sure" included: the
 level, the red flags raised (at their levels) and those not excluded, every score's
-band ("not yet decided" and "not applicable" are bands too), the three leading causes
-in their order with their strengths, and acupuncture suitability. The answers so far
+published band ("not yet decided" and "not applicable" are bands too) and the band of
+its lay estimate (or the published one when no lay answer stood in), the three leading
+causes in their order with their strengths, and acupuncture suitability. The answers so far
 are each vignette's answers with a random part left out, and random answers to random
 questions, for both audiences.
 
@@ -41,7 +42,14 @@ def verdict(rules: RuleSet, answers: dict[str, Any], audience: Audience) -> tupl
         a.triage.level,
         tuple((h.id, h.level) for h in a.red_flags),
         frozenset(n.id for n in a.not_excluded),
-        tuple((s.id, "not applicable" if s.applicable is False else s.band) for s in a.scores),
+        tuple(
+            (
+                s.id,
+                "not applicable" if s.applicable is False else s.band,
+                s.estimate.band if s.estimate else s.band,
+            )
+            for s in a.scores
+        ),
         tuple((c.id, c.strength) for c in a.likely_causes[:3]),
         a.acupuncture.suitability,
     )

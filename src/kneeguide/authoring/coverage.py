@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from kneeguide.engine import compute_score
 from kneeguide.errors import Location
 from kneeguide.evaluate import conditions
 from kneeguide.evaluate.conditions import All, Answers, Condition, Not, Scores, Tri
 from kneeguide.evaluate.conditions import Any as AnyOf
-from kneeguide.evaluate.walk import with_implied
+from kneeguide.evaluate.walk import walk_score, with_implied
 from kneeguide.ruleset.model import RuleSet
 
 
@@ -85,14 +84,15 @@ def decisive(cond: Condition, leaf: conditions.Leaf, answers: Answers, scores: S
 
 def _cases(rules: RuleSet) -> Iterator[tuple[Answers, Scores]]:
     """Every answer set the rules document (red-flag examples, ``tests:`` cases, score
-    examples), with the implied answers added and the scores computed on it."""
+    examples), with the implied answers added and the scores computed on it as the
+    conditions read them (lay stand-ins counted, not what is reported)."""
     documented = [answers for flag in rules.red_flags for answers in flag.examples.fires]
     documented += [answers for flag in rules.red_flags for answers in flag.examples.quiet]
     documented += [test.answers for test in rules.tests]
     documented += [case.answers for score in rules.scores for case in score.examples]
     for answers in documented:
         effective = with_implied(rules, answers)
-        yield effective, {s.id: compute_score(s, effective) for s in rules.scores}
+        yield effective, {s.id: walk_score(s, effective) for s in rules.scores}
 
 
 def coverage(rules: RuleSet) -> list[Leaf]:

@@ -104,6 +104,9 @@ def _score(rules: RuleSet, score: Score) -> list[str]:
     ]
     if score.applies_if is not None:
         out += ["applies if:", _yaml(score.applies_if).rstrip()]
+    for bound in score.validated_for:
+        # reported only: red flags reading the score never read these bounds
+        out.append(f"validated for ({bound.id}): {pick(bound.reason, LANG)}: {_yaml(bound.when).strip()}")
     for item in score.items:
         judgement = "  (judgement: never inferred)" if item.judgement else ""
         out.append(f"  {item.points:+g}  {pick(item.text, LANG)}{judgement}")

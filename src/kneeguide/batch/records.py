@@ -7,8 +7,11 @@ answers, at a fraction of the cost. Its shape:
 * ``row`` (int, from 1), ``id`` (the record's own ``id`` or None), ``ok`` (bool);
 * when ``ok``: ``level``, ``red_flags`` and ``not_excluded`` (ids, most urgent
   first), ``likely_causes`` (the first three ids), ``wells_dvt``
-  (``{"points", "points_max", "band"}``) and ``ottawa_knee``
-  (``{"applicable", "band"}``), each None when the rule set has no such score,
+  (``{"points", "points_max", "band"}``: the published score, lay stand-ins left
+  out) and ``ottawa_knee`` (``{"applicable", "band"}``: applicable also by its
+  validated population, and no band outside it), as the JSON assessment reports
+  them (:func:`kneeguide.engine.scores.reported`), each None when the rule set has
+  no such score,
   ``acupuncture`` (suitable | caution | not_now), ``rules_digest`` and
   ``warnings``: the ids of the warnings ``assess`` gives for the same answers, in
   its order (:func:`kneeguide.engine.warnings_of` decides both):
@@ -25,6 +28,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from kneeguide.engine import Decision, warnings_of
+from kneeguide.engine.scores import reported
 from kneeguide.evaluate.memo import PerRules
 from kneeguide.ids import Level
 from kneeguide.render.json import number
@@ -41,11 +45,11 @@ def decision_record(row: int, ident: Any, rules: RuleSet, d: Decision) -> dict[s
     truth = d.truth
     wells = ottawa = None
     if ids.wells_at is not None:
-        facts = truth.scores[ids.wells_at]
-        wells = {"points": number(facts.points), "points_max": number(facts.points_max), "band": facts.band}
+        shown = reported(rules.scores[ids.wells_at], truth.scores[ids.wells_at], truth.answers).published
+        wells = {"points": number(shown.points), "points_max": number(shown.points_max), "band": shown.band}
     if ids.ottawa_at is not None:
-        facts = truth.scores[ids.ottawa_at]
-        ottawa = {"applicable": facts.applicable, "band": facts.band}
+        told = reported(rules.scores[ids.ottawa_at], truth.scores[ids.ottawa_at], truth.answers)
+        ottawa = {"applicable": told.applicable, "band": told.published.band}
     flags = ids.flags
     causes = ids.causes
     return {

@@ -33,23 +33,54 @@ class ItemResult(NamedTuple):
     id: str
     text: str
     points: float
-    present: Tri
-    proxy: bool  # counted (or excluded) from a lay stand-in, not an examination
+    present: Tri  # as decided, by the item's own question or (proxy) by its lay stand-in
+    proxy: bool  # decided by a lay stand-in, not by history or examination: the published score leaves it out
+
+
+class Limit(NamedTuple):
+    """A bound of where a score applies (``applies_if``, or one of ``validated_for``)
+    that is not met (``met`` False) or not known (None)."""
+
+    id: str  # "applies_if", or the id of the ``validated_for`` entry
+    met: Tri
+    reason: str
+
+
+class Estimate(NamedTuple):
+    """The score with lay stand-ins counted: useful, but never the published score."""
+
+    points: float
+    points_max: float
+    band: str | None  # None while unknown items could change it, and outside the population
+    band_text: str
+    complete: bool
+    stand_ins: tuple[str, ...]  # the items a lay stand-in decided
+    label: str  # what it is, for the audience ("Estimate from your answers, not the Wells score ...")
 
 
 class ScoreResult(NamedTuple):
+    """A score as reported: the published score, where it applies, and any lay estimate.
+
+    ``points``, ``points_max``, ``band`` and ``complete`` count history and
+    examination items only; ``applicable`` adds the validated population to
+    ``applies_if``, and outside it ``band`` is None. Conditions never read this:
+    they read :class:`~kneeguide.evaluate.truth.ScoreFacts`.
+    """
+
     id: str
     title: str
     variant: str
     applicable: Tri
     points: float
     points_max: float
-    band: str | None  # None while the unknown items could change the band
+    band: str | None  # None while the unknown items could change the band, or outside the population
     band_text: str
     complete: bool
     items: tuple[ItemResult, ...]
-    counted_questions: frozenset[str] = frozenset()
+    counted_questions: frozenset[str] = frozenset()  # what the conditions counted, stand-ins included
     missing_questions: frozenset[str] = frozenset()
+    applicability: tuple[Limit, ...] = ()  # the bounds not met or not known
+    estimate: Estimate | None = None  # when a lay stand-in decided any item
 
 
 class Reason(NamedTuple):

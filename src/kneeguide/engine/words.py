@@ -62,7 +62,9 @@ def in_words(
     truth = decision.truth
     effective = truth.answers
     scores = {s.id: f for s, f in zip(rules.scores, truth.scores, strict=True)}
-    results = [score_result(s, f, effective, lang) for s, f in zip(rules.scores, truth.scores, strict=True)]
+    results = [
+        score_result(s, f, effective, lang, audience) for s, f in zip(rules.scores, truth.scores, strict=True)
+    ]
     read: _Grounds = (
         effective,
         scores,

@@ -20,7 +20,13 @@ if TYPE_CHECKING:
 
 
 class ScoreFacts(NamedTuple):
-    """A score as an interval, with what each item contributed."""
+    """A score as an interval, with what each item contributed.
+
+    The conditions read it as it is, lay stand-ins counted. ``published`` is the
+    same score from history and examination items only (an item decided by a
+    stand-in unknown), which the assessment reports; it is worked out here, with
+    the facts, so that each evaluator's memo of facts per row of item bits holds it.
+    """
 
     applicable: Tri
     points: float
@@ -29,6 +35,7 @@ class ScoreFacts(NamedTuple):
     complete: bool
     present: tuple[Tri, ...]  # per item
     proxy: tuple[bool, ...]  # per item: decided by a lay stand-in
+    published: ScoreFacts | None = None  # without the stand-ins; None when none decided an item
 
 
 class Truth(NamedTuple):
@@ -67,7 +74,8 @@ def bit_layout(rules: RuleSet) -> tuple[tuple[int, ...], tuple[int, ...]]:
 def score_facts(
     score: Score, present: tuple[Tri, ...], proxy: tuple[bool, ...], applicable: Tri
 ) -> ScoreFacts:
-    """Points as an interval: counted items, and the most the unknown ones could add.
+    """Points as an interval: counted items, and the most the unknown ones could add;
+    and the published score, when a lay stand-in decided an item.
 
     A clinician's judgement item (Wells' "alternative diagnosis as likely", −2)
     is never inferred: unknown, it counts nothing either way.
@@ -88,7 +96,12 @@ def score_facts(
     low = score.band_for(points)
     high = score.band_for(points_max)
     band = low.id if low.id == high.id and applicable is not False else None
-    return ScoreFacts(applicable, points, points_max, band, complete, present, proxy)
+    published = None
+    if True in proxy:
+        decided = zip(present, proxy, strict=True)
+        unknown = tuple([None if by_stand_in else value for value, by_stand_in in decided])
+        published = score_facts(score, unknown, (False,) * len(proxy), applicable)
+    return ScoreFacts(applicable, points, points_max, band, complete, present, proxy, published)
 
 
 def facts_of(score: Score, row: int) -> ScoreFacts:

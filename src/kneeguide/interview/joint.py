@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from kneeguide.engine import Decision
+from kneeguide.engine.scores import published
 from kneeguide.evaluate import conditions
 from kneeguide.evaluate.conditions import ScoreCompare, Scores
 from kneeguide.evaluate.truth import ScoreFacts
@@ -65,6 +66,9 @@ def score_groups(
         else:
             opening = set()
         moves = facts.band is None or score.band_for(low).id != score.band_for(high).id
+        # the published score (stand-ins left out) is reported too: while its band is
+        # undecided, answers to its history items may decide it only together
+        moves = moves or published(facts).band is None
         span = {score.id: ScoreFacts(True, low, high, None, False, (), ())}
         moves = moves or any(leaf.evaluate({}, span) is None for leaf in compared.get(score.id, ()))
         if (questions and moves) or opening:

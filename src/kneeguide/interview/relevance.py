@@ -2,9 +2,10 @@
 
 What the person is told is the :class:`Outcome`: the level, the red flags raised (at
 their levels) and those not excluded, every score's band ("not yet decided" is a band
-of its own), the three leading causes in their order with their strengths, and the
-acupuncture suitability. A question is worth asking when one of its answers changes
-the outcome (``CHANGES``).
+of its own, and so is "not applicable", by ``applies_if`` or the validated population;
+the published band, without lay stand-ins, is kept decided by ``BAND``), the three
+leading causes in their order with their strengths, and the acupuncture suitability.
+A question is worth asking when one of its answers changes the outcome (``CHANGES``).
 
 A one-answer look-ahead is blind to answers that change the outcome only together, so
 each such group is asked as a kind, with a reason of its own (:meth:`Relevance.reason`):
@@ -36,6 +37,7 @@ from collections.abc import Collection
 from typing import NamedTuple
 
 from kneeguide.engine import Decision, decide_on
+from kneeguide.engine.scores import applicability
 from kneeguide.evaluate import conditions
 from kneeguide.evaluate.conditions import Condition, Scores
 from kneeguide.evaluate.walk import walk
@@ -67,8 +69,9 @@ class Outcome(NamedTuple):
 
 def outcome_of(rules: RuleSet, decision: Decision) -> Outcome:
     flags = rules.red_flags
+    answers = decision.truth.answers
     bands = tuple(
-        (score.id, NOT_APPLICABLE if facts.applicable is False else facts.band)
+        (score.id, NOT_APPLICABLE if applicability(score, facts, answers)[0] is False else facts.band)
         for score, facts in zip(rules.scores, decision.truth.scores, strict=True)
     )
     return Outcome(

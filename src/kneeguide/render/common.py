@@ -11,17 +11,42 @@ def fmt_points(value: float) -> str:
     return f"{value:g}"
 
 
+def _interval(low: float, high: float) -> str:
+    return fmt_points(low) if high == low else f"{fmt_points(low)}–{fmt_points(high)}"
+
+
 def score_line(s: ScoreResult, rules: RuleSet, lang: str) -> str:
-    """One line per score: points (or range), band, completeness."""
+    """One line per score, the published score only: points (or range), band,
+    completeness; or, outside where it applies, "not applicable" and why."""
     if s.applicable is False:
-        return f"{s.title}: {rules.message('label_not_applicable', lang)}"
-    points = fmt_points(s.points)
-    if s.points_max != s.points:
-        points = f"{points}–{fmt_points(s.points_max)}"
+        line = f"{s.title}: {rules.message('label_not_applicable', lang)}"
+        reasons = [limit.reason for limit in s.applicability if limit.met is False and limit.reason]
+        return f"{line}: {'; '.join(reasons)}" if reasons else line
     band = s.band_text if s.band else rules.message("band_indeterminate", lang)
     extra = "" if s.complete else f" ({rules.message('label_incomplete', lang)})"
     label = rules.message("label_points", lang)
-    return f"{s.title}: {label} {points}. {band}{extra}"
+    return f"{s.title}: {label} {_interval(s.points, s.points_max)}. {band}{extra}"
+
+
+def score_notes(s: ScoreResult, rules: RuleSet, lang: str) -> list[str]:
+    """The lines under a score's line: what is not known about where it applies (when a
+    band is given, which the reader might take as settled), and the estimate from lay
+    stand-ins, labelled so that it never reads as the score."""
+    out: list[str] = []
+    if s.applicable is None and (s.band or (s.estimate and s.estimate.band)):
+        unknown = [limit.reason for limit in s.applicability if limit.met is None and limit.reason]
+        if unknown:
+            out.append(rules.message("applicability_unknown", lang).format(reasons="; ".join(unknown)))
+    e = s.estimate
+    if e is not None and s.applicable is not False:
+        band = (
+            rules.message("estimate_band", lang).format(band=e.band_text)
+            if e.band
+            else rules.message("band_indeterminate", lang)
+        )
+        points = f"{rules.message('label_points', lang)} {_interval(e.points, e.points_max)}"
+        out.append(f"{e.label}: {points}; {band}")
+    return out
 
 
 def answer_text(a: Assessment, rules: RuleSet, qid: str) -> str:
@@ -44,6 +69,20 @@ def clinical(rules: RuleSet, qid: str, lang: str) -> str:
     """The question's short clinical name in ``lang``, e.g. "Calf swelling"."""
     text = rules.questions[qid].clinical
     return text.get(lang) or text["en"]
+
+
+def grounds_text(a: Assessment, rules: RuleSet, ids: tuple[str, ...]) -> str:
+    """The answers a red flag rests on, each with what was answered ("Preceding injury: no"):
+    a flag can rest on an answer of "no" (calf pain with no injury), and its name alone
+    would read as if the person had said yes. Implied answers are not the person's and
+    are left out."""
+    given = [q for q in ids if q in a.answers]
+    return rules.message("cond_separator", a.lang).join(
+        rules.message("cond_answer", a.lang).format(
+            question=clinical(rules, q, a.lang), answer=answer_text(a, rules, q)
+        )
+        for q in given
+    )
 
 
 def askable(a: Assessment, rules: RuleSet, ids: tuple[str, ...]) -> tuple[str, ...]:

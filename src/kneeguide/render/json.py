@@ -31,14 +31,28 @@ def _reason(r: Reason) -> dict[str, Any]:
 
 
 def _score(s: ScoreResult) -> dict[str, Any]:
+    """The published score (history and examination items only), where it applies and
+    why not, and apart from it, labelled, the estimate that counts lay stand-ins."""
+    e = s.estimate
     return {
         "title": s.title,
         "variant": s.variant,
         "applicable": s.applicable,
+        "applicability": [{"id": x.id, "met": x.met, "reason": x.reason} for x in s.applicability],
         "points": number(s.points, 2),
         "points_max": number(s.points_max, 2),
         "band": s.band,
         "complete": s.complete,
+        "estimate": None
+        if e is None
+        else {
+            "points": number(e.points, 2),
+            "points_max": number(e.points_max, 2),
+            "band": e.band,
+            "complete": e.complete,
+            "stand_ins": list(e.stand_ins),
+            "label": e.label,
+        },
         "items": [
             {
                 "id": i.id,

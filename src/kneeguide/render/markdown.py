@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kneeguide.engine import Assessment
-from kneeguide.render.common import answer_text, askable, clinical, score_line
+from kneeguide.render.common import answer_text, askable, clinical, grounds_text, score_line, score_notes
 from kneeguide.ruleset.model import RuleSet
 
 
@@ -24,7 +24,7 @@ def render(a: Assessment, rules: RuleSet) -> str:
     out += [f"## {m('heading_red_flags')}", ""]
     if a.red_flags:
         for h in a.red_flags:
-            because = ", ".join(clinical(rules, q, a.lang) for q in h.because)
+            because = grounds_text(a, rules, h.because)
             out += [f"### {h.title} ({m(f'level_{h.level.id}')})", "", h.action, "", h.explain, ""]
             if because:
                 out += [f"*{m('label_because')}:* {because}", ""]
@@ -43,6 +43,7 @@ def render(a: Assessment, rules: RuleSet) -> str:
     out += [f"## {m('heading_scores')}", ""]
     for s in a.scores:
         out += [f"- {score_line(s, rules, a.lang)}"]
+        out += [f"  - *{note}*" for note in score_notes(s, rules, a.lang)]
         if s.applicable is not False:
             for item in s.items:
                 mark = {True: "yes", False: "no", None: "?"}[item.present]

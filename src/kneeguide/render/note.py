@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kneeguide.engine import Assessment
 from kneeguide.ids import Level
-from kneeguide.render.common import answer_text, clinical, score_line
+from kneeguide.render.common import answer_text, clinical, grounds_text, score_line, score_notes
 from kneeguide.ruleset.model import RuleSet, pick
 
 if TYPE_CHECKING:
@@ -78,8 +78,7 @@ def _red_flags(a: Assessment, rules: RuleSet, m: Words) -> list[Block]:
     if a.red_flags:
         items = []
         for h in a.red_flags:
-            answered = [q for q in h.because if q in a.answers]
-            because = "; ".join(f"{clinical(rules, q, a.lang)}: {answer_text(a, rules, q)}" for q in answered)
+            because = grounds_text(a, rules, h.because)
             items.append(
                 f"{h.title} ({m(f'level_{h.level.id}')}). {h.action}"
                 + (f" [{m('label_because')}: {because}]" if because else "")
@@ -98,6 +97,7 @@ def _scores(a: Assessment, rules: RuleSet, m: Words) -> list[Block]:
     blocks = [Block("h2", m("heading_scores"))]
     for s in a.scores:
         blocks.append(Block("p", score_line(s, rules, a.lang)))
+        blocks += [Block("p", note) for note in score_notes(s, rules, a.lang)]
         if s.applicable is not False:
             proxy = f" ({m('label_proxy')})"
             items = []

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from kneeguide.engine import Assessment
 from kneeguide.ids import Level
-from kneeguide.render.common import askable, clinical, score_line
+from kneeguide.render.common import askable, clinical, grounds_text, score_line, score_notes
 from kneeguide.ruleset.model import RuleSet
 
 STYLE = {
@@ -89,12 +89,9 @@ def render(a: Assessment, rules: RuleSet, *, color: bool = False, width: int = 1
             block.append(f"{h.title} [{m(f'level_{h.level.id}')}]\n", style=STYLE[h.level])
             block.append(h.action + "\n")
             block.append(h.explain + "\n", style="dim" if color else "")
-            if h.because:
-                block.append(
-                    f"{m('label_because')}: "
-                    + ", ".join(clinical(rules, q, a.lang) for q in h.because)
-                    + "\n"
-                )
+            because = grounds_text(a, rules, h.because)
+            if because:
+                block.append(f"{m('label_because')}: {because}\n")
             for reason in h.escalated_because:
                 block.append(reason + "\n", style="bold")
             parts.append(block)
@@ -115,6 +112,8 @@ def render(a: Assessment, rules: RuleSet, *, color: bool = False, width: int = 1
     console.print(Text(m("heading_scores"), style="bold underline"))
     for s in a.scores:
         console.print(f"  {score_line(s, rules, a.lang)}")
+        for note in score_notes(s, rules, a.lang):
+            console.print(f"    {note}")
     console.print()
 
     console.print(Text(m("heading_causes"), style="bold underline"))

@@ -138,12 +138,35 @@ class ScoreExample(NamedTuple):
     band: str
 
 
+class Validity(NamedTuple):
+    """One bound of the population a score was validated in (``validated_for``).
+
+    It bounds what is *reported*: outside it the score's band is not given as a
+    result. Conditions that read the score (``{score: ...}``) never read it.
+    """
+
+    id: str
+    when: Condition
+    reason: Text
+    references: tuple[str, ...]
+
+
+class EstimateLabel(NamedTuple):
+    """How a score's estimate from lay stand-ins is labelled, per audience: never as the score."""
+
+    lay: Text
+    practitioner: Text
+
+
 class Score(NamedTuple):
     id: str
     title: Text
     variant: Text
     applies_if: Condition | None
+    applies_reason: Text | None  # ``applies_if`` in words, shown when it fails or is unknown
     population: Text | None
+    validated_for: tuple[Validity, ...]
+    estimate_label: EstimateLabel | None  # required when an item has a lay stand-in
     items: tuple[ScoreItem, ...]
     bands: tuple[Band, ...]  # highest first
     references: tuple[str, ...]

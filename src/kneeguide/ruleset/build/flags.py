@@ -11,7 +11,17 @@ from kneeguide.errors import Problem
 from kneeguide.ids import Level
 from kneeguide.ruleset import contract
 from kneeguide.ruleset.build.context import Context
-from kneeguide.ruleset.model import Band, Escalation, RedFlag, RuleTest, Score, ScoreExample, ScoreItem
+from kneeguide.ruleset.model import (
+    Band,
+    Escalation,
+    EstimateLabel,
+    RedFlag,
+    RuleTest,
+    Score,
+    ScoreExample,
+    ScoreItem,
+    Validity,
+)
 from kneeguide.suggest import did_you_mean
 
 
@@ -53,13 +63,31 @@ def scores(ctx: Context) -> tuple[Score, ...]:
             examples.append(ScoreExample(answers, float(case["points"]), case["band"]))
             if case["band"] not in ctx.score_bands[n["id"]]:
                 ctx.problems.append(Problem(f"unknown band '{case['band']}'", ctx.where(case, "band")))
+        label = None
+        if "estimate_label" in n:
+            node = n["estimate_label"]
+            label = EstimateLabel(ctx.text(node, "lay"), ctx.text(node, "practitioner"))
+        elif any(item.proxy is not None for item in items):
+            ctx.problems.append(
+                Problem("a score with lay stand-ins ('proxy') needs 'estimate_label'", ctx.where(n, "items"))
+            )
+        ctx.unique("population bound", n.get("validated_for", []))
+        validity = tuple(
+            Validity(
+                v["id"], ctx.condition(v, "when", allow_scores=False), ctx.text(v, "reason"), ctx.refs(v)
+            )
+            for v in n.get("validated_for", [])
+        )
         built.append(
             Score(
                 id=n["id"],
                 title=ctx.text(n, "title"),
                 variant=ctx.text(n, "variant"),
                 applies_if=ctx.condition(n, "applies_if", allow_scores=False) if "applies_if" in n else None,
+                applies_reason=ctx.opt_text(n, "applies_reason"),
                 population=ctx.opt_text(n, "population"),
+                validated_for=validity,
+                estimate_label=label,
                 items=tuple(items),
                 bands=bands,
                 references=ctx.refs(n),

@@ -45,8 +45,33 @@ SCORE = Record(
         F("id", Str(identifier=True), required=True),
         F("title", Text(), required=True),
         F("variant", Text(), required=True, doc="which published version is encoded"),
-        F("applies_if", CondRef()),
+        F("applies_if", CondRef(), doc="when the score applies at all (conditions reading it read this)"),
+        F("applies_reason", Text(), doc="'applies_if' in words, shown when it does not hold or is unknown"),
         F("population", Text(), doc="where the rule is validated"),
+        F(
+            "validated_for",
+            ListOf(
+                Record(
+                    (
+                        F("id", Str(identifier=True), required=True),
+                        F("when", CondRef(), required=True, doc="answers only"),
+                        F("reason", Text(), required=True, doc="the validated population, in words"),
+                        F("references", REFS, required=True),
+                    )
+                )
+            ),
+            doc="the validated population: outside it the band is not reported; conditions never read it",
+        ),
+        F(
+            "estimate_label",
+            Record(
+                (
+                    F("lay", Text(), required=True),
+                    F("practitioner", Text(), required=True),
+                )
+            ),
+            doc="how the estimate counting lay stand-ins is labelled; needed with any 'proxy'",
+        ),
         F(
             "items",
             ListOf(
