@@ -230,3 +230,39 @@ def test_a_script_answering_only_the_contract_ids_can_reach_self_care(run: Any) 
     result = run(answers)
     assert result.not_excluded == ()
     assert result.triage.level == Level.SELF_CARE
+
+
+def test_a_red_flag_names_only_the_answers_that_raised_it() -> None:
+    """After a hip operation the Wells item "bed rest or surgery" holds on the surgery: the
+    person's "no" to bed rest is not a reason for the clot warning."""
+    from kneeguide.api import assess
+
+    story = {**NEGATIVE_SCREEN, "calf_swelling": "yes", "calf_pain": "yes", "recent_surgery": "yes"}
+    story |= {"immobilised": "yes", "bedridden": "no", "leg_cast_or_paralysis": "no"}
+    dvt = next(h for h in assess(story).red_flags if h.id == "dvt")
+    assert "recent_surgery" in dvt.because
+    assert "bedridden" not in dvt.because
+    assert "leg_cast_or_paralysis" not in dvt.because
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_a_reason_that_is_an_answer_of_no_says_no(fmt: str) -> None:
+    """A calf that hurts with no injury is a suspected clot because there was no injury:
+    the report must say "no", or it reads as if the person had been injured."""
+    import json
+    import subprocess
+    import sys
+
+    story = {**NEGATIVE_SCREEN, "side": "left", "calf_pain": "yes", "injury": "no"}
+    story |= {"radiating_pain": "no", "calf_pain_walking_relieved_by_rest": "no"}
+    done = subprocess.run(
+        [sys.executable, "-m", "kneeguide", "assess", "--format", fmt, "--answers", "-"],
+        input=json.dumps(story),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Preceding injury (twist, fall or blow): no" in done.stdout
+    assert "Calf pain or tenderness: yes" in done.stdout

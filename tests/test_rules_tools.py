@@ -278,6 +278,14 @@ def test_rules_explain_prints_wording_condition_references_and_examples() -> Non
     assert "did you mean 'dvt'" in kneeguide("rules", "explain", "dvtt").stderr
 
 
+def test_rules_explain_shows_the_population_a_score_was_validated_in() -> None:
+    done = kneeguide("rules", "explain", "ottawa_knee")
+    assert done.returncode == 0, done.stderr
+    bound = "validated for (age_over_5): validated in adults and children over 5: {q: age, ge: 6"
+    assert bound in done.stdout
+    assert "validated for (within_7_days)" in done.stdout
+
+
 def test_every_file_record_accepts_tests() -> None:
     assert all("tests" in {f.name for f in record.fields} for record in FILES.values())
 
@@ -309,3 +317,18 @@ def test_rules_strings_missing_lists_a_new_english_text_untranslated(rules_copy:
     assert len(missing) == 1
     assert next(iter(missing)).startswith("For learning only, not a diagnosis.")
     assert set(missing.values()) == {""}
+
+
+def test_every_translation_belongs_to_a_text_of_the_rules() -> None:
+    """A reworded English text re-keys its translation: the old entry must go with it, or the
+    file fills with translations of sentences no reader sees, and a later text that happens to
+    match an old one inherits a stale translation unreviewed."""
+    import yaml
+
+    from kneeguide.authoring.strings import translation_entries
+    from kneeguide.ruleset.files import builtin_rules
+
+    texts = set(translation_entries(None, "ja"))
+    kept = yaml.safe_load((builtin_rules() / "translations.yaml").read_text(encoding="utf-8"))
+    stale = [english[:70] for english in kept["translations"]["ja"] if english not in texts]
+    assert stale == []

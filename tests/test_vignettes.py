@@ -38,7 +38,7 @@ MIN_VIGNETTES = 60
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "validation.md"
 
 TOP_KEYS = {"id", "story", "source", "tags", "audience", "region", "answers", "expect"}
-EXPECT_KEYS = {"level", "red_flags", "absent_red_flags", "top3"}
+EXPECT_KEYS = {"level", "red_flags", "absent_red_flags", "top3", "absent_causes", "acupuncture", "scores"}
 
 
 def _load(path: Path) -> dict:
@@ -90,8 +90,13 @@ def test_corpus_is_complete(rules):
         for key in ("red_flags", "absent_red_flags"):
             bad = set(v["expect"].get(key) or ()) - flag_ids
             assert not bad, f"{path.name}: expect.{key} names unknown red flags {sorted(bad)}"
-        bad = set(v["expect"].get("top3") or ()) - cause_ids
-        assert not bad, f"{path.name}: expect.top3 names unknown causes {sorted(bad)}"
+        for key in ("top3", "absent_causes"):
+            bad = set(v["expect"].get(key) or ()) - cause_ids
+            assert not bad, f"{path.name}: expect.{key} names unknown causes {sorted(bad)}"
+        bad = set(v["expect"].get("acupuncture") or ()) - {"suitable", "caution", "not_now"}
+        assert not bad, f"{path.name}: expect.acupuncture names unknown suitability {sorted(bad)}"
+        bad = set(v["expect"].get("scores") or {}) - {s.id for s in rules.scores}
+        assert not bad, f"{path.name}: expect.scores names unknown scores {sorted(bad)}"
         tags = v.get("tags", [])
         assert isinstance(tags, list) and all(isinstance(t, str) and t for t in tags), (
             f"{path.name}: tags must be a list of words"
@@ -113,6 +118,11 @@ def test_vignette(path: Path, rules):
         problems.append(f"red flags raised but should be absent: {list(o.unwanted_flags)}")
     if o.top3_missing:
         problems.append(f"causes not in top 3: {list(o.top3_missing)}")
+    if o.unwanted_causes:
+        problems.append(f"causes in the top 3 that the story rules out: {list(o.unwanted_causes)}")
+    if o.acupuncture_wrong:
+        problems.append(f"acupuncture {o.acupuncture}, expected one of {list(o.acupuncture_allowed)}")
+    problems += [f"score {wrong}" for wrong in o.scores_wrong]
     assert not problems, "; ".join(problems) + "\n" + _describe(o)
 
 

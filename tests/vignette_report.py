@@ -64,6 +64,10 @@ class Outcome:
     absent_flags: tuple[str, ...]
     expected_top3: tuple[str, ...]
     top3: tuple[str, ...]
+    absent_causes: tuple[str, ...] = ()
+    acupuncture_allowed: tuple[str, ...] = ()
+    acupuncture: str = ""
+    scores_wrong: tuple[str, ...] = ()  # "wells_dvt.points: 1, expected 3"
 
     @property
     def under(self) -> bool:
@@ -90,6 +94,14 @@ class Outcome:
         return tuple(c for c in self.expected_top3 if c not in self.top3)
 
     @property
+    def unwanted_causes(self) -> tuple[str, ...]:
+        return tuple(c for c in self.absent_causes if c in self.top3)
+
+    @property
+    def acupuncture_wrong(self) -> bool:
+        return bool(self.acupuncture_allowed) and self.acupuncture not in self.acupuncture_allowed
+
+    @property
     def problems(self) -> list[str]:
         out = []
         if self.under:
@@ -102,6 +114,11 @@ class Outcome:
             out.append(f"unwanted red flag ({', '.join(self.unwanted_flags)})")
         if self.top3_missing:
             out.append(f"top-3 miss ({', '.join(self.top3_missing)})")
+        if self.unwanted_causes:
+            out.append(f"unwanted in top 3 ({', '.join(self.unwanted_causes)})")
+        if self.acupuncture_wrong:
+            out.append(f"acupuncture {self.acupuncture}, expected {' or '.join(self.acupuncture_allowed)}")
+        out += [f"score {wrong}" for wrong in self.scores_wrong]
         return out
 
     @property
@@ -136,7 +153,29 @@ def evaluate(path: Path, vignette: dict[str, Any], rules: RuleSet) -> Outcome:
         absent_flags=tuple(exp.get("absent_red_flags") or ()),
         expected_top3=tuple(exp.get("top3") or ()),
         top3=tuple(c.id for c in result.likely_causes[:3]),
+        absent_causes=tuple(exp.get("absent_causes") or ()),
+        acupuncture_allowed=tuple(exp.get("acupuncture") or ()),
+        acupuncture=result.acupuncture.suitability,
+        scores_wrong=_scores_wrong(exp.get("scores") or {}, result),
     )
+
+
+def _scores_wrong(expected: dict[str, dict[str, Any]], result: Any) -> tuple[str, ...]:
+    """Each expected score field (``wells_dvt: {points: 3}``) that the assessment does not have.
+
+    The fields are those of the JSON assessment's ``scores`` (``points``, ``band``,
+    ``applicable``...), read from the same object the JSON is written from.
+    """
+    from kneeguide.api import as_dict
+
+    scores = as_dict(result)["scores"]
+    wrong = []
+    for score, fields in expected.items():
+        for field, want in fields.items():
+            got = scores.get(score, {}).get(field)
+            if got != want:
+                wrong.append(f"{score}.{field}: {got!r}, expected {want!r}")
+    return tuple(wrong)
 
 
 def evaluate_all(rules: RuleSet | None = None, directory: Path = VIGNETTE_DIR) -> list[Outcome]:
