@@ -1,5 +1,8 @@
 """``kneeguide questions``: the question ids, types, allowed values and wording,
-for people writing answer files and for scripts (``--format json``)."""
+for people writing answer files and for scripts (``--format json``), with what a
+script needs beyond the ids: whether a question is in the scripting contract,
+when it is asked, the label of each choice and the rules that read it
+(:mod:`kneeguide.authoring.catalogue`)."""
 
 import sys
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -11,6 +14,7 @@ from kneeguide.cli.options import AudienceId, RulesOption
 from kneeguide.cli.settings import load
 from kneeguide.ids import Audience, ListFormat
 from kneeguide.render import assert_never
+from kneeguide.ruleset.model import expected_text
 
 if TYPE_CHECKING:
     from kneeguide.ruleset.model import RuleSet
@@ -27,45 +31,31 @@ def questions(
     rules_dir: RulesOption = None,
 ) -> None:
     """List question ids, types, allowed values and wording."""
+    from kneeguide.authoring.catalogue import question_rows
+
     wanted = Audience[audience.upper()] if audience else None
-    rows = question_rows(load(rules_dir), wanted, lang)
+    rules = load(rules_dir)
+    rows = question_rows(rules, wanted, lang)
     if fmt is ListFormat.JSON:
         import json
 
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     elif fmt is ListFormat.TEXT:
-        for row in rows:
-            wording = row["practitioner"] if wanted is Audience.PRACTITIONER else row["lay"]
-            sys.stdout.write(f"{row['id']:<36} {row['expected']}\n    {wording}\n")
+        sys.stdout.write("".join(_text(row, rules, wanted, lang) for row in rows))
     else:
         assert_never(fmt)
 
 
-def question_rows(rules: "RuleSet", audience: Audience | None, lang: str) -> list[dict[str, Any]]:
-    """One row per question (of ``audience``, or all), in the rule set's order: id, type,
-    section, audiences, the expected values in words, both wordings in ``lang``; the
-    choices of a choice, the bounds of a number, the help text when there is one."""
-    from kneeguide.ruleset.model import pick
-
-    rows = []
-    for q in rules.questions.values():
-        if audience is not None and audience not in q.audiences:
-            continue
-        row: dict[str, Any] = {
-            "id": q.id,
-            "type": q.type,
-            "section": q.section,
-            "audience": sorted(a.id for a in q.audiences),
-            "expected": q.expected(),
-            "lay": pick(q.lay, lang),
-            "practitioner": pick(q.practitioner, lang),
-        }
-        if q.type == "choice":
-            row["choices"] = [c.id for c in q.choices]
-        if q.type in ("int", "number"):
-            row["min"] = q.minimum
-            row["max"] = q.maximum
-        if q.help:
-            row["help"] = pick(q.help, lang)
-        rows.append(row)
-    return rows
+def _text(row: dict[str, Any], rules: "RuleSet", audience: Audience | None, lang: str) -> str:
+    """A question for a person writing answers: its id and allowed values, its wording,
+    each choice's label, and, where it applies, that it is beyond the scripting contract
+    and when it is asked (a script should send it whenever that holds)."""
+    wording = row["practitioner"] if audience is Audience.PRACTITIONER else row["lay"]
+    expected = expected_text(rules.questions[row["id"]], rules, lang)
+    lines = [f"{row['id']:<36} {expected}", f"    {wording}"]
+    lines += [f"      {choice}: {label}" for choice, label in row.get("choice_labels", {}).items()]
+    if not row["contract"]:
+        lines.append(f"    [{rules.message('label_beyond_contract', lang)}]")
+    if row["asked_if_text"] is not None:
+        lines.append("    " + rules.message("label_asked_if", lang).format(condition=row["asked_if_text"]))
+    return "\n".join(lines) + "\n"
