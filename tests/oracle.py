@@ -76,4 +76,16 @@ def interpret(rules: RuleSet, given: Answers) -> Truth:
         features=mask([x.when.evaluate(answers, scores) is True for c in rules.causes for x in c.features]),
         floors=mask([f.when.evaluate(answers, scores) is True for f in rules.floors]),
         suitability=mask([s.when.evaluate(answers, scores) is True for s in rules.acupuncture.suitability]),
+        populations=sum(
+            1 << (2 * at + (0 if value else 1))
+            for at, s in enumerate(rules.scores)
+            for value in [_population(s, answers)]
+            if value is not None
+        ),
     )
+
+
+def _population(definition: Score, answers: Answers) -> Tri:
+    """Kleene "and" of the score's validated-population bounds, spelled out."""
+    bounds = [bound.when.evaluate(answers, {}) for bound in definition.validated_for]
+    return False if False in bounds else None if None in bounds else True

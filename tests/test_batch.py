@@ -74,7 +74,12 @@ def summary_of(row: int, ident: Any, assessment: dict[str, Any], rules: RuleSet)
         "likely_causes": [c["id"] for c in assessment["likely_causes"][:3]],
         "wells_dvt": None
         if wells is None
-        else {"points": wells["points"], "points_max": wells["points_max"], "band": wells["band"]},
+        else {
+            "points": wells["points"],
+            "points_max": wells["points_max"],
+            "band": wells["band"],
+            "applicable": wells["applicable"],
+        },
         "ottawa_knee": None
         if ottawa is None
         else {"applicable": ottawa["applicable"], "band": ottawa["band"]},

@@ -18,6 +18,8 @@ import sys
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stories import NEGATIVE_SCREEN
 
 from kneeguide.api import assess
@@ -161,3 +163,40 @@ def test_an_examination_replaces_the_estimate_with_the_published_score() -> None
     }
     wells = assessed(examined, "--audience", "practitioner")["scores"]["wells_dvt"]
     assert (wells["points"], wells["band"], wells["complete"], wells["estimate"]) == (2, "likely", True, None)
+
+
+@given(data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_the_published_score_is_every_way_its_open_items_could_still_go(data: st.DataObject) -> None:
+    """The published figures are worked out by moving points (a batch pays no second pass);
+    they must be the lowest and highest totals over every way the items left open could
+    go, the unknown ones and those a lay stand-in decided, a clinician's judgement not
+    made counting nothing (never inferred, clinical reference §1.2.5)."""
+    from itertools import product
+
+    from kneeguide.api import load_rules
+    from kneeguide.evaluate.truth import score_facts
+
+    score = data.draw(st.sampled_from(load_rules().scores))
+    n = len(score.items)
+    present = tuple(data.draw(st.lists(st.sampled_from([True, False, None]), min_size=n, max_size=n)))
+    proxy = tuple(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    # a stand-in, where the item has one, decides what the examination left unknown
+    stand_ins = [item.proxy is not None for item in score.items]
+    proxy = tuple(p and v is not None and s for p, v, s in zip(proxy, present, stand_ins, strict=True))
+    facts = score_facts(score, present, proxy, True)
+    shown = facts if facts.published is None else facts.published
+    known = [None if p else v for p, v in zip(proxy, present, strict=True)]
+    ways = [
+        [False] if v is None and item.judgement else [True, False] if v is None else [v]
+        for item, v in zip(score.items, known, strict=True)
+    ]
+    totals = [
+        sum(item.points for item, value in zip(score.items, filled, strict=True) if value)
+        for filled in product(*ways)
+    ]
+    assert (shown.points, shown.points_max) == (min(totals), max(totals))
+    same = score.band_for(min(totals)).id == score.band_for(max(totals)).id
+    assert shown.band == (score.band_for(min(totals)).id if same else None)
+    open_items = [v is None and not item.judgement for item, v in zip(score.items, known, strict=True)]
+    assert shown.complete == (not any(open_items))

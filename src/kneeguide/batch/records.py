@@ -7,8 +7,8 @@ answers, at a fraction of the cost. Its shape:
 * ``row`` (int, from 1), ``id`` (the record's own ``id`` or None), ``ok`` (bool);
 * when ``ok``: ``level``, ``red_flags`` and ``not_excluded`` (ids, most urgent
   first), ``likely_causes`` (the first three ids), ``wells_dvt``
-  (``{"points", "points_max", "band"}``: the published score, lay stand-ins left
-  out) and ``ottawa_knee`` (``{"applicable", "band"}``: applicable also by its
+  (``{"points", "points_max", "band", "applicable"}``: the published score, lay
+  stand-ins left out) and ``ottawa_knee`` (``{"applicable", "band"}``: applicable also by its
   validated population, and no band outside it), as the JSON assessment reports
   them (:func:`kneeguide.engine.scores.reported`), each None when the rule set has
   no such score,
@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from kneeguide.engine import Decision, warnings_of
-from kneeguide.engine.scores import reported
+from kneeguide.engine.scores import seen
 from kneeguide.evaluate.memo import PerRules
 from kneeguide.ids import Level
 from kneeguide.render.json import number
@@ -44,12 +44,19 @@ def decision_record(row: int, ident: Any, rules: RuleSet, d: Decision) -> dict[s
     ids = _ids(rules)
     truth = d.truth
     wells = ottawa = None
+    # as the JSON assessment reports them (engine.scores.seen), from the population the
+    # evaluators worked out with the rest
     if ids.wells_at is not None:
-        shown = reported(rules.scores[ids.wells_at], truth.scores[ids.wells_at], truth.answers).published
-        wells = {"points": number(shown.points), "points_max": number(shown.points_max), "band": shown.band}
+        applicable, shown, band = seen(truth.scores[ids.wells_at], truth.populations >> 2 * ids.wells_at)
+        wells = {
+            "points": number(shown.points),
+            "points_max": number(shown.points_max),
+            "band": band,
+            "applicable": applicable,
+        }
     if ids.ottawa_at is not None:
-        told = reported(rules.scores[ids.ottawa_at], truth.scores[ids.ottawa_at], truth.answers)
-        ottawa = {"applicable": told.applicable, "band": told.published.band}
+        applicable, _, band = seen(truth.scores[ids.ottawa_at], truth.populations >> 2 * ids.ottawa_at)
+        ottawa = {"applicable": applicable, "band": band}
     flags = ids.flags
     causes = ids.causes
     return {

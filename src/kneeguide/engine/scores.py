@@ -80,6 +80,30 @@ def applicability(
     return (False if outside else None), limits
 
 
+#: What a batch record holds of a score: whether it applies, its published figures, and
+#: the published band where it is a result (else None). A plain tuple: a batch makes two
+#: per record.
+Seen = tuple[Tri, ScoreFacts, "str | None"]
+
+
+def seen(facts: ScoreFacts, population: int) -> Seen:
+    """A score as reported, from its facts and its population bits as the evaluators worked
+    them out (``Truth.populations >> 2 * position``: 1 holds, 2 fails): one call per score
+    and record, which is all a batch record needs. :func:`reported` says the same, naming
+    the bounds (a test holds the two to each other on random answers)."""
+    applies_if = facts.applicable
+    if applies_if is False or population & 2:
+        applicable: Tri = False
+    else:
+        applicable = True if applies_if and population & 1 else None
+    shown = facts if facts.published is None else facts.published
+    # A band is a result only for the situation the score is for: "Ottawa positive" before
+    # anyone said there was an injury would be a finding nobody made. (An unknown
+    # population bound, an age not given, keeps the band and the report says so.)
+    band = shown.band if applicable is not False and applies_if is True else None
+    return applicable, shown, band
+
+
 def reported(score: Score, facts: ScoreFacts, answers: Answers) -> Reported:
     """``facts`` (what the conditions read) as the assessment reports them.
 
@@ -88,10 +112,7 @@ def reported(score: Score, facts: ScoreFacts, answers: Answers) -> Reported:
     applicable, limits = applicability(score, facts, answers)
     shown = published(facts)
     estimate = facts if shown is not facts else None
-    if applicable is False or facts.applicable is not True:
-        # a band is a result only for the situation the score is for: "Ottawa positive"
-        # before anyone said there was an injury would be a finding nobody made. (An
-        # unknown population bound, an age not given, keeps the band and says so.)
+    if applicable is False or facts.applicable is not True:  # as in :func:`seen`
         shown = shown._replace(band=None)
         estimate = estimate._replace(band=None) if estimate else None
     return Reported(applicable, limits, shown, estimate)

@@ -93,6 +93,7 @@ class Columns:
             len(compiled.features),
             len(compiled.floors),
             len(compiled.suitability),
+            2 * len(compiled.populations),
         )
         # each Truth mask as (shift, mask) within a record's row of _late's columns
         at = [sum(split[:i]) for i in range(len(split))]
@@ -110,6 +111,8 @@ class Columns:
             out += [t & holding(n, T, F, ones) for n in group]
         for nodes in (c.features, c.floors, c.suitability):
             out += [holding(n, T, F, ones) for n in nodes]
+        for n in c.populations:
+            out += [ones, 0] if n is None else [holding(n, T, F, ones), failing(n, T, F, ones)]
         return fired + out
 
     def truths(self, block: Sequence[Answers]) -> list[Truth]:
@@ -123,7 +126,7 @@ class Columns:
         records = _Block(c, T, F, ones, block)
         imply_no(records, c.ask_if, asked)
         facts_rows = self._scores(records)
-        (s0, m0), (s1, m1), (s2, m2), (s3, m3), (s4, m4), (s5, m5) = self._cuts
+        (s0, m0), (s1, m1), (s2, m2), (s3, m3), (s4, m4), (s5, m5), (s6, m6) = self._cuts
         return [
             Truth(
                 answers,
@@ -134,6 +137,7 @@ class Columns:
                 m >> s3 & m3,
                 m >> s4 & m4,
                 m >> s5 & m5,
+                m >> s6 & m6,
             )
             for answers, facts, m in zip(
                 records.answers, facts_rows, _rows(self._late(T, F, ones), n), strict=True

@@ -54,6 +54,10 @@ class Compiled:
             )
             for score in rules.scores
         )
+        self.populations = tuple(
+            None if s.validated_population is None else node(s.validated_population, numbering)
+            for s in rules.scores
+        )
         self.flags = tuple(node(f.when, numbering) for f in rules.red_flags)
         self.escalations = tuple(
             tuple(node(e.when, numbering) for e in f.escalations) for f in rules.red_flags

@@ -214,7 +214,8 @@ def grounds(
 ) -> Grounds:
     """Evaluate ``condition`` and name the answers behind its value.
 
-    ``because`` lists the questions whose answers decided a true result;
+    ``because`` lists the questions whose answers decided a true result (not
+    those under a ``not``, which rule an explanation out rather than give a reason);
     ``missing`` lists the unanswered questions that could still make an unknown
     result true; a false result names neither. ``score_questions`` maps a score
     id to the questions it counted and the questions it still lacks, so a score
@@ -247,8 +248,11 @@ def _collect(
                 _collect(child, answers, scores, score_questions, want, out)
         return
     if isinstance(condition, Not):
-        inner: Tri = None if want is None else not want
-        _collect(condition.child, answers, scores, score_questions, inner, out)
+        if want is True:
+            # what a true `not` rests on is an absence (no radiating pain, not both legs):
+            # a condition of the rule, not a reason the person gave for it
+            return
+        _collect(condition.child, answers, scores, score_questions, None, out)
         return
     if isinstance(condition, (AnswerIs, AnswerCompare)):
         out.append(condition.question)

@@ -45,6 +45,9 @@ class Truth(NamedTuple):
     for the ``i``-th red flag (a flag in neither is excluded). ``escalations``
     and ``features`` number every escalation (of every red flag) and every
     feature (of every cause) in file order; see :func:`bit_layout`.
+    ``populations`` has two bits per score, ``2i`` its validated population holds
+    and ``2i + 1`` it does not (neither: unknown): what is reported, which no
+    condition reads (``engine.scores.seen`` reads it).
     """
 
     answers: Answers  # the answers plus the "no" implied by skipped questions
@@ -55,6 +58,16 @@ class Truth(NamedTuple):
     features: int  # cause features definitely true
     floors: int  # triage floors definitely true
     suitability: int  # acupuncture suitability rules definitely true
+    populations: int = 0  # per score: its validated population holds (bit 2i), fails (bit 2i+1)
+
+
+def population_bits(values: list[Tri]) -> int:
+    """``Truth.populations`` from each score's population, in rule order."""
+    out = 0
+    for at, value in enumerate(values):
+        if value is not None:
+            out |= 1 << (2 * at + (0 if value else 1))
+    return out
 
 
 def bit_layout(rules: RuleSet) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -98,10 +111,42 @@ def score_facts(
     band = low.id if low.id == high.id and applicable is not False else None
     published = None
     if True in proxy:
-        decided = zip(present, proxy, strict=True)
-        unknown = tuple([None if by_stand_in else value for value, by_stand_in in decided])
-        published = score_facts(score, unknown, (False,) * len(proxy), applicable)
+        published = _without_stand_ins(score, present, proxy, applicable, points, points_max, complete)
     return ScoreFacts(applicable, points, points_max, band, complete, present, proxy, published)
+
+
+def _without_stand_ins(
+    score: Score,
+    present: tuple[Tri, ...],
+    proxy: tuple[bool, ...],
+    applicable: Tri,
+    points: float,
+    top: float,
+    complete: bool,
+) -> ScoreFacts:
+    """The published score: each item a stand-in decided made unknown, by moving its
+    points from the interval's counted side to its open side (as :func:`score_facts`
+    counts an unknown item), so a batch pays a few additions, not a second pass."""
+    unknown = list(present)
+    for at, item in enumerate(score.items):
+        if not proxy[at]:
+            continue  # decided by history or examination, or open already
+        unknown[at] = None
+        gain = item.points
+        if present[at] is True:  # take back what it counted ...
+            points -= gain
+            top -= gain
+        if item.judgement:
+            continue  # ... a judgement, unknown, counts nothing either way (score_facts)
+        complete = False  # ... and count it open: lowest on one side, highest on the other
+        if gain > 0:
+            top += gain
+        else:
+            points += gain
+    low = score.band_for(points)
+    high = score.band_for(top)
+    band = low.id if low.id == high.id and applicable is not False else None
+    return ScoreFacts(applicable, points, top, band, complete, tuple(unknown), (False,) * len(proxy))
 
 
 def facts_of(score: Score, row: int) -> ScoreFacts:

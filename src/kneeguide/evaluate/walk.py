@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from kneeguide.evaluate.conditions import Condition, Scores, Tri
 from kneeguide.evaluate.inferred import Said, ScoreConditions, imply_no, item_columns
 from kneeguide.evaluate.memo import PerRules, remembered
-from kneeguide.evaluate.truth import ScoreFacts, Truth, facts_of
+from kneeguide.evaluate.truth import ScoreFacts, Truth, facts_of, population_bits
 
 if TYPE_CHECKING:
     from kneeguide.ruleset.model import Answers, RuleSet, Score
@@ -80,6 +80,7 @@ class _Conditions(NamedTuple):
     features: tuple[Condition, ...]  # of every cause, in file order
     floors: tuple[Condition, ...]
     suitability: tuple[Condition, ...]
+    populations: tuple[Condition | None, ...]  # per score
 
 
 def _gather(rules: RuleSet) -> _Conditions:
@@ -94,6 +95,7 @@ def _gather(rules: RuleSet) -> _Conditions:
         features=tuple(x.when for c in rules.causes for x in c.features),
         floors=tuple(f.when for f in rules.floors),
         suitability=tuple(s.when for s in rules.acupuncture.suitability),
+        populations=tuple(s.validated_population for s in rules.scores),
     )
 
 
@@ -159,4 +161,5 @@ def walk(rules: RuleSet, given: Answers) -> Truth:
         _mask([c.evaluate(answers, scores) is True for c in plan.features]),
         _mask([c.evaluate(answers, scores) is True for c in plan.floors]),
         _mask([c.evaluate(answers, scores) is True for c in plan.suitability]),
+        population_bits([True if c is None else c.evaluate(answers, _NO_SCORES) for c in plan.populations]),
     )

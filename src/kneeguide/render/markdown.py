@@ -16,6 +16,8 @@ def render(a: Assessment, rules: RuleSet) -> str:
     t = a.triage
     out: list[str] = [f"# {m(f'level_{t.level.id}')}: {t.headline}", ""]
     out += [f"**{t.action}**", ""]
+    if t.reasons:  # what set the level: a red flag, a floor such as a young child's injury, a cause
+        out += [f"{m('label_why')}: {rules.message('cond_separator', a.lang).join(t.reasons)}", ""]
     out += [f"- {m('label_call')}: **{t.call}**"]
     if t.advice_line:
         out += [f"- {m('label_advice')}: {t.advice_line}"]

@@ -75,6 +75,8 @@ def render(a: Assessment, rules: RuleSet, *, color: bool = False, width: int = 1
     head = Text()
     head.append(f"{t.headline}\n", style=STYLE[t.level])
     head.append(t.action + "\n", style="bold")
+    if t.reasons:  # what set the level: a red flag, a floor such as a young child's injury, a cause
+        head.append(f"{m('label_why')}: {rules.message('cond_separator', a.lang).join(t.reasons)}\n")
     head.append(f"{m('label_call')}: {t.call}", style="bold")
     if t.advice_line:
         head.append(f"    {m('label_advice')}: {t.advice_line}")

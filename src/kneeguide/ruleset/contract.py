@@ -236,4 +236,5 @@ MESSAGE_IDS = [
     "cond_separator",
     "applicability_unknown",
     "estimate_band",
+    "label_why",
 ]

@@ -9,7 +9,7 @@ only format.
 from typing import NamedTuple
 
 from kneeguide.errors import Location
-from kneeguide.evaluate.conditions import Condition
+from kneeguide.evaluate.conditions import All, Condition
 from kneeguide.ids import Audience, Level
 
 #: A user-facing text in each language it is given in ({"en": ..., "ja": ...}).
@@ -172,6 +172,14 @@ class Score(NamedTuple):
     references: tuple[str, ...]
     examples: tuple[ScoreExample, ...]
     location: Location
+
+    @property
+    def validated_population(self) -> Condition | None:
+        """Every bound of ``validated_for`` as one condition (None: no bounds): the
+        evaluators work it out with the rest (``Truth.populations``), for reports only."""
+        if not self.validated_for:
+            return None
+        return All(tuple(bound.when for bound in self.validated_for))
 
     def band_for(self, points: float) -> Band:
         for band in self.bands:
