@@ -61,6 +61,14 @@ def test_grounds_name_the_answers_that_made_it_true() -> None:
     assert found.missing == []
 
 
+def test_grounds_do_not_give_an_explanation_ruled_out_as_a_reason() -> None:
+    """Calf pain with no pain from the back: the person's "no" under a `not` is a condition
+    of the rule, not a reason they gave, so it is not named; while unknown it is missing."""
+    cond = All((YES, Not(B_YES)))
+    assert grounds(cond, {"a": "yes", "b": "no"}, {}, {}).because == ["a"]
+    assert grounds(cond, {"a": "yes"}, {}, {}).missing == ["b"]
+
+
 def test_grounds_name_what_is_still_missing() -> None:
     cond = Any((YES, B_YES))
     found = grounds(cond, {"a": "no"}, {}, {})

@@ -10,14 +10,11 @@ the stand-ins, so triage is what it was.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from typing import Any
 
 import pytest
+from command import output as kneeguide
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from stories import NEGATIVE_SCREEN
@@ -25,17 +22,6 @@ from stories import NEGATIVE_SCREEN
 from kneeguide.api import assess
 from kneeguide.ids import Audience
 from kneeguide.ruleset.model import RuleSet
-
-
-def kneeguide(*args: str, stdin: str | None = None) -> str:
-    """The installed command's standard output (it must succeed, or stop at --fail-on)."""
-    exe = shutil.which("kneeguide")
-    command = [exe] if exe else [sys.executable, "-m", "kneeguide"]
-    done = subprocess.run(
-        [*command, *args], input=stdin, capture_output=True, text=True, timeout=60, env=dict(os.environ)
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def assessed(answers: dict[str, Any], *args: str) -> dict[str, Any]:

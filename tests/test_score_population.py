@@ -11,29 +11,15 @@ red flags do not read these bounds: a score that is not reported still raises th
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from typing import Any
 
 import pytest
+from command import output as kneeguide
 from stories import NEGATIVE_SCREEN
 
 from kneeguide.api import as_dict, assess
 from kneeguide.engine import ScoreResult
 from kneeguide.ruleset.model import RuleSet
-
-
-def kneeguide(*args: str, stdin: str | None = None) -> str:
-    """The installed command's standard output (it must succeed)."""
-    exe = shutil.which("kneeguide")
-    command = [exe] if exe else [sys.executable, "-m", "kneeguide"]
-    done = subprocess.run(
-        [*command, *args], input=stdin, capture_output=True, text=True, timeout=60, env=dict(os.environ)
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def ottawa_json(answers: dict[str, Any]) -> dict[str, Any]:

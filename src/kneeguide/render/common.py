@@ -21,7 +21,7 @@ def score_line(s: ScoreResult, rules: RuleSet, lang: str) -> str:
     if s.applicable is False:
         line = f"{s.title}: {rules.message('label_not_applicable', lang)}"
         reasons = [limit.reason for limit in s.applicability if limit.met is False and limit.reason]
-        return f"{line}: {'; '.join(reasons)}" if reasons else line
+        return f"{line}: {rules.message('cond_separator', lang).join(reasons)}" if reasons else line
     band = s.band_text if s.band else rules.message("band_indeterminate", lang)
     extra = "" if s.complete else f" ({rules.message('label_incomplete', lang)})"
     label = rules.message("label_points", lang)
@@ -36,7 +36,8 @@ def score_notes(s: ScoreResult, rules: RuleSet, lang: str) -> list[str]:
     if s.applicable is None and (s.band or (s.estimate and s.estimate.band)):
         unknown = [limit.reason for limit in s.applicability if limit.met is None and limit.reason]
         if unknown:
-            out.append(rules.message("applicability_unknown", lang).format(reasons="; ".join(unknown)))
+            joined = rules.message("cond_separator", lang).join(unknown)
+            out.append(rules.message("applicability_unknown", lang).format(reasons=joined))
     e = s.estimate
     if e is not None and s.applicable is not False:
         band = (

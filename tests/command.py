@@ -1,0 +1,19 @@
+"""The installed command as a script runs it: its standard output, which must be a success."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+
+def output(*args: str, stdin: str | None = None) -> str:
+    """``kneeguide ARGS`` with ``stdin``; its standard output (the test fails on a non-zero exit)."""
+    exe = shutil.which("kneeguide")
+    command = [exe] if exe else [sys.executable, "-m", "kneeguide"]
+    done = subprocess.run(
+        [*command, *args], input=stdin, capture_output=True, text=True, timeout=60, env=dict(os.environ)
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
