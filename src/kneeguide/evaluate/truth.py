@@ -128,9 +128,11 @@ def _without_stand_ins(
     points from the interval's counted side to its open side (as :func:`score_facts`
     counts an unknown item), so a batch pays a few additions, not a second pass."""
     unknown = list(present)
-    for at, item in enumerate(score.items):
+    items = score.items
+    for at in score.stand_ins:
         if not proxy[at]:
             continue  # decided by history or examination, or open already
+        item = items[at]
         unknown[at] = None
         gain = item.points
         if present[at] is True:  # take back what it counted ...

@@ -172,6 +172,7 @@ class Score(NamedTuple):
     references: tuple[str, ...]
     examples: tuple[ScoreExample, ...]
     location: Location
+    stand_ins: tuple[int, ...] = ()  # positions of the items that have a lay stand-in
 
     @property
     def validated_population(self) -> Condition | None:

@@ -93,6 +93,7 @@ def scores(ctx: Context) -> tuple[Score, ...]:
                 references=ctx.refs(n),
                 examples=tuple(examples),
                 location=ctx.where(n),
+                stand_ins=tuple(i for i, item in enumerate(items) if item.proxy is not None),
             )
         )
     return tuple(built)
