@@ -35,12 +35,13 @@ _OUTSIDE: tuple[Tri, tuple[tuple[int, Tri], ...]] = (False, ((APPLIES_IF, False)
 
 
 class Reported(NamedTuple):
-    """A score as reported, before it is put in words (batch records read it as it is)."""
+    """A score as reported, before it is put in words (a batch record reads the same through
+    :func:`seen`, without naming the bounds)."""
 
     applicable: Tri  # applies_if and the validated population
     limits: tuple[tuple[int, Tri], ...]  # each bound not met or not known: (position, met)
-    published: ScoreFacts  # stand-ins left out, no band outside; ``applicable`` as applies_if says
-    estimate: ScoreFacts | None  # stand-ins counted, when any decided an item; no band outside
+    published: ScoreFacts  # stand-ins left out; no band outside, or while applies_if is unknown
+    estimate: ScoreFacts | None  # stand-ins counted, when any decided an item; band as published
 
 
 def compute_score(
