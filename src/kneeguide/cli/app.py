@@ -17,6 +17,7 @@ import typer
 from kneeguide.cli.guard import EXIT_OK, debugging, guarded, set_debug
 from kneeguide.cli.options import RESUME_LATEST, DebugOption
 from kneeguide.cli.settings import announce_region, load, resolve
+from kneeguide.cli.streams import output_as
 from kneeguide.errors import InputError, Problem
 from kneeguide.version import __version__
 
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     """
     args = sys.argv[1:] if argv is None else list(argv)
     set_debug("--debug" in args)
+    output_as("text")  # any stdout encoding: a JSON writer switches to escapes (cli.streams)
     if "--resume" in args:  # `--resume` with no FILE means the latest interrupted interview
         at = args.index("--resume")
         if at + 1 == len(args) or args[at + 1].startswith("-"):

@@ -24,6 +24,7 @@ from kneeguide.cli.options import (
     RulesOption,
 )
 from kneeguide.cli.settings import announce_region, color, resolve, width
+from kneeguide.cli.streams import output_as
 from kneeguide.ids import Level, ReportFormat
 from kneeguide.inputs.sources import collect_answers
 
@@ -70,6 +71,8 @@ def assess(
 
         write_note(note, result, rules, patient, clinic or settings.clinic, force)
     announce_region(settings)
+    if fmt is ReportFormat.JSON:
+        output_as("json")
     sys.stdout.write(render(fmt, result, rules, color=color() and fmt is ReportFormat.TEXT, width=width()))
     sys.stdout.flush()
     if fail_on is not None and result.triage.level >= Level.parse(fail_on):

@@ -25,6 +25,7 @@ from kneeguide.cli.options import (
     SessionOption,
 )
 from kneeguide.cli.settings import Settings, announce_region, resolve
+from kneeguide.cli.streams import output_as
 from kneeguide.errors import InputError, Location, Problem
 from kneeguide.files import write_atomic
 from kneeguide.ids import ExportFormat, NoteFormat
@@ -65,6 +66,8 @@ def note(
     if output is not None:
         write_note(output, result, settings.rules, patient, clinic_path, force)
     else:
+        if fmt is NoteFormat.HTML:
+            output_as("html")
         sys.stdout.write(note_text(fmt, result, settings.rules, patient, clinic_path))
     announce_region(settings)
 
@@ -99,6 +102,7 @@ def export(
     completed = saved is None or saved.status == "completed"
     text = render.export(ExportFormat.FHIR, result, settings.rules, completed=completed)
     if output is None:
+        output_as("json")
         sys.stdout.write(text)
     else:
         write_atomic(output, text, private=True, force=force)

@@ -12,6 +12,7 @@ import typer
 from kneeguide.cli.guard import guarded
 from kneeguide.cli.options import AudienceId, RulesOption
 from kneeguide.cli.settings import load
+from kneeguide.cli.streams import output_as
 from kneeguide.ids import Audience, ListFormat
 from kneeguide.render import assert_never
 from kneeguide.ruleset.model import expected_text
@@ -39,6 +40,7 @@ def questions(
     if fmt is ListFormat.JSON:
         import json
 
+        output_as("json")
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     elif fmt is ListFormat.TEXT:
         sys.stdout.write("".join(_text(row, rules, wanted, lang) for row in rows))
