@@ -326,3 +326,42 @@ def test_the_report_in_a_narrow_terminal_is_never_wider_than_it(columns: int, la
     lines = child.before.replace("\r\n", "\n").splitlines()
     assert len(lines) > 20
     assert max(wcswidth(line) for line in lines) <= columns
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_the_action_is_said_once_not_headline_then_the_same_words_again(lang: str, fmt: str) -> None:
+    """The urgent action starts with its own headline: printed both, the report stutters."""
+    import json
+
+    from kneeguide.api import assess, load_rules
+
+    rules = load_rules()
+    story = {"age": 64, "calf_swelling": "yes"}
+    headline = assess(story, rules=rules, region="JP", lang=lang).triage.headline
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kneeguide",
+            "assess",
+            "--answers",
+            "-",
+            "--region",
+            "JP",
+            "--lang",
+            lang,
+            "--format",
+            fmt,
+        ],
+        input=json.dumps(story),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    what_to_do = done.stdout.split(rules.message("heading_red_flags", lang))[
+        0
+    ]  # the red flags' own actions follow
+    assert what_to_do.count(headline) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kneeguide.engine import Assessment, ScoreResult
+from kneeguide.engine.assessment import Triage
 from kneeguide.ruleset.model import RuleSet
 
 
@@ -13,6 +14,13 @@ def fmt_points(value: float) -> str:
 
 def _interval(low: float, high: float) -> str:
     return fmt_points(low) if high == low else f"{fmt_points(low)}–{fmt_points(high)}"
+
+
+def headline_apart(t: Triage) -> bool:
+    """Whether the headline says something the action does not begin with: the urgent action
+    starts with its own headline ("See a doctor today, within a few hours. Call #7119 ..."),
+    and printed twice it reads as a stutter."""
+    return not t.action.startswith(t.headline.rstrip(".。"))
 
 
 def score_line(s: ScoreResult, rules: RuleSet, lang: str) -> str:

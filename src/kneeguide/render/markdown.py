@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from kneeguide.engine import Assessment
-from kneeguide.render.common import answer_text, askable, clinical, grounds_text, score_line, score_notes
+from kneeguide.render.common import (
+    answer_text,
+    askable,
+    clinical,
+    grounds_text,
+    headline_apart,
+    score_line,
+    score_notes,
+)
 from kneeguide.ruleset.model import RuleSet
 
 
@@ -14,7 +22,8 @@ def render(a: Assessment, rules: RuleSet) -> str:
         return rules.message(key, a.lang)
 
     t = a.triage
-    out: list[str] = [f"# {m(f'level_{t.level.id}')}: {t.headline}", ""]
+    lead = f": {t.headline}" if headline_apart(t) else ""
+    out: list[str] = [f"# {m(f'level_{t.level.id}')}{lead}", ""]
     out += [f"**{t.action}**", ""]
     if t.reasons:  # what set the level: a red flag, a floor such as a young child's injury, a cause
         out += [f"{m('label_why')}: {rules.message('cond_separator', a.lang).join(t.reasons)}", ""]

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kneeguide.engine import Assessment
 from kneeguide.ids import Level
-from kneeguide.render.common import answer_text, clinical, grounds_text, score_line, score_notes
+from kneeguide.render.common import (
+    answer_text,
+    clinical,
+    grounds_text,
+    headline_apart,
+    score_line,
+    score_notes,
+)
 from kneeguide.ruleset.model import RuleSet, pick
 
 if TYPE_CHECKING:
@@ -64,7 +71,7 @@ def _head(a: Assessment, m: Words, when: datetime, patient: str | None) -> list[
     blocks = [
         Block("h1", m("referral_title")),
         Block("ul", meta),
-        Block("strong", f"{m(f'level_{t.level.id}')}: {t.headline}"),
+        Block("strong", m(f"level_{t.level.id}") + (f": {t.headline}" if headline_apart(t) else "")),
         Block("p", f"{t.timeframe}: {t.action}" if t.timeframe not in t.action else t.action),
         Block("p", call),
     ]

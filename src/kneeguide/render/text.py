@@ -14,7 +14,7 @@ from rich.text import Text
 
 from kneeguide.engine import Assessment
 from kneeguide.ids import Level
-from kneeguide.render.common import askable, clinical, grounds_text, score_line, score_notes
+from kneeguide.render.common import askable, clinical, grounds_text, headline_apart, score_line, score_notes
 from kneeguide.ruleset.model import RuleSet
 
 STYLE = {
@@ -73,7 +73,8 @@ def render(a: Assessment, rules: RuleSet, *, color: bool = False, width: int = 1
     t = a.triage
 
     head = Text()
-    head.append(f"{t.headline}\n", style=STYLE[t.level])
+    if headline_apart(t):
+        head.append(f"{t.headline}\n", style=STYLE[t.level])
     head.append(t.action + "\n", style="bold")
     if t.reasons:  # what set the level: a red flag, a floor such as a young child's injury, a cause
         head.append(f"{m('label_why')}: {rules.message('cond_separator', a.lang).join(t.reasons)}\n")
