@@ -240,3 +240,26 @@ def test_answer_errors_are_reported_in_the_chosen_language() -> None:
     assert done.returncode == 2 and done.stdout == ""
     assert "'calf_swelling' のことですか" in done.stderr
     assert "0から120までの整数" in done.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("ext", sorted(FORMATS))
+def test_questions_that_do_not_apply_are_left_out_not_listed_as_unanswered(lang: str, ext: str) -> None:
+    """A 58-year-old man with no injury: no "not answered: Pregnant", no "After the injury"
+    heading; a 30-year-old woman's unanswered pregnancy question is still named."""
+    rules = load_rules()
+    pregnant = rules.questions["pregnant"].clinical[lang]
+    after_injury = next(s for s in rules.sections if s.id == "injury_details").title[lang]
+    unanswered = rules.message("answer_unanswered", lang)
+    screen = {q: v for q, v in NEGATIVE_SCREEN.items() if q != "pregnant"}
+
+    def lines(answers: dict[str, Any]) -> list[str]:
+        result = assess({**screen, **answers}, rules=rules, lang=lang)
+        text = render_note(FORMATS[ext], result, rules, when=WHEN)
+        return [re.sub(r"<[^>]+>|[*#]", "", line).strip() for line in text.splitlines()]
+
+    man = lines({"sex": "male", "age": 58, "injury": "no", "calf_pain": "yes"})
+    assert after_injury not in man
+    assert not [line for line in man if unanswered in line and pregnant in line]
+    woman = lines({"sex": "female", "age": 30, "injury": "no", "calf_pain": "yes"})
+    assert [line for line in woman if unanswered in line and pregnant in line]

@@ -160,11 +160,27 @@ def _clinic(a: Assessment, m: Words, clinic: Clinic | None) -> list[Block]:
     return [Block("h2", m("heading_clinic")), Block("ul", lines)]
 
 
+def _not_applying(a: Assessment, rules: RuleSet) -> set[str]:
+    """The questions that do not apply to this person: asked only when their ``ask_if``
+    holds, and it definitely does not (pregnancy for a man, injury details with no injury).
+    They are left out of the note rather than listed as "not answered"."""
+    from kneeguide.evaluate.walk import with_implied
+
+    effective = with_implied(rules, a.answers)
+    return {
+        q.id
+        for q in rules.questions.values()
+        if q.ask_if is not None and q.id not in a.answers and q.ask_if.evaluate(effective, {}) is False
+    }
+
+
 def _answers(a: Assessment, rules: RuleSet, m: Words) -> list[Block]:
-    """The answers by section, in this audience's questions; the unanswered named."""
+    """The answers by section, in this audience's questions; the unanswered named, the
+    questions that do not apply left out."""
     blocks = [Block("h2", m("heading_answers"))]
+    skip = _not_applying(a, rules)
     for section in rules.sections:
-        asked = [q for q in rules.questions.values() if q.section == section.id]
+        asked = [q for q in rules.questions.values() if q.section == section.id and q.id not in skip]
         ids = [q.id for q in asked if a.audience in q.audiences]
         rows = [f"{clinical(rules, q, a.lang)}: {answer_text(a, rules, q)}" for q in ids if q in a.answers]
         unanswered = [q for q in ids if q not in a.answers]
