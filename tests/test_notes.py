@@ -263,3 +263,12 @@ def test_questions_that_do_not_apply_are_left_out_not_listed_as_unanswered(lang:
     assert not [line for line in man if unanswered in line and pregnant in line]
     woman = lines({"sex": "female", "age": 30, "injury": "no", "calf_pain": "yes"})
     assert [line for line in woman if unanswered in line and pregnant in line]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("ext", sorted(FORMATS))
+def test_the_marks_of_the_score_items_are_explained(lang: str, ext: str) -> None:
+    """A reader of "[?] Active cancer (+1)" is told what [?] means, in the note's language."""
+    text = note_text("urgent", lang, ext)
+    assert "[?]" in text
+    assert load_rules().message("label_item_marks", lang) in text

@@ -102,6 +102,8 @@ def _red_flags(a: Assessment, rules: RuleSet, m: Words) -> list[Block]:
 def _scores(a: Assessment, rules: RuleSet, m: Words) -> list[Block]:
     marks = {True: "+", False: "-", None: "?"}
     blocks = [Block("h2", m("heading_scores"))]
+    if any(s.applicable is not False for s in a.scores):  # the marks of the item lists below
+        blocks.append(Block("p", m("label_item_marks")))
     for s in a.scores:
         blocks.append(Block("p", score_line(s, rules, a.lang)))
         blocks += [Block("p", note) for note in score_notes(s, rules, a.lang)]

@@ -237,4 +237,5 @@ MESSAGE_IDS = [
     "applicability_unknown",
     "estimate_band",
     "label_why",
+    "label_item_marks",
 ]
