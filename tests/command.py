@@ -8,12 +8,18 @@ import subprocess
 import sys
 
 
-def output(*args: str, stdin: str | None = None) -> str:
-    """``kneeguide ARGS`` with ``stdin``; its standard output (the test fails on a non-zero exit)."""
+def output(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
+    """``kneeguide ARGS`` with ``stdin`` and ``env`` added to the test's environment; its
+    standard output (the test fails on a non-zero exit)."""
     exe = shutil.which("kneeguide")
     command = [exe] if exe else [sys.executable, "-m", "kneeguide"]
     done = subprocess.run(
-        [*command, *args], input=stdin, capture_output=True, text=True, timeout=60, env=dict(os.environ)
+        [*command, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
     )
     assert done.returncode == 0, done.stderr
     return done.stdout

@@ -339,27 +339,8 @@ def test_the_action_is_said_once_not_headline_then_the_same_words_again(lang: st
     rules = load_rules()
     story = {"age": 64, "calf_swelling": "yes"}
     headline = assess(story, rules=rules, region="JP", lang=lang).triage.headline
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kneeguide",
-            "assess",
-            "--answers",
-            "-",
-            "--region",
-            "JP",
-            "--lang",
-            lang,
-            "--format",
-            fmt,
-        ],
-        input=json.dumps(story),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
-    )
+    args = ("assess", "--answers", "-", "--region", "JP", "--lang", lang, "--format", fmt)
+    done = kneeguide(*args, stdin=json.dumps(story), env={"COLUMNS": "200", "NO_COLOR": "1"})
     assert done.returncode == 0, done.stderr
     what_to_do = done.stdout.split(rules.message("heading_red_flags", lang))[
         0

@@ -250,19 +250,13 @@ def test_a_reason_that_is_an_answer_of_no_says_no(fmt: str) -> None:
     """A calf that hurts with no injury is a suspected clot because there was no injury:
     the report must say "no", or it reads as if the person had been injured."""
     import json
-    import subprocess
-    import sys
+
+    from command import output
 
     story = {**NEGATIVE_SCREEN, "side": "left", "calf_pain": "yes", "injury": "no"}
     story |= {"radiating_pain": "no", "calf_pain_walking_relieved_by_rest": "no"}
-    done = subprocess.run(
-        [sys.executable, "-m", "kneeguide", "assess", "--format", fmt, "--answers", "-"],
-        input=json.dumps(story),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    shown = output(
+        "assess", "--format", fmt, "--answers", "-", stdin=json.dumps(story), env={"COLUMNS": "200"}
     )
-    assert done.returncode == 0, done.stderr
-    assert "Preceding injury (twist, fall or blow): no" in done.stdout
-    assert "Calf pain or tenderness: yes" in done.stdout
+    assert "Preceding injury (twist, fall or blow): no" in shown
+    assert "Calf pain or tenderness: yes" in shown

@@ -87,6 +87,13 @@ def applicability(
 Seen = tuple[Tri, ScoreFacts, "str | None"]
 
 
+def shows_band(applicable: Tri, facts: ScoreFacts) -> bool:
+    """A band is a result only for the situation the score is for: "Ottawa positive" before
+    anyone said there was an injury would be a finding nobody made. (An unknown population
+    bound, an age not given, keeps the band and the report says so.)"""
+    return applicable is not False and facts.applicable is True
+
+
 def seen(facts: ScoreFacts, population: int) -> Seen:
     """A score as reported, from its facts and its population bits as the evaluators worked
     them out (``Truth.populations >> 2 * position``: 1 holds, 2 fails): one call per score
@@ -97,11 +104,8 @@ def seen(facts: ScoreFacts, population: int) -> Seen:
         applicable: Tri = False
     else:
         applicable = True if applies_if and population & 1 else None
-    shown = facts if facts.published is None else facts.published
-    # A band is a result only for the situation the score is for: "Ottawa positive" before
-    # anyone said there was an injury would be a finding nobody made. (An unknown
-    # population bound, an age not given, keeps the band and the report says so.)
-    band = shown.band if applicable is not False and applies_if is True else None
+    shown = published(facts)
+    band = shown.band if shows_band(applicable, facts) else None
     return applicable, shown, band
 
 
@@ -113,7 +117,7 @@ def reported(score: Score, facts: ScoreFacts, answers: Answers) -> Reported:
     applicable, limits = applicability(score, facts, answers)
     shown = published(facts)
     estimate = facts if shown is not facts else None
-    if applicable is False or facts.applicable is not True:  # as in :func:`seen`
+    if not shows_band(applicable, facts):
         shown = shown._replace(band=None)
         estimate = estimate._replace(band=None) if estimate else None
     return Reported(applicable, limits, shown, estimate)
