@@ -76,16 +76,18 @@ def interpret(rules: RuleSet, given: Answers) -> Truth:
         features=mask([x.when.evaluate(answers, scores) is True for c in rules.causes for x in c.features]),
         floors=mask([f.when.evaluate(answers, scores) is True for f in rules.floors]),
         suitability=mask([s.when.evaluate(answers, scores) is True for s in rules.acupuncture.suitability]),
-        populations=sum(
-            1 << (2 * at + (0 if value else 1))
-            for at, s in enumerate(rules.scores)
-            for value in [_population(s, answers)]
-            if value is not None
-        ),
+        populations=sum(_population(s, answers) << (2 * at) for at, s in enumerate(rules.scores)),
     )
 
 
-def _population(definition: Score, answers: Answers) -> Tri:
-    """Kleene "and" of the score's validated-population bounds, spelled out."""
+def _population(definition: Score, answers: Answers) -> int:
+    """A score's two population bits, spelled out: 1 whether its bounds hold is decided
+    (Kleene "and" known), 2 the band is withheld (a bound fails, or a bound that waits
+    until it is known to hold is not known to)."""
     bounds = [bound.when.evaluate(answers, {}) for bound in definition.validated_for]
-    return False if False in bounds else None if None in bounds else True
+    together: Tri = False if False in bounds else None if None in bounds else True
+    waiting = any(
+        bound.withhold_until_known and value is not True
+        for bound, value in zip(definition.validated_for, bounds, strict=True)
+    )
+    return (0 if together is None else 1) | (2 if together is False or waiting else 0)

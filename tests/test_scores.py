@@ -10,8 +10,10 @@ from kneeguide.engine import ScoreResult, compute_score
 from kneeguide.evaluate.walk import with_implied
 from kneeguide.ruleset.model import RuleSet
 
-# Every Wells item answered "absent" by examination and history.
+# A suspected clot (a painful calf: Wells is reported only where a clot is suspected),
+# with every Wells item answered "absent" by examination and history.
 WELLS_NONE: dict[str, Any] = {
+    "calf_pain": "yes",
     "active_cancer": "no",
     "immobilised": "no",
     "recent_surgery": "no",

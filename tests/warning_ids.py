@@ -20,6 +20,9 @@ IDS: dict[str, Callable[[RuleSet, dict[str, str], str], str]] = {
     "warn_proxy": lambda rules, filled, lang: (
         "proxy:" + next(s.id for s in rules.scores if pick(s.title, lang) == filled["score"])
     ),
+    "warn_proxy_lay": lambda rules, filled, lang: (  # the same warning, worded for a lay reader
+        "proxy:" + next(s.id for s in rules.scores if pick(s.title, lang) == filled["score"])
+    ),
     "warn_child": lambda rules, filled, lang: "child",
     "warn_pregnancy": lambda rules, filled, lang: "pregnancy",
     "warn_ottawa_window": lambda rules, filled, lang: "ottawa_window",

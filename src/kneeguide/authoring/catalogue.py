@@ -105,7 +105,9 @@ def readers(rules: RuleSet) -> dict[str, dict[str, list[str]]]:
         bounds = [v.when for v in score.validated_for]
         note("scores", score.id, _reads(_score_points(score)) | through_scores(bounds))
     for cause in rules.causes:
-        note("causes", cause.id, through_scores(f.when for f in cause.features))
+        # the advice that fits the story reads answers too
+        reading = [*(f.when for f in cause.features), *(v.when for v in cause.advice_if)]
+        note("causes", cause.id, through_scores(reading))
     for floor in rules.floors:
         note("floors", floor.id, through_scores([floor.when]))
     for rule in rules.acupuncture.suitability:

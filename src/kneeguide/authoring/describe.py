@@ -88,6 +88,8 @@ def _red_flag(rules: RuleSet, flag: RedFlag) -> list[str]:
     ]
     for esc in flag.escalations:
         out += [f"escalates to {esc.level.id} when ({pick(esc.reason, LANG)}):", _yaml(esc.when).rstrip()]
+        if esc.action is not None:
+            out.append(f"  action then: {pick(esc.action, LANG)}")
     out += _references(rules, flag.references)
     out.append("examples that must fire:")
     out += [f"  - {dict(a)}" for a in flag.examples.fires]
@@ -106,7 +108,9 @@ def _score(rules: RuleSet, score: Score) -> list[str]:
         out += ["applies if:", _yaml(score.applies_if).rstrip()]
     for bound in score.validated_for:
         # reported only: red flags reading the score never read these bounds
-        out.append(f"validated for ({bound.id}): {pick(bound.reason, LANG)}: {_yaml(bound.when).strip()}")
+        waits = " (no band until known to hold)" if bound.withhold_until_known else ""
+        reason = pick(bound.reason, LANG)
+        out.append(f"validated for ({bound.id}){waits}: {reason}: {_yaml(bound.when).strip()}")
     for item in score.items:
         judgement = "  (judgement: never inferred)" if item.judgement else ""
         out.append(f"  {item.points:+g}  {pick(item.text, LANG)}{judgement}")
@@ -130,6 +134,11 @@ def _cause(rules: RuleSet, cause: Cause) -> list[str]:
         basis = f"LR {f.lr:g}" if f.lr is not None else "expert weight"
         out.append(f"  {f.weight:+.2f} ({basis})  {pick(f.text, LANG)}")
         out.append(f"        when: {_yaml(f.when).strip()}")
+    out.append(f"advice: {pick(cause.advice, LANG)}")
+    for variant in cause.advice_if:
+        out += [f"advice instead when {_yaml(variant.when).strip()}:", f"  {pick(variant.advice, LANG)}"]
+    if cause.seek_care is not None:
+        out.append(f"seek care (only at level {cause.level.id}): {pick(cause.seek_care, LANG)}")
     return out + _references(rules, cause.references)
 
 

@@ -53,6 +53,8 @@ def acupuncture_for(
     for i, rule in enumerate(acu.suitability):
         if decision.truth.suitability >> i & 1:
             reasons.append(pick(rule.reason, lang))
+    if decision.suitability == "suitable":
+        reasons.insert(0, pick(acu.suitable_text, lang))
     if decision.unscreened:
         names = ", ".join(pick(rules.questions[q].clinical, lang) for q in decision.unscreened)
         reasons.append(pick(acu.unscreened_text, lang).format(items=names))
@@ -149,19 +151,26 @@ def disabled_of(rules: RuleSet) -> tuple[Warned, ...]:
     return _fixed(rules).disabled
 
 
-def warnings_for(rules: RuleSet, answers: Answers, scores: Sequence[ScoreFacts], lang: str) -> list[str]:
-    """The warnings that apply (:func:`warnings_of`), in words."""
-    return warning_texts(rules, warnings_of(rules, answers, scores), lang)
+def warnings_for(
+    rules: RuleSet, answers: Answers, scores: Sequence[ScoreFacts], lang: str, *, lay: bool = False
+) -> list[str]:
+    """The warnings that apply (:func:`warnings_of`), in words (for a lay reader with ``lay``)."""
+    return warning_texts(rules, warnings_of(rules, answers, scores), lang, lay=lay)
 
 
-def warning_texts(rules: RuleSet, warned: Iterable[Warned], lang: str) -> list[str]:
-    """Each warning as its ``warn_<kind>`` message in ``lang``."""
+def warning_texts(rules: RuleSet, warned: Iterable[Warned], lang: str, *, lay: bool = False) -> list[str]:
+    """Each warning as its ``warn_<kind>`` message in ``lang``. A lay reader is told that
+    examination items were estimated (``warn_proxy_lay``) without the items' clinical
+    names, which the scores in full list."""
     texts: list[str] = []
     for w in warned:
-        message = rules.message("warn_" + w.kind, lang)
+        kind = "proxy_lay" if lay and w.kind == "proxy" else w.kind
+        message = rules.message("warn_" + kind, lang)
         if w.kind == "disabled":
             flag_id, reason = rules.disabled[w.at]
             texts.append(message.format(id=flag_id, reason=reason))
+        elif kind == "proxy_lay":
+            texts.append(message.format(score=pick(rules.scores[w.at].title, lang)))
         elif w.kind == "proxy":
             score = rules.scores[w.at]
             items = "; ".join(pick(score.items[i].text, lang) for i in w.items)

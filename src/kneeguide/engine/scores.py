@@ -10,7 +10,9 @@ items again:
 * the **estimate**, given whenever a stand-in decided an item, is the facts
   themselves, labelled as an estimate for the audience;
 * the score **applies** where ``applies_if`` and every bound of its validated
-  population (``validated_for``) hold; outside them no band is reported.
+  population (``validated_for``) hold; outside them no band is reported, and
+  neither is it while a bound marked ``withhold_until_known`` (Wells: a clot is
+  suspected) is not known to hold.
 
 Keeping the conditions on the facts is a safety choice (rules/scores.yaml says
 why): what is reported can change without triage changing.
@@ -87,25 +89,37 @@ def applicability(
 Seen = tuple[Tri, ScoreFacts, "str | None"]
 
 
-def shows_band(applicable: Tri, facts: ScoreFacts) -> bool:
+def shows_band(applicable: Tri, facts: ScoreFacts, withheld: bool = False) -> bool:
     """A band is a result only for the situation the score is for: "Ottawa positive" before
-    anyone said there was an injury would be a finding nobody made. (An unknown population
-    bound, an age not given, keeps the band and the report says so.)"""
-    return applicable is not False and facts.applicable is True
+    anyone said there was an injury, or "Wells: DVT unlikely, NICE still advises a D-dimer"
+    before anyone suspected a clot, would be a finding nobody made. An unknown population
+    bound, an age not given, keeps the band and the report says so, unless the population
+    ``withheld`` it (a bound with ``withhold_until_known`` not yet known to hold)."""
+    return applicable is not False and facts.applicable is True and not withheld
+
+
+def withholds(score: Score, limits: tuple[tuple[int, Tri], ...]) -> bool:
+    """Whether a bound not met or not known (``limits``, from :func:`applicability`)
+    withholds the band: one that fails, or one marked ``withhold_until_known`` not yet known."""
+    return any(
+        met is False or (at != APPLIES_IF and met is None and score.validated_for[at].withhold_until_known)
+        for at, met in limits
+    )
 
 
 def seen(facts: ScoreFacts, population: int) -> Seen:
     """A score as reported, from its facts and its population bits as the evaluators worked
-    them out (``Truth.populations >> 2 * position``: 1 holds, 2 fails): one call per score
-    and record, which is all a batch record needs. :func:`reported` says the same, naming
-    the bounds (a test holds the two to each other on random answers)."""
+    them out (``Truth.populations >> 2 * position``: 1 decided, 2 withholds the band): one
+    call per score and record, which is all a batch record needs. :func:`reported` says the
+    same, naming the bounds (a test holds the two to each other on random answers)."""
     applies_if = facts.applicable
-    if applies_if is False or population & 2:
+    decided, withheld = bool(population & 1), bool(population & 2)
+    if applies_if is False or (decided and withheld):
         applicable: Tri = False
     else:
-        applicable = True if applies_if and population & 1 else None
+        applicable = True if applies_if and decided else None
     shown = published(facts)
-    band = shown.band if shows_band(applicable, facts) else None
+    band = shown.band if shows_band(applicable, facts, withheld) else None
     return applicable, shown, band
 
 
@@ -117,7 +131,7 @@ def reported(score: Score, facts: ScoreFacts, answers: Answers) -> Reported:
     applicable, limits = applicability(score, facts, answers)
     shown = published(facts)
     estimate = facts if shown is not facts else None
-    if not shows_band(applicable, facts):
+    if not shows_band(applicable, facts, withholds(score, limits)):
         shown = shown._replace(band=None)
         estimate = estimate._replace(band=None) if estimate else None
     return Reported(applicable, limits, shown, estimate)

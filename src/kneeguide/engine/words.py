@@ -22,7 +22,7 @@ from kneeguide.engine.plan import plan
 from kneeguide.engine.scores import score_result
 from kneeguide.evaluate.conditions import Scores, grounds
 from kneeguide.ids import Audience
-from kneeguide.ruleset.model import Answers, RuleSet, pick
+from kneeguide.ruleset.model import Answers, Cause, RuleSet, pick
 from kneeguide.version import __version__
 
 _BARE = Reason("", "", 0.0, None, ())  # a counted feature whose explanation was not asked for
@@ -82,7 +82,7 @@ def in_words(
     acupuncture = acupuncture_for(rules, decision, causes, hits, open_flags, lang)
     if detail:
         referral = referral_for(rules, triage, disposition.referral_to, hits, open_flags, causes, lang)
-        warnings = warnings_for(rules, effective, truth.scores, lang)
+        warnings = warnings_for(rules, effective, truth.scores, lang, lay=audience is Audience.LAY)
     else:
         referral = Referral("", "", "")
         warnings = warning_texts(rules, disabled_of(rules), lang)
@@ -121,17 +121,19 @@ def _hits(rules: RuleSet, decision: Decision, read: _Grounds, lang: str, detail:
         because = grounds(flag.when, *read).because if detail else []
         raised = []
         running = flag.level
+        action = flag.action  # the flag's own, unless an escalation that raised it says what to do then
         for escalation, (bit, _) in zip(flag.escalations, plan(rules).escalation_bits[index], strict=True):
             if decision.truth.escalations & bit and escalation.level > running:
                 running = escalation.level
                 raised.append(pick(escalation.reason, lang))
+                action = escalation.action or action
         hits.append(
             RedFlagHit(
                 id=flag.id,
                 level=level,
                 title=pick(flag.title, lang),
                 because=tuple(because),
-                action=pick(flag.action, lang),
+                action=pick(action, lang),
                 explain=pick(flag.explain, lang),
                 escalated_because=tuple(raised),
                 references=flag.references,
@@ -166,16 +168,37 @@ def _causes(
                 level=cause.level,
                 reasons_for=tuple(reasons[p] for p in ranked.pro),
                 reasons_against=tuple(reasons[p] for p in ranked.con),
-                advice=pick(cause.advice, lang),
+                advice=_advice(cause, decision, read, lang) if detail else pick(cause.advice, lang),
             )
         )
     return tuple(causes)
 
 
+def _advice(cause: Cause, decision: Decision, read: _Grounds, lang: str) -> str:
+    """The advice that fits this story: the first ``advice_if`` variant whose condition
+    holds, else ``advice``; then when to see whom (``seek_care``) where the triage reached
+    the cause's own level. Elsewhere the triage's action says when, differently: "book a
+    routine visit" under a blood clot's "today" would contradict it, and so would "within a
+    few days" under a level that the other answers kept routine."""
+    answers, scores, _ = read
+    fits = (v.advice for v in cause.advice_if if v.when.evaluate(answers, scores) is True)
+    text = pick(next(fits, cause.advice), lang)
+    if cause.seek_care is None or cause.level != decision.level:
+        return text
+    # sentences are spaced in English, not after a Japanese full stop
+    return text + ("" if text.endswith("。") else " ") + pick(cause.seek_care, lang)
+
+
 def _triage(rules: RuleSet, decision: Decision, region_id: str, audience: Audience, lang: str) -> Triage:
-    """The level in words: headline, action, whom to call, how soon, and every reason that set it."""
+    """The level in words: headline, action, whom to call, how soon, and every reason that set it.
+
+    A cause that is also a red flag raised (``dvt``, ``septic_arthritis``...) is not given
+    again as a reason: the flag already says it, in words meant for the danger."""
     basis: list[str] = []
+    raised = {rules.red_flags[index].id for kind, index in decision.basis if kind == "flag"}
     for kind, index in decision.basis:
+        if kind == "cause" and rules.causes[index].id in raised:
+            continue
         if kind == "flag":
             basis.append(pick(rules.red_flags[index].title, lang))
         elif kind == "open":

@@ -111,8 +111,14 @@ class Columns:
             out += [t & holding(n, T, F, ones) for n in group]
         for nodes in (c.features, c.floors, c.suitability):
             out += [holding(n, T, F, ones) for n in nodes]
-        for n in c.populations:
-            out += [ones, 0] if n is None else [holding(n, T, F, ones), failing(n, T, F, ones)]
+        for population, awaited in c.populations:
+            # bit 2i: decided (holds or fails); bit 2i+1: withholds the band (see Truth)
+            if population is None:
+                out += [ones, 0]
+                continue
+            fails = failing(population, T, F, ones)
+            waits = 0 if awaited is None else ones & ~holding(awaited, T, F, ones)
+            out += [holding(population, T, F, ones) | fails, fails | waits]
         return fired + out
 
     def truths(self, block: Sequence[Answers]) -> list[Truth]:

@@ -55,7 +55,10 @@ class Compiled:
             for score in rules.scores
         )
         self.populations = tuple(
-            None if s.validated_population is None else node(s.validated_population, numbering)
+            (
+                None if s.validated_population is None else node(s.validated_population, numbering),
+                None if s.awaited_population is None else node(s.awaited_population, numbering),
+            )
             for s in rules.scores
         )
         self.flags = tuple(node(f.when, numbering) for f in rules.red_flags)

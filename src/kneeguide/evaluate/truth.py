@@ -45,9 +45,12 @@ class Truth(NamedTuple):
     for the ``i``-th red flag (a flag in neither is excluded). ``escalations``
     and ``features`` number every escalation (of every red flag) and every
     feature (of every cause) in file order; see :func:`bit_layout`.
-    ``populations`` has two bits per score, ``2i`` its validated population holds
-    and ``2i + 1`` it does not (neither: unknown): what is reported, which no
-    condition reads (``engine.scores.seen`` reads it).
+    ``populations`` has two bits per score: ``2i`` whether its validated population
+    holds is decided (known to hold or known to fail), ``2i + 1`` the population
+    withholds the band (a bound fails, or a bound with ``withhold_until_known`` is
+    not known to hold). Decided and not withholding: it holds; decided and
+    withholding: it fails; neither: unknown. What is reported, which no condition
+    reads (``engine.scores.seen`` reads it).
     """
 
     answers: Answers  # the answers plus the "no" implied by skipped questions
@@ -58,15 +61,18 @@ class Truth(NamedTuple):
     features: int  # cause features definitely true
     floors: int  # triage floors definitely true
     suitability: int  # acupuncture suitability rules definitely true
-    populations: int = 0  # per score: its validated population holds (bit 2i), fails (bit 2i+1)
+    populations: int = 0  # per score: its population is decided (bit 2i), withholds the band (bit 2i+1)
 
 
-def population_bits(values: list[Tri]) -> int:
-    """``Truth.populations`` from each score's population, in rule order."""
+def population_bits(values: list[tuple[Tri, Tri]]) -> int:
+    """``Truth.populations`` from each score's population and its awaited bounds (those
+    with ``withhold_until_known``; True where there are none), in rule order."""
     out = 0
-    for at, value in enumerate(values):
-        if value is not None:
-            out |= 1 << (2 * at + (0 if value else 1))
+    for at, (population, awaited) in enumerate(values):
+        if population is not None:
+            out |= 1 << (2 * at)
+        if population is False or awaited is not True:
+            out |= 1 << (2 * at + 1)
     return out
 
 

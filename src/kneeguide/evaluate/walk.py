@@ -80,7 +80,7 @@ class _Conditions(NamedTuple):
     features: tuple[Condition, ...]  # of every cause, in file order
     floors: tuple[Condition, ...]
     suitability: tuple[Condition, ...]
-    populations: tuple[Condition | None, ...]  # per score
+    populations: tuple[tuple[Condition | None, Condition | None], ...]  # per score: all bounds, awaited ones
 
 
 def _gather(rules: RuleSet) -> _Conditions:
@@ -95,7 +95,7 @@ def _gather(rules: RuleSet) -> _Conditions:
         features=tuple(x.when for c in rules.causes for x in c.features),
         floors=tuple(f.when for f in rules.floors),
         suitability=tuple(s.when for s in rules.acupuncture.suitability),
-        populations=tuple(s.validated_population for s in rules.scores),
+        populations=tuple((s.validated_population, s.awaited_population) for s in rules.scores),
     )
 
 
@@ -161,5 +161,10 @@ def walk(rules: RuleSet, given: Answers) -> Truth:
         _mask([c.evaluate(answers, scores) is True for c in plan.features]),
         _mask([c.evaluate(answers, scores) is True for c in plan.floors]),
         _mask([c.evaluate(answers, scores) is True for c in plan.suitability]),
-        population_bits([True if c is None else c.evaluate(answers, _NO_SCORES) for c in plan.populations]),
+        population_bits([(_bound(c, answers), _bound(a, answers)) for c, a in plan.populations]),
     )
+
+
+def _bound(condition: Condition | None, answers: Answers) -> Tri:
+    """A population bound on the answers alone (no bound: it holds)."""
+    return True if condition is None else condition.evaluate(answers, _NO_SCORES)

@@ -98,10 +98,14 @@ class Examples(NamedTuple):
 
 
 class Escalation(NamedTuple):
+    """A red flag raised to ``level`` where ``when`` holds; ``action`` (what to do at that
+    level) replaces the flag's own where the escalation raised it."""
+
     level: Level
     when: Condition
     reason: Text
     references: tuple[str, ...]
+    action: Text | None = None
 
 
 class RedFlag(NamedTuple):
@@ -143,12 +147,16 @@ class Validity(NamedTuple):
 
     It bounds what is *reported*: outside it the score's band is not given as a
     result. Conditions that read the score (``{score: ...}``) never read it.
+    ``withhold_until_known``: the band waits until this bound is known to hold (a
+    score for a suspected disease says nothing before anyone suspects it); other
+    bounds withhold it only once known not to hold (an age not given keeps it).
     """
 
     id: str
     when: Condition
     reason: Text
     references: tuple[str, ...]
+    withhold_until_known: bool = False
 
 
 class EstimateLabel(NamedTuple):
@@ -182,6 +190,13 @@ class Score(NamedTuple):
             return None
         return All(tuple(bound.when for bound in self.validated_for))
 
+    @property
+    def awaited_population(self) -> Condition | None:
+        """The bounds whose band waits until they are known to hold (``withhold_until_known``)
+        as one condition (None: no such bound)."""
+        awaited = tuple(bound.when for bound in self.validated_for if bound.withhold_until_known)
+        return All(awaited) if awaited else None
+
     def band_for(self, points: float) -> Band:
         for band in self.bands:
             if band.minimum is None or points >= band.minimum:
@@ -198,7 +213,20 @@ class Feature(NamedTuple):
     references: tuple[str, ...]
 
 
+class AdviceIf(NamedTuple):
+    """Advice for the stories it fits (``advice_if``): used where ``when`` holds."""
+
+    when: Condition
+    advice: Text
+    references: tuple[str, ...]
+
+
 class Cause(NamedTuple):
+    """A likely cause. ``advice`` is true in every story that lists it; ``advice_if``
+    replaces it where a variant's condition holds (the first that does); ``seek_care``
+    (when to see whom) is added only where the triage level is the cause's own, since
+    elsewhere the triage's action already says when, and says otherwise."""
+
     id: str
     name: Text
     lay_name: Text
@@ -208,6 +236,8 @@ class Cause(NamedTuple):
     advice: Text
     references: tuple[str, ...]
     location: Location
+    advice_if: tuple[AdviceIf, ...] = ()
+    seek_care: Text | None = None
 
 
 class Ranking(NamedTuple):
@@ -289,6 +319,7 @@ class Acupuncture(NamedTuple):
     evidence: tuple[Evidence, ...]
     screening: tuple[str, ...]
     suitability: tuple[Suitability, ...]
+    suitable_text: Text  # what a reader is told when nothing stands in the way: the evidence in brief
     not_now_text: Text
     unscreened_text: Text
     references: tuple[str, ...]

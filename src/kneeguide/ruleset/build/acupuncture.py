@@ -74,6 +74,7 @@ def acupuncture(ctx: Context, cause_ids: set[str]) -> Acupuncture:
         evidence=evidence,
         screening=tuple(doc["screening"]),
         suitability=suitability,
+        suitable_text=ctx.text(doc, "suitable_text"),
         not_now_text=ctx.text(doc, "not_now_text"),
         unscreened_text=ctx.text(doc, "unscreened_text"),
         references=ctx.refs(doc),

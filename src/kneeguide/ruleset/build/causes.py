@@ -11,7 +11,7 @@ import math
 from kneeguide.errors import Problem
 from kneeguide.ids import Level
 from kneeguide.ruleset.build.context import Context
-from kneeguide.ruleset.model import Cause, Feature, Floor, Ranking
+from kneeguide.ruleset.model import AdviceIf, Cause, Feature, Floor, Ranking
 
 
 def causes(ctx: Context) -> tuple[tuple[Cause, ...], Ranking]:
@@ -52,6 +52,11 @@ def causes(ctx: Context) -> tuple[tuple[Cause, ...], Ranking]:
                 advice=ctx.text(n, "advice"),
                 references=ctx.refs(n),
                 location=ctx.where(n),
+                advice_if=tuple(
+                    AdviceIf(ctx.condition(v, "when"), ctx.text(v, "advice"), ctx.refs(v))
+                    for v in n.get("advice_if", [])
+                ),
+                seek_care=ctx.opt_text(n, "seek_care"),
             )
         )
     return tuple(built), ranking

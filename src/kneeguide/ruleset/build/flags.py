@@ -74,7 +74,11 @@ def scores(ctx: Context) -> tuple[Score, ...]:
         ctx.unique("population bound", n.get("validated_for", []))
         validity = tuple(
             Validity(
-                v["id"], ctx.condition(v, "when", allow_scores=False), ctx.text(v, "reason"), ctx.refs(v)
+                v["id"],
+                ctx.condition(v, "when", allow_scores=False),
+                ctx.text(v, "reason"),
+                ctx.refs(v),
+                bool(v.get("withhold_until_known", False)),
             )
             for v in n.get("validated_for", [])
         )
@@ -114,7 +118,13 @@ def red_flags(ctx: Context) -> tuple[RedFlag, ...]:
                     Problem(f"an escalation must raise the level above '{level.id}'", ctx.where(e, "level"))
                 )
             escalations.append(
-                Escalation(esc_level, ctx.condition(e, "when"), ctx.text(e, "reason"), ctx.refs(e))
+                Escalation(
+                    esc_level,
+                    ctx.condition(e, "when"),
+                    ctx.text(e, "reason"),
+                    ctx.refs(e),
+                    ctx.opt_text(e, "action"),
+                )
             )
         flags.append(
             RedFlag(

@@ -167,6 +167,7 @@ ACUPUNCTURE = Record(
             ),
             required=True,
         ),
+        F("suitable_text", Text(), required=True),
         F("not_now_text", Text(), required=True),
         F("unscreened_text", Text(), required=True),
         F("references", REFS, required=True),

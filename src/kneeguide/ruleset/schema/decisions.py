@@ -27,6 +27,7 @@ RED_FLAG = Record(
                         F("when", CondRef(), required=True),
                         F("reason", Text(), required=True),
                         F("references", REFS, required=True),
+                        F("action", Text(), doc="what to do at this level: replaces the flag's action here"),
                     )
                 )
             ),
@@ -57,6 +58,11 @@ SCORE = Record(
                         F("when", CondRef(), required=True, doc="answers only"),
                         F("reason", Text(), required=True, doc="the validated population, in words"),
                         F("references", REFS, required=True),
+                        F(
+                            "withhold_until_known",
+                            Bool(),
+                            doc="no band until this bound is known to hold (others: until known not to)",
+                        ),
                     )
                 )
             ),
@@ -160,7 +166,26 @@ CAUSE = Record(
             ),
             required=True,
         ),
-        F("advice", Text(), required=True, doc="what usually helps, and when to seek care"),
+        F("advice", Text(), required=True, doc="what usually helps: true in any story listing the cause"),
+        F(
+            "advice_if",
+            ListOf(
+                Record(
+                    (
+                        F("when", CondRef(), required=True),
+                        F("advice", Text(), required=True),
+                        F("references", REFS, required=True),
+                    )
+                ),
+                min_items=1,
+            ),
+            doc="advice for the stories it fits: the first whose condition holds replaces 'advice'",
+        ),
+        F(
+            "seek_care",
+            Text(),
+            doc="when to see whom for this cause: given only where the triage level is the cause's own",
+        ),
         F("references", REFS, required=True),
     )
 )
