@@ -23,3 +23,10 @@ def output(*args: str, stdin: str | None = None, env: dict[str, str] | None = No
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def flat(text: str) -> str:
+    """``text`` with all white space removed: the terminal report wraps paragraphs at the
+    terminal's width and indents the wrapped lines under their text, so a sentence is found
+    in it by comparing ``flat(sentence) in flat(report)``."""
+    return "".join(text.split())

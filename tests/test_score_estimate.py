@@ -106,15 +106,19 @@ def test_a_practitioner_sees_the_estimate_called_a_lay_estimate() -> None:
     assert estimate["label"] == "Lay estimate, not validated (not the Wells score)"
 
 
-def unwrapped(text: str) -> str:
-    """Lines joined again where the terminal report wrapped them."""
-    return text.replace("\n", "")
+def unwrapped(text: str, lang: str) -> str:
+    """Paragraphs joined again where the terminal report wrapped and indented them: English
+    wraps at a space, which the wrap took; Japanese anywhere."""
+    return re.sub(r" *\n *", " " if lang == "en" else "", text)
 
 
 def outputs(lang: str) -> dict[str, str]:
     story = json.dumps(LAY_CALF)
     common = ("--answers", "-", "--lang", lang)
-    found = {fmt: kneeguide("assess", "--format", fmt, *common, stdin=story) for fmt in ("text", "markdown")}
+    found = {  # the scores in full are details of the report
+        fmt: kneeguide("assess", "--details", "--format", fmt, *common, stdin=story)
+        for fmt in ("text", "markdown")
+    }
     for fmt in ("markdown", "text", "html"):
         found[f"note-{fmt}"] = kneeguide("note", "--format", fmt, *common, stdin=story)
     return found
@@ -124,11 +128,12 @@ def outputs(lang: str) -> dict[str, str]:
 def test_no_format_prints_the_estimate_as_the_wells_score(rules: RuleSet, lang: str) -> None:
     label = rules.scores[0].estimate_label
     assert label is not None and rules.scores[0].id == "wells_dvt"
-    estimate_label = label.lay[lang]
     title = rules.scores[0].title[lang]
     points = rules.message("label_points", lang)
     for fmt, text in outputs(lang).items():
-        flat = unwrapped(text)
+        # the letter is read by a clinician: its estimate is labelled as for a practitioner
+        estimate_label = (label.practitioner if fmt.startswith("note-") else label.lay)[lang]
+        flat = unwrapped(text, lang)
         assert f"{title}: {points} 0–4." in flat, fmt  # the published score
         assert f"{estimate_label}: {points} 4;" in flat, fmt
         # "Points 4" (not "Points 0–4") appears only as the labelled estimate

@@ -49,6 +49,12 @@ def assess(
         Optional[LevelId],  # noqa: UP045
         typer.Option("--fail-on", help="Exit 3 when the triage level is LEVEL or higher.", metavar="LEVEL"),
     ] = None,
+    details: Annotated[
+        bool,
+        typer.Option(
+            "--details", help="Text and Markdown: add the scores in full, the evidence and the anatomy."
+        ),
+    ] = False,
     note: NoteOption = None,
     patient: PatientOption = None,
     clinic: ClinicOption = None,
@@ -73,7 +79,9 @@ def assess(
     announce_region(settings)
     if fmt is ReportFormat.JSON:
         output_as("json")
-    sys.stdout.write(render(fmt, result, rules, color=color() and fmt is ReportFormat.TEXT, width=width()))
+    sys.stdout.write(
+        render(fmt, result, rules, color=color() and fmt is ReportFormat.TEXT, width=width(), details=details)
+    )
     sys.stdout.flush()
     if fail_on is not None and result.triage.level >= Level.parse(fail_on):
         raise typer.Exit(EXIT_FAIL_ON)

@@ -101,10 +101,13 @@ def color() -> bool:
 
 
 def width() -> int:
-    """Text width: the terminal's, at most 120 columns (never wider than the terminal,
-    down to 40); 100 when not a terminal."""
-    if sys.stdout.isatty():
-        import shutil
+    """Text width in columns: the terminal's, or ``COLUMNS`` when set (a pipe into a pager or
+    a file meant for a given width), else 80; never wider than 120 nor narrower than 40.
+    ``shutil.get_terminal_size`` reads ``COLUMNS`` first, then the terminal, then 80."""
+    import shutil
 
-        return max(40, min(shutil.get_terminal_size().columns, 120))
-    return 100
+    if sys.stdout.isatty() or os.environ.get("COLUMNS", "").strip().isdigit():
+        columns = shutil.get_terminal_size((80, 24)).columns
+    else:
+        columns = 80
+    return max(40, min(columns, 120))

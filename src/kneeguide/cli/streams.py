@@ -44,6 +44,7 @@ LOOK_ALIKES = {
     "\u2265": ">=",
     "\u2264": "<=",
     "\u2192": "->",
+    "\u00bb": ">>",  # the report's last line, the action
     "\u2190": "<-",
     "\u00d7": "x",
     "\u00a0": " ",

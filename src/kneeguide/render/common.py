@@ -23,25 +23,26 @@ def headline_apart(t: Triage) -> bool:
     return not t.action.startswith(t.headline.rstrip(".。"))
 
 
-def score_line(s: ScoreResult, rules: RuleSet, lang: str) -> str:
+def score_line(s: ScoreResult, rules: RuleSet, lang: str, *, incomplete: bool = True) -> str:
     """One line per score, the published score only: points (or range), band,
-    completeness; or, outside where it applies, "not applicable" and why."""
+    completeness (unless ``incomplete`` is off: a decided band needs no caveat for a
+    lay reader); or, outside where it applies, "not applicable" and why."""
     if s.applicable is False:
         line = f"{s.title}: {rules.message('label_not_applicable', lang)}"
         reasons = [limit.reason for limit in s.applicability if limit.met is False and limit.reason]
         return f"{line}: {rules.message('cond_separator', lang).join(reasons)}" if reasons else line
     band = s.band_text if s.band else rules.message("band_indeterminate", lang)
-    extra = "" if s.complete else f" ({rules.message('label_incomplete', lang)})"
+    extra = "" if s.complete or not incomplete else f" ({rules.message('label_incomplete', lang)})"
     label = rules.message("label_points", lang)
     return f"{s.title}: {label} {_interval(s.points, s.points_max)}. {band}{extra}"
 
 
 def score_notes(s: ScoreResult, rules: RuleSet, lang: str) -> list[str]:
-    """The lines under a score's line: what is not known about where it applies (when a
-    band is given, which the reader might take as settled), and the estimate from lay
-    stand-ins, labelled so that it never reads as the score."""
+    """The lines under a score's line: what is not known about where it applies (a band
+    given might read as settled, and a band withheld needs its reason), and the estimate
+    from lay stand-ins, labelled so that it never reads as the score."""
     out: list[str] = []
-    if s.applicable is None and (s.band or (s.estimate and s.estimate.band)):
+    if s.applicable is None:
         unknown = [limit.reason for limit in s.applicability if limit.met is None and limit.reason]
         if unknown:
             joined = rules.message("cond_separator", lang).join(unknown)
