@@ -9,7 +9,9 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from kneeguide.api import assess, load_rules
 from kneeguide.ids import NoteFormat
 from kneeguide.inputs.clinic import Clinic
 from kneeguide.render import render_note
+from kneeguide.render.note import build, draw
 from kneeguide.ruleset.contract import MESSAGE_IDS
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -80,17 +83,18 @@ FORMATS = {ext: fmt for fmt, ext in EXTENSIONS.items()}
 CASES = [(story, lang, ext) for story in STORIES for lang in ("en", "ja") for ext in FORMATS]
 
 
-def note_text(story: str, lang: str, ext: str) -> str:
+def note_text(story: str, lang: str, ext: str, *, appendix: bool = True) -> str:
+    """The letter of ``story`` as the commands write it (the clinic profile as its sender)."""
     rules = load_rules()
     result = assess(STORIES[story], rules=rules, lang=lang)
-    return render_note(FORMATS[ext], result, rules, when=WHEN, patient="Test Patient", clinic=CLINIC)
+    blocks = build(result, rules, when=WHEN, patient="Test Patient", clinic=CLINIC, appendix=appendix)
+    return draw(FORMATS[ext], blocks, rules, lang)
 
 
-@pytest.mark.parametrize(("story", "lang", "ext"), CASES, ids=[f"{s}-{lg}-{e}" for s, lg, e in CASES])
-def test_note_matches_its_golden_file(story: str, lang: str, ext: str) -> None:
+def golden(name: str, text: str) -> None:
     # the rules' digest changes with any rule edit; the golden files check the note, not the digest
-    text = re.sub(r"sha256:[0-9a-f]{64}", "sha256:DIGEST", note_text(story, lang, ext))
-    path = GOLDEN / f"note-{story}-{lang}.{ext}"
+    text = re.sub(r"sha256:[0-9a-f]{64}", "sha256:DIGEST", text)
+    path = GOLDEN / name
     if os.environ.get("KNEEGUIDE_UPDATE_GOLDEN"):
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8"), (
@@ -98,19 +102,96 @@ def test_note_matches_its_golden_file(story: str, lang: str, ext: str) -> None:
     )
 
 
-@pytest.mark.parametrize("lang", ["en", "ja"])
-def test_the_level_action_and_time_frame_come_first(lang: str) -> None:
-    text = note_text("urgent", lang, "md")
+@pytest.mark.parametrize(("story", "lang", "ext"), CASES, ids=[f"{s}-{lg}-{e}" for s, lg, e in CASES])
+def test_note_matches_its_golden_file(story: str, lang: str, ext: str) -> None:
+    golden(f"note-{story}-{lang}.{ext}", note_text(story, lang, ext))
+
+
+@pytest.mark.parametrize(("story", "lang"), [(s, lg) for s in STORIES for lg in ("en", "ja")])
+def test_the_letter_without_its_appendix_matches_its_golden_file(story: str, lang: str) -> None:
+    golden(f"note-{story}-{lang}-no-appendix.html", note_text(story, lang, "html", appendix=False))
+
+
+@pytest.mark.parametrize("ext", sorted(FORMATS))
+def test_without_the_appendix_the_letter_is_the_same_up_to_where_the_appendix_began(ext: str) -> None:
     rules = load_rules()
-    level = rules.message("level_urgent", lang)
-    assert text.index(level) < text.index(rules.message("heading_red_flags", lang))
+    title = rules.message("note_heading_appendix", "en")
+    whole, letter_only = note_text("routine", "en", ext), note_text("routine", "en", ext, appendix=False)
+    assert title in whole and title not in letter_only
+    assert "<svg" not in letter_only and "Weizhong" not in letter_only  # the points' anatomy is appended
+    closing = "</main>" if ext == "html" else rules.message("disclaimer", "en")
+    pointer = f" ({rules.message('note_see_appendix', 'en')})"  # to the anatomy, from the points named
+    assert pointer in whole and pointer not in letter_only
+    whole = whole.replace(pointer, "")
+    assert whole[: whole.index(closing)] == letter_only[: letter_only.index(closing)]
 
 
-def test_urgent_and_emergency_notes_never_name_the_clinic_but_routine_ones_may() -> None:
-    for story in ("emergency", "urgent"):
-        for lang in ("en", "ja"):
-            assert "Fuji Wellness" not in note_text(story, lang, "md")
-    assert "Fuji Wellness" in note_text("routine", "en", "md")
+def test_render_note_gives_the_letter_the_commands_write() -> None:
+    rules = load_rules()
+    result = assess(STORIES["urgent"], rules=rules, lang="ja")
+    for fmt in NoteFormat:
+        given = render_note(fmt, result, rules, when=WHEN, patient="Test Patient", clinic=CLINIC)
+        assert given == draw(
+            fmt, build(result, rules, when=WHEN, patient="Test Patient", clinic=CLINIC), rules, "ja"
+        )
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_letter_is_addressed_to_the_service_and_says_why_and_how_soon_in_one_line(lang: str) -> None:
+    """To the level's referral destination, from the clinic, then ONE line: the red flag
+    raised, the urgency and the time frame; before any finding."""
+    rules = load_rules()
+    result = assess(STORIES["urgent"], rules=rules, lang=lang)
+    lines = note_text("urgent", lang, "txt").splitlines()
+    m = partial(rules.message, lang=lang)
+    assert f"{m('note_to')}: {result.referral.to}" in lines
+    assert any(line.startswith(f"{m('note_from')}: Fuji Wellness") for line in lines)
+    assert f"{m('label_date')}: 2026-11-28 09:30" in lines
+    dvt = next(h.title for h in result.red_flags if h.id == "dvt")
+    reason = [line for line in lines if dvt in line and m("note_urgency_urgent") in line]
+    assert reason and result.triage.timeframe.lower() in reason[0].lower()
+    assert lines.index(reason[0]) < lines.index(m("heading_red_flags_clinical"))
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_patient_line_gives_name_age_sex_and_side(lang: str) -> None:
+    rules = load_rules()
+    lines = note_text("urgent", lang, "txt").splitlines()
+    patient = next(line for line in lines if line.startswith(rules.message("label_patient", lang) + ": "))
+    assert "Test Patient" in patient and "64" in patient
+    assert rules.message("answer_unanswered", lang) in patient  # the side was not given, and it says so
+
+
+def test_without_a_clinic_profile_the_letter_is_a_self_referral() -> None:
+    rules = load_rules()
+    result = assess(STORIES["routine"], rules=rules)
+    text = draw(NoteFormat.TEXT, build(result, rules, when=WHEN), rules, "en")
+    assert f"From: {rules.message('note_self_referral', 'en')}" in text.splitlines()
+
+
+def test_the_clinic_is_the_sender_never_the_destination() -> None:
+    """Urgent and emergency letters go to medical care: the clinic may send them, but is
+    never where the patient is sent."""
+    rules = load_rules()
+    for story in STORIES:
+        lines = note_text(story, "en", "txt").splitlines()
+        to = next(line for line in lines if line.startswith("To: "))
+        sender = next(line for line in lines if line.startswith("From: "))
+        assert "Fuji Wellness" in sender and "Fuji Wellness" not in to
+    emergency = assess(STORIES["emergency"], rules=rules)
+    assert f"To: {emergency.referral.to}" in note_text("emergency", "en", "txt").splitlines()
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_letter_speaks_to_the_clinician_not_to_the_patient(lang: str) -> None:
+    """Its own words are clinical third person, and the patient's instructions ("See a doctor
+    today ... have no massage on this leg") stay in the patient's report."""
+    rules = load_rules()
+    own = [text for key, text in rules.messages.items() if key.startswith("note_")]
+    assert not [t for t in own if re.search(r"\byou(r)?\b", t["en"], re.IGNORECASE)]
+    for story in STORIES:
+        action = assess(STORIES[story], rules=rules, lang=lang).triage.action
+        assert action not in note_text(story, lang, "md")
 
 
 def test_the_html_note_is_self_contained_with_a_figure_of_the_points() -> None:
@@ -118,8 +199,20 @@ def test_the_html_note_is_self_contained_with_a_figure_of_the_points() -> None:
     assert "<svg" in html and "@page { size: A4" in html
     assert not re.search(r"""(src|href)=["']https?:""", html), "no external assets"
     assert ">ST35<" in html or ">SP9<" in html
+    assert html.index("<svg") > html.index('class="appendix"'), "the drawing belongs to the appendix"
     urgent = note_text("urgent", "en", "html")
     assert "<svg" not in urgent  # no treatment points on a not-now note
+
+
+def test_a_patient_name_cannot_break_out_of_the_page_footer() -> None:
+    """The name is printed in the running footer, a CSS string inside <style>."""
+    rules = load_rules()
+    result = assess(STORIES["urgent"], rules=rules)
+    name = 'A" } body { display: none } </style><script>alert(1)</script> \\ "'
+    html = draw(NoteFormat.HTML, build(result, rules, when=WHEN, patient=name), rules, "en")
+    style = html[html.index("<style>") : html.index("</style>") + len("</style>")]
+    assert style.count("</style>") == 1 and "<script>" not in style and "display: none" not in style
+    assert "<script>" not in html
 
 
 def test_the_figure_marks_the_popliteal_vessels_to_avoid() -> None:
@@ -194,33 +287,207 @@ def test_assess_writes_a_japanese_html_note(tmp_path: Path) -> None:
     assert again.returncode == 2 and "--force" in again.stderr
 
 
-def test_note_command_from_a_saved_session(tmp_path: Path) -> None:
+def session_file(folder: Path, answers: dict[str, Any], **fields: Any) -> Path:
+    """A session file as the interview saves it: begun 00:30 UTC, last answered 00:42 UTC."""
     import json
 
-    session = tmp_path / "s.json"
-    session.write_text(
-        json.dumps(
-            {
-                "format": "kneeguide-session",
-                "version": 1,
-                "status": "completed",
-                "audience": "lay",
-                "region": "UK",
-                "lang": "en",
-                "rules_digest": "x",
-                "answers": {"calf_swelling": "yes"},
-                "steps": [],
-            }
-        )
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "kneeguide", "note", "--session", str(session), "--format", "text"],
+    body = {
+        "format": "kneeguide-session",
+        "version": 1,
+        "status": "completed",
+        "created": "2026-11-28T00:30:00+00:00",
+        "updated": "2026-11-28T00:42:00+00:00",
+        "audience": "lay",
+        "region": "UK",
+        "lang": "en",
+        "rules_digest": "x",
+        "answers": answers,
+        "steps": [],
+        **fields,
+    }
+    path = folder / "session.json"
+    path.write_text(json.dumps(body), encoding="utf-8")
+    return path
+
+
+def kneeguide(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kneeguide", *args],
         capture_output=True,
         text=True,
         timeout=120,
+        env={**os.environ, **(env or {})},
     )
+
+
+TOKYO = {"TZ": "Asia/Tokyo"}
+
+
+@pytest.fixture()
+def tokyo() -> Iterator[None]:
+    """This process's local time is Tokyo's, as in the commands run with ``TOKYO``."""
+    import time
+
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = TOKYO["TZ"]
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def test_a_sessions_letter_carries_the_interviews_date_and_time_not_the_printing_time(tmp_path: Path) -> None:
+    session = session_file(tmp_path, {"calf_swelling": "yes"})
+    done = kneeguide("note", "--session", str(session), "--format", "text", env=TOKYO)
     assert done.returncode == 0, done.stderr
-    assert "Referral note" in done.stdout and "999" in done.stdout
+    assert "Referral letter" in done.stdout
+    assert "In an emergency call 999." in done.stdout, "the session's region, for the patient who carries it"
+    assert "Date: 2026-11-28 09:30–09:42" in done.stdout.splitlines()  # 00:30-00:42 UTC, in Tokyo
+
+
+def test_a_session_with_no_answers_is_refused_with_one_line(tmp_path: Path) -> None:
+    session = session_file(tmp_path, {}, status="in_progress")
+    done = kneeguide("note", "--session", str(session))
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "no answers" in done.stderr and str(session) in done.stderr
+
+
+def finished(start: dict[str, Any]) -> dict[str, Any]:
+    """``start`` completed as an interview would go on from it, each further question
+    answered no (a choice: its first; a number: within its range) until none is left."""
+    from kneeguide.ids import Audience
+    from kneeguide.interview.flow import Flow
+
+    rules = load_rules()
+    flow, answers = Flow(rules, Audience.LAY), dict(start)
+    while (step := flow.next_step(answers)) is not None:
+        for qid in step.questions:
+            q = rules.questions[qid]
+            if q.type == "yn":
+                answers[qid] = "no"
+            elif q.type == "choice":
+                answers[qid] = q.choices[0].id
+            else:
+                answers[qid] = int(min(max(30, q.minimum or 0), q.maximum or 30))
+    return answers
+
+
+@pytest.mark.parametrize("ext", sorted(FORMATS))
+def test_an_unfinished_interviews_letter_says_incomplete_at_its_head_and_end(
+    tmp_path: Path, ext: str
+) -> None:
+    """(Every printed page of the HTML letter carries it too: tests/test_note_pdf.py.)"""
+    mark = load_rules().message("note_incomplete", "en")
+    session = session_file(tmp_path, {"calf_swelling": "yes"}, status="in_progress")
+    done = kneeguide("note", "--session", str(session), "--format", FORMATS[ext].value)
+    assert done.returncode == 0, done.stderr
+    body = [line for line in done.stdout.splitlines() if line.strip()]
+    if ext == "html":
+        assert "@top-center" in done.stdout and 'class="banner"' in done.stdout
+    else:
+        assert any(mark in line for line in body[:3]) and mark in body[-1]  # under the title, and last
+    whole = session_file(tmp_path, finished({"calf_swelling": "yes"}))
+    done = kneeguide("note", "--session", str(whole), "--format", FORMATS[ext].value)
+    assert done.returncode == 0 and mark not in done.stdout
+
+
+def test_a_session_stopped_after_the_emergency_panel_is_incomplete(tmp_path: Path) -> None:
+    """Declining to finish after the emergency panel completes the session, not the interview."""
+    mark = load_rules().message("note_incomplete", "en")
+    stopped = session_file(tmp_path, {"saddle_numbness": "yes"}, emergency_shown=True)
+    assert mark in kneeguide("note", "--session", str(stopped), "--format", "text").stdout
+
+
+def test_assess_note_and_the_note_command_write_the_same_letter(tmp_path: Path) -> None:
+    story = tmp_path / "story.json"
+    story.write_text('{"age": 64, "calf_swelling": "yes", "recent_surgery": "yes"}')
+    common = ["--lang", "ja", "--region", "JP", "--patient", "T. Tanaka"]
+    assessed = kneeguide("assess", "--answers", str(story), *common, "--note", str(tmp_path / "a.html"))
+    noted = kneeguide("note", "--answers", str(story), *common, "-o", str(tmp_path / "n.html"))
+    assert assessed.returncode == 0 and noted.returncode == 0, assessed.stderr + noted.stderr
+
+    def undated(name: str) -> str:
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "DATE", text)
+
+    assert undated("a.html") == undated("n.html")
+
+
+def test_the_interviews_end_offers_the_same_letter_as_the_note_command_as_html(
+    tmp_path: Path, tokyo: None
+) -> None:
+    from kneeguide.cli.interview import offer_saves
+    from kneeguide.interview.session import Session
+
+    path = session_file(tmp_path, {"age": 64, "calf_swelling": "yes", "recent_surgery": "yes"})
+    session = Session.load(path)
+    rules = load_rules()
+    offered: list[str] = []
+
+    class TakeTheLetter:
+        def confirm(self, message: str, default: bool) -> bool:
+            offered.append(message)
+            return message == rules.message("offer_note", "en")
+
+        def path(self, message: str, default: str) -> str:
+            offered.append(default)
+            return str(tmp_path / default)
+
+        def show(self, text: str) -> None:
+            pass
+
+    offer_saves(rules, session, assess(session.answers, rules=rules, region="UK"), TakeTheLetter())
+    name = next(x for x in offered if x.startswith("kneeguide-note-"))
+    assert name.endswith(".html"), "a lay user prints the letter"
+    written = (tmp_path / name).read_text(encoding="utf-8")
+    same = kneeguide("note", "--session", str(path), "--format", "html", env=TOKYO)
+    assert written == same.stdout
+
+
+def test_the_interviews_end_offers_nothing_for_an_empty_session(tmp_path: Path) -> None:
+    from kneeguide.cli.interview import offer_saves
+    from kneeguide.interview.session import Session
+
+    session = Session.load(session_file(tmp_path, {}, status="in_progress"))
+    rules = load_rules()
+
+    class NothingToOffer:
+        def confirm(self, message: str, default: bool) -> bool:
+            raise AssertionError(f"offered: {message}")
+
+        def path(self, message: str, default: str) -> str:
+            raise AssertionError(message)
+
+        def show(self, text: str) -> None:
+            pass
+
+    offer_saves(rules, session, assess({}, rules=rules), NothingToOffer())
+
+
+def test_applies_is_the_engines_rule_for_showing_a_score() -> None:
+    """The letter lists a score item by item exactly where the engine would give its band
+    (:func:`kneeguide.engine.scores.shows_band`), on every vignette."""
+    from vignette_report import load_vignettes
+
+    from kneeguide.engine.scores import reported, shows_band, withholds
+    from kneeguide.evaluate.walk import walk_score, with_implied
+    from kneeguide.render.note_scores import applies
+
+    rules = load_rules()
+    seen = set()
+    for _, vignette in load_vignettes():
+        result = assess(vignette["answers"], rules=rules, audience=vignette.get("audience", "lay"))
+        answers = with_implied(rules, result.answers)
+        for score, shown in zip(rules.scores, result.scores, strict=True):
+            facts = walk_score(score, answers)
+            given = reported(score, facts, answers)
+            expected = shows_band(given.applicable, facts, withholds(score, given.limits))
+            assert applies(shown, rules) == expected, (vignette["id"], score.id)
+            seen.add((score.id, expected))
+    assert len(seen) == 4, "each score shown and not shown somewhere"
 
 
 def test_answer_errors_are_reported_in_the_chosen_language() -> None:

@@ -350,7 +350,7 @@ def test_saved_answers_assessment_and_note_are_owner_only(
     offer_saves(RULES, session, assess(session.answers, rules=RULES), SaveAll())
     saved = sorted((tmp_path / "saved").iterdir())
     assert len(saved) == 3, shown
-    assert {p.suffix for p in saved} == {".json", ".md"}
+    assert {p.suffix for p in saved} == {".json", ".html"}  # answers, assessment; the letter prints from HTML
     assert all(mode(p) == 0o600 for p in saved), [(p.name, oct(mode(p))) for p in saved]
     answers_file = next(p for p in saved if "answers" in p.name)
     assert json.loads(answers_file.read_text()) == STORY

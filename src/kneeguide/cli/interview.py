@@ -2,11 +2,14 @@
 
 The session is saved after every answer; Ctrl-C, a closed terminal or SIGTERM
 saves it and names the command that resumes it (exit status 130). After the
-report, the user is offered to save the answers, the assessment and the note.
+report, the user is offered to save the answers, the assessment and the referral
+letter: the same letter as ``kneeguide note --session`` gives for this session
+(HTML by default, to print; Markdown or text by the file name).
 """
 
 import shlex
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -83,8 +86,8 @@ def interview(
             ask_region=resume is None and settings.region_source == "default",
             remember=_remember,
         ).run()
-        _report(result, rules, note, settings, plain=isinstance(asker, PlainAsker))
-        offer_saves(rules, session, result, asker)
+        _report(result, rules, note, settings, session, plain=isinstance(asker, PlainAsker))
+        offer_saves(rules, session, result, asker, clinic=settings.clinic)
     except (KeyboardInterrupt, EOFError):
         if session.status == "completed":  # only the offers to save were left
             sys.stderr.write("\nkneeguide: interrupted\n")
@@ -164,33 +167,54 @@ def _resumed(resume: str, rules: "RuleSet") -> "Session":
 
 
 def _report(
-    result: "Assessment", rules: "RuleSet", note: Path | None, settings: Settings, *, plain: bool
+    result: "Assessment",
+    rules: "RuleSet",
+    note: Path | None,
+    settings: Settings,
+    session: "Session",
+    *,
+    plain: bool,
 ) -> None:
     """The report on stdout (no colour after line prompts: a screen reader would read the
-    codes), and the note in ``note`` if asked for (overwritten)."""
+    codes), and the letter in ``note`` if asked for (overwritten; none for a session with
+    no answers, which has nothing to refer)."""
     from kneeguide.render import render
 
     shown = render(ReportFormat.TEXT, result, rules, color=color() and not plain, width=width())
     sys.stdout.write(shown)
     sys.stdout.flush()
-    if note is not None:
+    if note is not None and session.answers:
         from kneeguide.cli.notes import write_note
 
-        write_note(note, result, rules, None, settings.clinic, True)
+        write_note(note, result, rules, None, settings.clinic, True, session=session)
 
 
-def offer_saves(rules: "RuleSet", session: "Session", result: "Assessment", asker: "Asker") -> None:
-    """Offer to save the answers, the assessment (JSON) and the note (Markdown), each
-    to a path the user picks; a file that cannot be written is said, not fatal."""
+def offer_saves(
+    rules: "RuleSet",
+    session: "Session",
+    result: "Assessment",
+    asker: "Asker",
+    *,
+    clinic: str | Path | None = None,
+) -> None:
+    """Offer to save the answers, the assessment (JSON) and the referral letter (HTML to
+    print, or Markdown or text by the file name's suffix; from the ``clinic`` profile if
+    given), each to a path the user picks; a file that cannot be written is said, not
+    fatal. An empty session is offered nothing: it has no answers to keep or refer."""
     import json
 
+    from kneeguide.cli.notes import SUFFIXES, note_text
     from kneeguide.files import write_atomic
+    from kneeguide.ids import NoteFormat
     from kneeguide.render import render
+
+    if not session.answers:
+        return
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
     lang = session.lang
 
-    def offer(key: str, default_name: str, content: str) -> None:
+    def offer(key: str, default_name: str, content: Callable[[Path], str]) -> None:
         if asker.confirm(rules.message(key, lang), False):
             target = Path(asker.path(rules.message("ask_path", lang), default_name)).expanduser()
             if target.exists() and not asker.confirm(
@@ -198,21 +222,25 @@ def offer_saves(rules: "RuleSet", session: "Session", result: "Assessment", aske
             ):
                 return
             try:
-                write_atomic(target, content)
+                write_atomic(target, content(target))
             except KneeguideError as exc:  # a read-only folder or a full disk: say so, keep going
                 for line in exc.lines():
                     asker.show(f"kneeguide: {line}")
                 return
             asker.show(rules.message("saved_to", lang).format(path=target))
 
+    def letter(target: Path) -> str:
+        fmt = SUFFIXES.get(target.suffix.lower(), NoteFormat.MARKDOWN)
+        return note_text(fmt, result, rules, None, clinic, session=session)
+
     offer(
         "offer_save_answers",
         f"kneeguide-answers-{stamp}.json",
-        json.dumps(session.answers, ensure_ascii=False, indent=2) + "\n",
+        lambda _: json.dumps(session.answers, ensure_ascii=False, indent=2) + "\n",
     )
     offer(
         "offer_save_assessment",
         f"kneeguide-assessment-{stamp}.json",
-        render(ReportFormat.JSON, result, rules),
+        lambda _: render(ReportFormat.JSON, result, rules),
     )
-    offer("offer_note", f"kneeguide-note-{stamp}.md", render(ReportFormat.MARKDOWN, result, rules))
+    offer("offer_note", f"kneeguide-note-{stamp}.html", letter)

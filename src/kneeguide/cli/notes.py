@@ -1,8 +1,12 @@
-"""``kneeguide note`` and ``kneeguide export``: the referral note and the FHIR Bundle
+"""``kneeguide note`` and ``kneeguide export``: the referral letter and the FHIR Bundle
 of a saved interview session or an answers file.
 
 A session brings its own language, region and audience; options given here win.
-Files are written whole or not at all, readable by their owner only.
+The letter is the same document wherever it is written (here, ``assess --note``
+and the interview's end: :func:`note_text`): a session's letter carries the
+interview's own date and time and, if the interview was not finished, says so on
+every page; a session with no answers has no letter. Files are written whole or
+not at all, readable by their owner only.
 """
 
 import sys
@@ -33,7 +37,7 @@ from kneeguide.ids import ExportFormat, NoteFormat
 if TYPE_CHECKING:
     from kneeguide.engine import Assessment
     from kneeguide.interview.session import Session
-    from kneeguide.ruleset.model import RuleSet
+    from kneeguide.ruleset.model import Answers, RuleSet
 
 
 @guarded
@@ -55,20 +59,30 @@ def note(
         Optional[AudienceId],  # noqa: UP045
         typer.Option("--audience", help="Wording for whom (default: the session's, else lay)."),
     ] = None,
+    appendix: Annotated[
+        bool,
+        typer.Option(
+            "--appendix/--no-appendix",
+            help="Add the point anatomy, evidence and references after the letter.",
+        ),
+    ] = True,
     force: ForceOption = False,
     rules_dir: RulesOption = None,
 ) -> None:
-    """Write the referral note from a saved session, an answers file or stdin."""
+    """Write the referral letter from a saved session, an answers file or stdin."""
     if (session is None) == (answers is None):
         raise InputError([Problem("give exactly one of --session FILE or --answers FILE|-")])
-    _, settings, result = assess_saved(session, answers, lang, region, audience, rules_dir)
+    saved, settings, result = assess_saved(session, answers, lang, region, audience, rules_dir, empty=False)
     clinic_path = clinic or settings.clinic
     if output is not None:
-        write_note(output, result, settings.rules, patient, clinic_path, force)
+        write_note(
+            output, result, settings.rules, patient, clinic_path, force, session=saved, appendix=appendix
+        )
     else:
         if fmt is NoteFormat.HTML:
             output_as("html")
-        sys.stdout.write(note_text(fmt, result, settings.rules, patient, clinic_path))
+        text = note_text(fmt, result, settings.rules, patient, clinic_path, session=saved, appendix=appendix)
+        sys.stdout.write(text)
     announce_region(settings)
 
 
@@ -109,15 +123,60 @@ def export(
 
 
 def note_text(
-    fmt: NoteFormat, result: "Assessment", rules: "RuleSet", patient: str | None, clinic: str | Path | None
+    fmt: NoteFormat,
+    result: "Assessment",
+    rules: "RuleSet",
+    patient: str | None,
+    clinic: str | Path | None,
+    *,
+    session: "Session | None" = None,
+    appendix: bool = True,
 ) -> str:
-    """The referral note in ``fmt``, stamped now, naming ``patient`` and the clinic
-    profile at the path ``clinic`` (if any); raises ``InputError`` for a bad profile."""
+    """The referral letter in ``fmt``, naming ``patient`` and the clinic profile at the path
+    ``clinic`` (if any) as its sender; dated by ``session`` (its first and last answer) or,
+    for answers given now, by the clock; raises ``InputError`` for a bad profile."""
     from kneeguide.inputs.clinic import load_clinic
-    from kneeguide.render import render_note
+    from kneeguide.render.note import draw, letter
+    from kneeguide.render.note_blocks import Letterhead
 
     profile = load_clinic(clinic) if clinic else None
-    return render_note(fmt, result, rules, when=datetime.now(), patient=patient, clinic=profile)
+    if session is None:
+        head = Letterhead(datetime.now(), None, patient, profile, appendix)
+    else:
+        start, end = session_times(session)
+        head = Letterhead(
+            start, end, patient, profile, appendix, incomplete=unfinished(session, rules, result.answers)
+        )
+    return draw(fmt, letter(result, rules, head), rules, result.lang)
+
+
+def session_times(session: "Session") -> tuple[datetime, datetime]:
+    """When the interview began and when it was last answered, in local time (the file holds
+    UTC); a time the file does not hold readably is the file's last change."""
+
+    def local(stamp: str) -> datetime:
+        try:
+            return datetime.fromisoformat(stamp).astimezone()
+        except ValueError:
+            return datetime.fromtimestamp(session.path.stat().st_mtime).astimezone()
+
+    return local(session.created), local(session.updated)
+
+
+def unfinished(session: "Session", rules: "RuleSet", answers: "Answers") -> bool:
+    """Whether the interview stopped before its end: interrupted, or stopped after the
+    emergency panel while questions were still worth asking (``answers``: the session's,
+    checked)."""
+    if session.status != "completed":
+        return True
+    from kneeguide.ids import Audience
+    from kneeguide.interview.flow import Flow
+
+    try:
+        audience = Audience[session.audience.upper()]
+    except KeyError:  # an audience this version does not know: the settings refused it already
+        return False
+    return Flow(rules, audience).next_step(answers, session.individually) is not None
 
 
 #: A note file's format, by its suffix; any other suffix means Markdown.
@@ -131,11 +190,15 @@ def write_note(
     patient: str | None,
     clinic: str | Path | None,
     force: bool,
+    *,
+    session: "Session | None" = None,
+    appendix: bool = True,
 ) -> None:
-    """Write the referral note to ``path`` (owner-only), its format by the suffix; raises
+    """Write the referral letter to ``path`` (owner-only), its format by the suffix; raises
     ``WriteError`` when it cannot, or when it exists and ``force`` is false."""
     fmt = SUFFIXES.get(path.suffix.lower(), NoteFormat.MARKDOWN)
-    write_atomic(path, note_text(fmt, result, rules, patient, clinic), private=True, force=force)
+    text = note_text(fmt, result, rules, patient, clinic, session=session, appendix=appendix)
+    write_atomic(path, text, private=True, force=force)
 
 
 def assess_saved(
@@ -145,14 +208,22 @@ def assess_saved(
     region: str | None,
     audience: str | None,
     rules_dir: Path | None,
+    *,
+    empty: bool = True,
 ) -> "tuple[Session | None, Settings, Assessment]":
-    """Assess a saved session or an answers file: its settings unless options say otherwise."""
+    """Assess a saved session or an answers file: its settings unless options say otherwise.
+    Unless ``empty``, a session with no answers is refused: it has nothing to say."""
     from kneeguide import api
     from kneeguide.inputs.sources import collect_answers
     from kneeguide.interview.session import Session
     from kneeguide.ruleset.answers import check_answers
 
     saved = Session.load(session) if session is not None else None
+    if saved is not None and not saved.answers and not empty:
+        where = Location(str(session))
+        raise InputError(
+            [Problem("this session has no answers yet: there is nothing to write a note from", where)]
+        )
     settings = resolve(
         lang or (saved.lang if saved else None),
         region or (saved.region if saved else None),

@@ -30,10 +30,17 @@ def assert_never(value: NoReturn) -> NoReturn:
 
 
 def render(
-    fmt: ReportFormat, assessment: Assessment, rules: RuleSet, *, color: bool = False, width: int = 100
+    fmt: ReportFormat,
+    assessment: Assessment,
+    rules: RuleSet,
+    *,
+    color: bool = False,
+    width: int = 80,
+    details: bool = False,
 ) -> str:
     """The assessment report (``kneeguide assess``) in ``fmt``; ``color`` (ANSI) and
-    ``width`` (columns) apply to the terminal text only."""
+    ``width`` (columns) apply to the terminal text only; ``details`` adds the scores in
+    full, the evidence and the anatomy to text and Markdown (JSON always has everything)."""
     if fmt is ReportFormat.JSON:
         from kneeguide.render.json import render as render_json
 
@@ -41,11 +48,11 @@ def render(
     if fmt is ReportFormat.MARKDOWN:
         from kneeguide.render.markdown import render as render_markdown
 
-        return render_markdown(assessment, rules)
+        return render_markdown(assessment, rules, details=details)
     if fmt is ReportFormat.TEXT:
         from kneeguide.render.text import render as render_text
 
-        return render_text(assessment, rules, color=color, width=width)
+        return render_text(assessment, rules, color=color, width=width, details=details)
     assert_never(fmt)
 
 
@@ -57,25 +64,27 @@ def render_note(
     when: datetime,
     patient: str | None = None,
     clinic: Clinic | None = None,
+    until: datetime | None = None,
+    appendix: bool = True,
+    incomplete: bool = False,
 ) -> str:
-    """The referral note in ``fmt``, stamped ``when``, naming ``patient`` and ``clinic``
-    where given (see :func:`kneeguide.render.note.build`)."""
-    from kneeguide.render.note import build
+    """The referral letter in ``fmt``: the interview (or run) at ``when`` (to ``until``),
+    naming ``patient`` and sent by ``clinic`` where given, with its appendix unless
+    ``appendix`` is off, marked incomplete on every page with ``incomplete`` (see
+    :func:`kneeguide.render.note.build`; :func:`kneeguide.render.note.draw` chooses the format)."""
+    from kneeguide.render.note import build, draw
 
-    blocks = build(assessment, rules, when=when, patient=patient, clinic=clinic)
-    if fmt is NoteFormat.MARKDOWN:
-        from kneeguide.render.note_text import to_markdown
-
-        return to_markdown(blocks, rules, assessment.lang)
-    if fmt is NoteFormat.TEXT:
-        from kneeguide.render.note_text import to_text
-
-        return to_text(blocks, rules, assessment.lang)
-    if fmt is NoteFormat.HTML:
-        from kneeguide.render.note_html import to_html
-
-        return to_html(blocks, rules, assessment.lang)
-    assert_never(fmt)
+    blocks = build(
+        assessment,
+        rules,
+        when=when,
+        patient=patient,
+        clinic=clinic,
+        until=until,
+        appendix=appendix,
+        incomplete=incomplete,
+    )
+    return draw(fmt, blocks, rules, assessment.lang)
 
 
 def export(fmt: ExportFormat, assessment: Assessment, rules: RuleSet, *, completed: bool = True) -> str:

@@ -1,8 +1,11 @@
-"""The referral note's blocks (:mod:`kneeguide.render.note`) as one self-contained HTML page.
+"""The referral letter's blocks (:mod:`kneeguide.render.note_blocks`) as one self-contained HTML page.
 
-Printable on A4 (one or two pages), with the treatment points drawn inline as SVG
-(:mod:`kneeguide.render.figure`): no image files, no external assets, no scripts.
-Every text is HTML-escaped.
+Printed on A4: the letter on one page for the common stories (two at most), the
+appendix from a new page. Every printed page carries a running footer (title,
+patient, date, page n / m) and, for an interview that was not finished, the mark
+"incomplete" at its head, through CSS page-margin boxes. The treatment points are
+drawn inline as SVG (:mod:`kneeguide.render.figure`): no image files, no external
+assets, no scripts. Every text is escaped, for HTML and, in the page boxes, for CSS.
 """
 
 from __future__ import annotations
@@ -10,57 +13,103 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from kneeguide.render.note import Block
+from kneeguide.render.note_blocks import Block
 from kneeguide.ruleset.model import RuleSet
 
 CSS = """
-@page { size: A4; margin: 11mm 12mm; }
-body { font-family: "Hiragino Sans", "Noto Sans CJK JP", "Yu Gothic", Arial, sans-serif;
-       font-size: 9pt; line-height: 1.3; color: #111; max-width: 186mm; margin: 0 auto; }
-h1 { font-size: 14pt; margin: 0 0 2mm; border-bottom: 2px solid #111; }
-h2 { font-size: 10.5pt; margin: 3mm 0 1mm; border-bottom: 1px solid #999; page-break-after: avoid; }
-p { margin: 1mm 0; }
-ul { margin: 0.5mm 0 1mm 4mm; padding: 0; }
-ul.compact { column-count: 2; column-gap: 6mm; font-size: 8pt; }
-li { margin: 0.2mm 0; break-inside: avoid; }
-.level { font-size: 13pt; font-weight: bold; padding: 2mm 3mm; border: 2px solid #111; }
-.note { border-left: 3px solid #b00; padding: 1mm 3mm; background: #fafafa; }
-figure { margin: 2mm 0; page-break-inside: avoid; }
-figure svg { width: 120mm; height: auto; }
+@page { size: A4; margin: 10mm 11mm 12mm;
+  @bottom-left { content: RUNNING; font: 6.5pt FONTS; color: #555; }
+  @bottom-right { content: counter(page) " / " counter(pages); font: 6.5pt FONTS; color: #555; } }
+body { font-family: FONTS; font-size: 8.3pt; line-height: 1.24; color: #111; margin: 0 auto;
+  max-width: 188mm; }
+h1 { font-size: 12.5pt; margin: 0 0 1.2mm; padding-bottom: 0.4mm; border-bottom: 2px solid #111; }
+h2 { font-size: 9.3pt; margin: 2mm 0 0.6mm; border-bottom: 1px solid #999; break-after: avoid; }
+p { margin: 0.5mm 0; }
+ul { margin: 0.3mm 0 0.6mm 4mm; padding: 0; }
+li { margin: 0.1mm 0; break-inside: avoid; }
+ul.cols { column-count: 2; column-gap: 6mm; font-size: 7.8pt; }
+table.fields { border-collapse: collapse; width: 100%; margin: 0 0 1mm; }
+table.fields th { text-align: left; vertical-align: top; white-space: nowrap; padding: 0.2mm 2mm 0.2mm 0;
+  font-weight: bold; width: 1%; }
+table.fields td { vertical-align: top; padding: 0.2mm 4mm 0.2mm 0; width: 49%; }
+.reason { font-size: 9.6pt; font-weight: bold; padding: 1.2mm 2.5mm; border: 1.5px solid #111;
+  margin: 1.2mm 0; }
+.banner { color: #b00; font-weight: bold; border: 1.5px solid #b00; padding: 0.8mm 2.5mm; margin: 0 0 1.2mm; }
+.record { font-size: 7.8pt; margin: 0.3mm 0; }
+.note { border-left: 3px solid #b00; padding: 0.6mm 2.5mm; background: #fafafa; margin-top: 1.5mm; }
+.appendix { break-before: page; font-size: 7.3pt; line-height: 1.2; }
+.appendix h1 { font-size: 11pt; }
+.appendix ul { column-count: 3; column-gap: 5mm; }
+.appendix li { break-inside: auto; }
+.appendix ul.cols li { break-inside: avoid; }
+figure { margin: 0.5mm 0; break-inside: avoid; text-align: center; }
+figure svg { max-width: 100%; height: auto; }
 @media print { a { color: inherit; text-decoration: none; } }
 """
+FONTS = '"Hiragino Sans", "Noto Sans CJK JP", "Yu Gothic", Arial, sans-serif'
+BANNER = "@page { @top-center { content: MARK; font: bold 8pt FONTS; color: #b00; } }"
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string: every character but letters, digits and spaces as a
+    hex escape, so no quote, backslash or ``</style>`` in a patient's name can end it."""
+    body = "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):x} " for ch in text)
+    return f'"{body}"'
+
+
+def page_css(running: str, mark: str) -> str:
+    """The style sheet, with the running footer ``running`` and, if any, the ``mark`` at the
+    head of every page."""
+    css = CSS.replace("FONTS", FONTS).replace("RUNNING", css_string(running), 1)
+    if mark:
+        css += BANNER.replace("FONTS", FONTS).replace("MARK", css_string(mark))
+    return css
 
 
 def to_html(blocks: Sequence[Block], rules: RuleSet, lang: str) -> str:
-    """The note as an HTML document in ``lang``; its figure labels come from ``rules``."""
+    """The letter as an HTML document in ``lang``; its figure labels come from ``rules``."""
     from kneeguide.render.figure import svg
 
     esc = html.escape
     body: list[str] = []
-    first_strong = True
+    running, mark = "", ""
     for b in blocks:
-        if b.kind == "h1":
+        if b.kind == "running":
+            running = b.content
+        elif b.kind == "banner":
+            mark = b.content
+            body.append(f'<p class="banner">{esc(b.content)}</p>')
+        elif b.kind == "h1":
             body.append(f"<h1>{esc(b.content)}</h1>")
         elif b.kind == "h2":
             body.append(f"<h2>{esc(b.content)}</h2>")
-        elif b.kind == "strong":
-            cls = ' class="level"' if first_strong else ""
-            first_strong = False
-            body.append(f"<p{cls}><strong>{esc(b.content)}</strong></p>")
+        elif b.kind == "fields":  # two to a row, as a letterhead: to | from, date | patient
+            cells = [f"<th>{esc(k)}</th><td>{esc(v)}</td>" for k, v in b.content]
+            rows = "".join(f"<tr>{''.join(cells[i : i + 2])}</tr>" for i in range(0, len(cells), 2))
+            body.append(f'<table class="fields">{rows}</table>')
+        elif b.kind == "reason":
+            body.append(f'<p class="reason">{esc(b.content)}</p>')
         elif b.kind == "note":
             body.append(f'<p class="note">{esc(b.content)}</p>')
         elif b.kind == "p":
             body.append(f"<p>{esc(b.content)}</p>")
-        elif b.kind == "ul":
-            body.append("<ul>" + "".join(f"<li>{esc(item)}</li>" for item in b.content) + "</ul>")
-        elif b.kind == "cols":
-            body.append(
-                '<ul class="compact">' + "".join(f"<li>{esc(item)}</li>" for item in b.content) + "</ul>"
-            )
+        elif b.kind in ("line", "record"):
+            label, text = b.content
+            cls = ' class="record"' if b.kind == "record" else ""
+            body.append(f"<p{cls}><strong>{esc(label)}:</strong> {esc(text)}</p>")
+        elif b.kind in ("ul", "cols"):
+            cls = ' class="cols"' if b.kind == "cols" else ""
+            body.append(f"<ul{cls}>" + "".join(f"<li>{esc(item)}</li>" for item in b.content) + "</ul>")
         elif b.kind == "figure":
             body.append(f"<figure>{svg(b.content, rules, lang)}</figure>")
-    title = esc(rules.message("referral_title", lang))
+        elif b.kind == "appendix":
+            body.append(f'</main>\n<section class="appendix">\n<h1>{esc(b.content)}</h1>')
+    closing = "</section>" if any(b.kind == "appendix" for b in blocks) else "</main>"
+    css = page_css(running, mark)
+    title = esc(next((b.content for b in blocks if b.kind == "h1"), ""))
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
-        f"<style>{CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+        f"<style>{css}</style>\n</head>\n<body>\n<main>\n"
+        + "\n".join(body)
+        + f"\n{closing}\n</body>\n</html>\n"
     )

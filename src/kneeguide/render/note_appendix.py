@@ -1,0 +1,75 @@
+"""The referral letter's appendix: point anatomy, evidence and references.
+
+A clinician reading the letter needs the findings on one page; the needling anatomy,
+the trial evidence and the sources are for whoever wants to check them, so they
+follow the letter (on a page of their own when printed) and may be left out
+(``kneeguide note --no-appendix``). The acupuncture evidence is given only where
+acupuncture is still a question (points discussed): an urgent or emergency letter
+sends the patient to medical care, and trial figures there would be noise.
+"""
+
+from __future__ import annotations
+
+from kneeguide.engine import Assessment
+from kneeguide.render.note_blocks import Block, Words
+from kneeguide.render.note_scores import applies
+from kneeguide.ruleset.model import RuleSet
+
+
+def appendix(a: Assessment, rules: RuleSet, m: Words) -> list[Block]:
+    """The appendix's blocks, or none when it would hold nothing."""
+    acu = a.acupuncture
+    blocks: list[Block] = []
+    if acu.points:
+        caution = m("label_caution")
+        blocks.append(Block("h2", m("heading_figure")))
+        blocks.append(Block("figure", acu.points))
+        blocks.append(
+            Block(
+                "ul",
+                [
+                    f"{p.code} {p.hanzi} {p.ja_reading} / {p.name}: {p.location} {caution}: {p.caution}"
+                    for p in acu.points
+                ],
+            )
+        )
+        if acu.evidence:
+            blocks.append(Block("h2", m("label_evidence")))
+            blocks.append(
+                Block(
+                    "ul", [f"{_position(rules, e.position, m)}{e.claim} ({e.source})" for e in acu.evidence]
+                )
+            )
+    cited = [rules.references[r].citation for r in _cited(a, rules) if r in rules.references]
+    if cited:
+        blocks.append(Block("h2", m("note_heading_references")))
+        blocks.append(Block("cols", cited))
+    return [Block("appendix", m("note_heading_appendix")), *blocks] if blocks else []
+
+
+def _cited(a: Assessment, rules: RuleSet) -> list[str]:
+    """The sources of what the letter states: the red flags raised, the scores given, the
+    causes ranked and the points discussed, each once, in that order."""
+    ids: list[str] = []
+    for h in a.red_flags:
+        ids += h.references
+    shown = {s.id for s in a.scores if applies(s, rules)}
+    for score in rules.scores:
+        if score.id in shown:
+            ids += score.references
+    ranked = {c.id for c in a.likely_causes[:3]}
+    for cause in rules.causes:
+        if cause.id in ranked:
+            ids += cause.references
+    codes = {p.code for p in a.acupuncture.points}
+    for point in rules.acupuncture.points:
+        if point.code in codes:
+            ids += point.references
+    return list(dict.fromkeys(ids))
+
+
+def _position(rules: RuleSet, position: str, m: Words) -> str:
+    """The evidence's position in words ("[for] "), or nothing where the messages do not
+    name it: a position id in English would be no word in a Japanese letter."""
+    key = f"position_{position}"
+    return f"[{m(key)}] " if key in rules.messages else ""
