@@ -60,7 +60,7 @@ PatientOption = Annotated[
 ]
 ClinicOption = Annotated[
     Optional[Path],  # noqa: UP045
-    typer.Option("--clinic", help="Clinic profile (YAML) named on routine notes.", metavar="FILE"),
+    typer.Option("--clinic", help="Clinic profile (YAML): the letter's sender.", metavar="FILE"),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]

@@ -17,7 +17,7 @@ from kneeguide.ruleset.yamlio import decode, location_of, parse
 
 
 class Clinic(NamedTuple):
-    """A clinic profile: the sender named on routine and self-care referral notes."""
+    """A clinic profile: the sender of a referral letter (name, address, phone, email)."""
 
     name: str
     address: str
