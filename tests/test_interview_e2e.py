@@ -434,6 +434,19 @@ def test_hamstring_strain_is_self_care_in_at_most_20_prompts(tmp_path: Path, ter
     assert level_heading("self_care") in report
     assert msg("no_red_flags") in report
     assert FINISH not in term.transcript
+    # the report ends with the action in one line, the last thing before the offers to save
+    assert term.stdout.rstrip().rsplit("\n\n", 1)[-1].lstrip().startswith("»")
+    assert flat(msg("details_hint")) in report and flat(msg("label_evidence")) not in report
+
+
+def test_the_interview_shows_the_details_when_asked(tmp_path: Path, terminals: Any) -> None:
+    term = terminals(tmp_path, "--details")
+    end = term.run(HAMSTRING_STORY)
+    assert end.kind == "offer", end.screen[-2000:]
+    term.offers()
+    assert term.finish() == 0
+    report = flat(term.stdout)
+    assert flat(msg("label_evidence")) in report and flat(msg("details_hint")) not in report
 
 
 # --- 4. going back --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from kneeguide.cli.options import (
     AudienceId,
     ClinicOption,
     DebugOption,
+    DetailsOption,
     ForceOption,
     LangOption,
     LevelId,
@@ -49,12 +50,7 @@ def assess(
         Optional[LevelId],  # noqa: UP045
         typer.Option("--fail-on", help="Exit 3 when the triage level is LEVEL or higher.", metavar="LEVEL"),
     ] = None,
-    details: Annotated[
-        bool,
-        typer.Option(
-            "--details", help="Text and Markdown: add the scores in full, the evidence and the anatomy."
-        ),
-    ] = False,
+    details: DetailsOption = False,
     note: NoteOption = None,
     patient: PatientOption = None,
     clinic: ClinicOption = None,

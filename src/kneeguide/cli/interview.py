@@ -21,6 +21,7 @@ from kneeguide.cli.options import (
     RESUME_LATEST,
     AudienceId,
     DebugOption,
+    DetailsOption,
     LangOption,
     NoteOption,
     RegionOption,
@@ -61,6 +62,7 @@ def interview(
             help="Numbered line prompts, no cursor movement (screen readers; automatic with TERM=dumb).",
         ),
     ] = False,
+    details: DetailsOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Ask the questions one by one in the terminal, then show the report."""
@@ -86,7 +88,7 @@ def interview(
             ask_region=resume is None and settings.region_source == "default",
             remember=_remember,
         ).run()
-        _report(result, rules, note, settings, session, plain=isinstance(asker, PlainAsker))
+        _report(result, rules, note, settings, session, plain=isinstance(asker, PlainAsker), details=details)
         offer_saves(rules, session, result, asker, clinic=settings.clinic)
     except (KeyboardInterrupt, EOFError):
         if session.status == "completed":  # only the offers to save were left
@@ -174,13 +176,16 @@ def _report(
     session: "Session",
     *,
     plain: bool,
+    details: bool = False,
 ) -> None:
     """The report on stdout (no colour after line prompts: a screen reader would read the
     codes), and the letter in ``note`` if asked for (overwritten; none for a session with
     no answers, which has nothing to refer)."""
     from kneeguide.render import render
 
-    shown = render(ReportFormat.TEXT, result, rules, color=color() and not plain, width=width())
+    shown = render(
+        ReportFormat.TEXT, result, rules, color=color() and not plain, width=width(), details=details
+    )
     sys.stdout.write(shown)
     sys.stdout.flush()
     if note is not None and session.answers:

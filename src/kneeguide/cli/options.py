@@ -62,6 +62,12 @@ ClinicOption = Annotated[
     Optional[Path],  # noqa: UP045
     typer.Option("--clinic", help="Clinic profile (YAML): the letter's sender.", metavar="FILE"),
 ]
+DetailsOption = Annotated[
+    bool,
+    typer.Option(
+        "--details", help="Text and Markdown: add the scores in full, the evidence and the anatomy."
+    ),
+]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
 
