@@ -34,7 +34,7 @@ from kneeguide.ids import Audience
 from kneeguide.interview.flow import Flow
 from kneeguide.interview.prompts import BACK, HELP, NONE, NOT_SURE, Checklist, Single
 from kneeguide.interview.terminal import TerminalAsker
-from kneeguide.interview.wrap import _phrases, fit, hang, wrap
+from kneeguide.render.wrap import _phrases, fit, hang, wrap
 from kneeguide.ruleset.model import RuleSet, pick
 
 pty = pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")

@@ -20,7 +20,7 @@ import sys
 from typing import Any, TextIO
 
 from kneeguide.interview.prompts import BACK, HELP, INVALID, NONE, NOT_SURE, Checklist, Single, parse_number
-from kneeguide.interview.wrap import fit, hang, wrap
+from kneeguide.render.wrap import fit, hang, wrap
 from kneeguide.ruleset.model import AnswerValue, RuleSet
 
 #: Escape sequences (CSI, OSC and two-character ones), removed from anything shown.

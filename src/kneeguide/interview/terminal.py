@@ -5,7 +5,7 @@ because its Enter submits whatever is ticked, even nothing, wherever the pointer
 is: on the first frame, Enter on "Not sure", Help or Back recorded sixteen
 emergency symptoms as "no". Here Enter does what the line under the pointer
 says, and a list with nothing ticked is never submitted. Every line is wrapped
-(:mod:`kneeguide.interview.wrap`) at the width the window has when it is drawn,
+(:mod:`kneeguide.render.wrap`) at the width the window has when it is drawn,
 so a resized terminal re-wraps and no choice is cut at the edge.
 
 Prompts go to stderr (or the terminal), never stdout, so
@@ -30,7 +30,7 @@ from questionary.prompts.common import Choice, InquirerControl, Separator
 from questionary.styles import merge_styles_default
 
 from kneeguide.interview.prompts import BACK, HELP, INVALID, NONE, NOT_SURE, Checklist, Single, parse_number
-from kneeguide.interview.wrap import fit, hang, wrap
+from kneeguide.render.wrap import fit, hang, wrap
 from kneeguide.ruleset.model import AnswerValue, RuleSet
 
 POINTER = " » "

@@ -19,6 +19,7 @@ from kneeguide.engine import Assessment
 from kneeguide.ids import Level
 from kneeguide.render.report import build
 from kneeguide.render.sections import Line
+from kneeguide.render.wrap import wrap
 from kneeguide.ruleset.model import RuleSet
 
 #: Cell padding at the end of a line (before any closing colour codes): rich pads grid cells
@@ -77,24 +78,31 @@ def render(
     40: nothing is drawn wider), with ANSI colour when ``color``; ``details`` adds the
     scores in full, the evidence and the anatomy."""
     buffer = io.StringIO()
-    console = _console(buffer, color, max(width, 40))
+    width = max(width, 40)
+    console = _console(buffer, color, width)
     report = build(a, rules, details=details)
     for section in report.sections:
         if section.box:
-            body = _lines(section.lines, report.level, color, 0)
+            lines = section.lines
+            title: str | None = section.title or None
+            if title and cell_len(title) > width - 6:  # a title rich would cut short goes inside
+                lines, title = (Line(title, style="rule"), *lines), None
+            body = _lines(lines, report.level, color, 0, width - 4)  # borders and padding
             border = BORDER[report.level] if section.box == "level" else section.box
-            console.print(Panel(body, title=section.title or None, border_style=border, expand=True))
+            console.print(Panel(body, title=title, border_style=border, expand=True))
             continue
         if section.title:
             console.print(Text(section.title, style="bold underline"))
-        console.print(_lines(section.lines, report.level, color, 1 if section.title else 0))
+        console.print(_lines(section.lines, report.level, color, 1 if section.title else 0, width))
         console.print()
     return _TRAILING.sub(r"\1", buffer.getvalue())
 
 
-def _lines(lines: tuple[Line, ...], level: Level, color: bool, base: int) -> Group:
-    """Paragraphs with hanging indents, ``base`` levels in: a wrapped line starts under the
-    text, not under the mark, at any width."""
+def _lines(lines: tuple[Line, ...], level: Level, color: bool, base: int, width: int) -> Group:
+    """Paragraphs with hanging indents, ``base`` levels in, ``width`` columns wide: a wrapped
+    line starts under the text, not under the mark. Each paragraph is broken here (not by
+    rich) with :func:`kneeguide.render.wrap.wrap`: at spaces in English, between phrases in
+    Japanese, never before closing punctuation."""
     rows: list[RenderableType] = []
     for line in lines:
         style = {
@@ -104,12 +112,13 @@ def _lines(lines: tuple[Line, ...], level: Level, color: bool, base: int) -> Gro
             "dim": "dim" if color else "",
         }.get(line.style, "")
         prefix = "  " * (base + line.depth) + (f"{line.mark} " if line.mark else "")
+        text = Text("\n".join(wrap(line.text, width - cell_len(prefix))), style=style, overflow="fold")
         if not prefix:
-            rows.append(Text(line.text, style=style, overflow="fold"))
+            rows.append(text)
             continue
         grid = Table.grid()
         grid.add_column(no_wrap=True, width=cell_len(prefix))
         grid.add_column(overflow="fold")
-        grid.add_row(prefix, Text(line.text, style=style))
+        grid.add_row(prefix, text)
         rows.append(grid)
     return Group(*rows)

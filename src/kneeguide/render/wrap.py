@@ -28,6 +28,9 @@ _JAPANESE = re.compile("[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf
 #: or a middle dot, never end one with an opening bracket.
 _NO_START = frozenset("、。，．・：；？！）」』】〕〉》］｝…‥ー")
 _NO_END = frozenset("（「『【〔〈《［｛")
+#: A line may also break after these, inside a phrase BudouX left whole (lists joined
+#: with "／" or "、", sentences with "。"): it never starts a line with them.
+_AFTER_STOPS = re.compile("(?<=[、。／])")
 #: Where English breaks; an ideographic space (U+3000) is part of the Japanese text.
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 #: A list marker that continuation lines should hang under: "- ", "• ", "12. ".
@@ -59,7 +62,8 @@ def _phrases(word: str) -> list[str]:
         return [word]
     phrases: list[str] = []
     lone = ""  # a single kana BudouX cut off: usually the start of a word (が|まん), kept with what follows
-    for phrase in _parser().parse(word):
+    pieces = [p for phrase in _parser().parse(word) for p in _AFTER_STOPS.split(phrase)]
+    for phrase in pieces:
         if not phrase:
             continue
         if len(phrase) == 1 and "\u3040" <= phrase <= "\u30ff":
@@ -87,13 +91,15 @@ def _clusters(word: str) -> list[str]:
 
 
 def _cut(piece: str, width: int) -> list[str]:
-    """A piece wider than ``width`` cut into lines of at most ``width`` columns."""
+    """A piece wider than ``width`` cut into lines of at most ``width`` columns; closing
+    punctuation that would start a line takes the character before it along (oidashi)."""
     lines, line, used = [], "", 0
     for cluster in _clusters(piece):
         w = width_of(cluster)
         if line and used + w > width:
-            lines.append(line)
-            line, used = "", 0
+            carry = line[-1] if cluster in _NO_START and len(line) > 1 else ""
+            lines.append(line[: len(line) - len(carry)])
+            line, used = carry, width_of(carry)
         line += cluster
         used += w
     if line:
