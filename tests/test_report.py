@@ -155,7 +155,7 @@ def test_the_practitioner_report_is_clinical_and_compact(rules: RuleSet, lang: s
         assert flat(item.text) in flat(text)
     ottawa = a.scores[1]
     assert ottawa.applicable is False and not any(flat(i.text) in flat(text) for i in ottawa.items)
-    assert text.count("\n") <= 90
+    assert text.count("\n") <= 100  # the cautions of every point discussed are never cut
     if lang == "en":  # third person: "you" only in what the practitioner is to tell the patient
         told = (m("label_safety_net_patient", lang), "Educational information only")
         for line in text.split("\n\n"):
@@ -208,7 +208,32 @@ def test_on_a_50_column_terminal_every_panel_closes(tmp_path: Path, lang: str) -
         assert max(cell_len(row) for row in rows) <= 50
         boxed = [row for row in rows if row[:1] in "│╭╰"]
         assert boxed and all(row[-1] in "│╮╯" for row in boxed), "\n".join(rows)
-        assert rows[-1].startswith("»") or rows[-2].startswith("»")
+        last = max(i for i, row in enumerate(rows) if row.startswith("»"))
+        assert all(row.startswith("  ") for row in rows[last + 1 :]), rows[last:]  # its wrapped lines
         assert "\x1b[3" not in screen.output  # NO_COLOR: no colour codes
     finally:
         screen.stop()
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_practitioner_sees_every_point_caution_when_needling_may_go_ahead(
+    rules: RuleSet, lang: str
+) -> None:
+    a, text = report(rules, COMMON["baker's cyst"], lang=lang, audience=Audience.PRACTITIONER)
+    assert a.acupuncture.suitability != "not_now" and a.acupuncture.points
+    for p in a.acupuncture.points:
+        assert flat(f"{p.code}: {p.caution}") in flat(unboxed(text))
+    assert rules.acupuncture.not_now_text[lang] not in text
+
+
+#: Japanese closing punctuation, which never starts a line (kinsoku).
+CLOSING = tuple("、。，．・：；？！）」』】〕〉》］｝")
+
+
+@pytest.mark.parametrize("width", [40, 50, 80])
+def test_no_japanese_line_starts_with_closing_punctuation(rules: RuleSet, width: int) -> None:
+    for answers in [vignette(path)["answers"] for path in VIGNETTES[::3]] + list(COMMON.values()):
+        for audience in Audience:
+            _, text = report(rules, answers, lang="ja", width=width, audience=audience, details=True)
+            for row in unboxed(text).splitlines():
+                assert not row.strip().startswith(CLOSING), (width, row)

@@ -24,7 +24,7 @@ from kneeguide.render.sections import (
     referral_section,
     scores_section,
 )
-from kneeguide.ruleset.model import RuleSet
+from kneeguide.ruleset.model import RuleSet, pick
 
 #: Answers that describe the patient and the pain rather than a finding present or absent.
 _HISTORY = ("age", "sex", "side", "duration_days", "onset", "pain_score")
@@ -138,4 +138,18 @@ def _needling(a: Assessment, rules: RuleSet, details: bool) -> Section:
     if details:
         lines += [Line(r, mark="•", depth=1) for r in acu.reasons]
         lines += acupuncture_details(a, rules)
+    else:  # the cautions of suitability and of each point's anatomy are safety text
+        patient = {
+            pick(rules.acupuncture.not_now_text, a.lang),
+            pick(rules.acupuncture.suitable_text, a.lang),
+        }
+        said = {rules.message("not_excluded_reason", a.lang).format(title=n.title) for n in a.not_excluded}
+        said |= {h.title for h in a.red_flags}
+        unscreened = pick(rules.acupuncture.unscreened_text, a.lang).split("{", 1)[0]
+        lines += [
+            Line(r, mark="•", depth=1)
+            for r in acu.reasons
+            if r not in patient | said and not (unscreened and r.startswith(unscreened))
+        ]
+        lines += [Line(f"{p.code}: {p.caution}", mark="•", depth=1) for p in acu.points]
     return Section(m("heading_needling"), tuple(lines))

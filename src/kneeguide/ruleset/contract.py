@@ -128,6 +128,8 @@ SCORE_IDS = ("wells_dvt", "ottawa_knee")
 
 #: Message keys the renderers use; each must exist in ``messages.yaml``.
 MESSAGE_IDS = [
+    "note_heading_appendix_references",
+    "note_cause",
     "warn_proxy_lay",
     "acupuncture_short",
     "level_clinical_emergency",
