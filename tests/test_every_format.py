@@ -33,6 +33,7 @@ from stories import DISABLING_OVERLAY, EVERY_WARNING
 from warning_ids import ids_of
 
 from kneeguide.api import assess, load_rules
+from kneeguide.cli.notes import for_clinician
 from kneeguide.engine import Assessment
 from kneeguide.ids import LANGUAGES, Audience, ExportFormat, NoteFormat, RecordFormat, ReportFormat
 from kneeguide.ruleset.model import RuleSet
@@ -153,6 +154,8 @@ def assessed(rules: RuleSet, lang: str) -> Assessment:
 def test_every_format_carries_the_disclaimer_and_every_warning(fmt: Enum, lang: str, custom: Path) -> None:
     rules = load_rules(custom / "rules")
     a = assessed(rules, lang)
+    if isinstance(fmt, NoteFormat):  # the letter is worded for the clinician who receives it
+        a = for_clinician(a, rules)
     ids = ids_of(rules, a.warnings, lang)
     assert len(set(ids)) == len(ids) and any(i.startswith("disabled:") for i in ids)
     texts: dict[str, list[str]] = {

@@ -19,6 +19,7 @@ import pytest
 from stories import NEGATIVE_SCREEN
 
 from kneeguide.api import assess, load_rules
+from kneeguide.cli.notes import for_clinician
 from kneeguide.ids import NoteFormat
 from kneeguide.inputs.clinic import Clinic
 from kneeguide.render import render_note
@@ -86,7 +87,7 @@ CASES = [(story, lang, ext) for story in STORIES for lang in ("en", "ja") for ex
 def note_text(story: str, lang: str, ext: str, *, appendix: bool = True) -> str:
     """The letter of ``story`` as the commands write it (the clinic profile as its sender)."""
     rules = load_rules()
-    result = assess(STORIES[story], rules=rules, lang=lang)
+    result = for_clinician(assess(STORIES[story], rules=rules, lang=lang), rules)
     blocks = build(result, rules, when=WHEN, patient="Test Patient", clinic=CLINIC, appendix=appendix)
     return draw(FORMATS[ext], blocks, rules, lang)
 
@@ -191,7 +192,27 @@ def test_the_letter_speaks_to_the_clinician_not_to_the_patient(lang: str) -> Non
     assert not [t for t in own if re.search(r"\byou(r)?\b", t["en"], re.IGNORECASE)]
     for story in STORIES:
         action = assess(STORIES[story], rules=rules, lang=lang).triage.action
-        assert action not in note_text(story, lang, "md")
+        letter = note_text(story, lang, "md")
+        assert action not in letter
+        assert rules.acupuncture.not_now_text[lang] not in letter
+        if lang == "en":  # "you" only in the disclaimer every output carries
+            body = letter.replace(rules.message("disclaimer", lang), "")
+            assert not re.search(r"\byou(r)?\b", body, re.IGNORECASE), story
+
+
+def test_a_letter_without_a_red_flag_says_what_set_the_level_and_never_a_settled_diagnosis() -> None:
+    """A 68-year-old with a lump behind the knee: the lump to be examined is the reason for
+    the referral, and the leading cause is given with its strength, not as a diagnosis."""
+    rules = load_rules()
+    story = {**STORIES["routine"], "lump_behind_knee": "yes", "swelling_behind_knee": "yes"}
+    result = for_clinician(assess(story, rules=rules), rules)
+    assert not result.red_flags and result.likely_causes
+    text = draw(NoteFormat.TEXT, build(result, rules, when=WHEN), rules, "en")
+    reason = next(line for line in text.splitlines() if line.startswith("Reason for referral:"))
+    lead = result.likely_causes[0]
+    assert f"{lead.name} ({rules.message(f'strength_{lead.strength}', 'en')})" in reason
+    floors = [r for r in result.triage.reasons if r not in {c.name for c in result.likely_causes}]
+    assert floors and all(f.rstrip(".") in reason for f in floors)
 
 
 def test_the_html_note_is_self_contained_with_a_figure_of_the_points() -> None:

@@ -134,11 +134,16 @@ def note_text(
 ) -> str:
     """The referral letter in ``fmt``, naming ``patient`` and the clinic profile at the path
     ``clinic`` (if any) as its sender; dated by ``session`` (its first and last answer) or,
-    for answers given now, by the clock; raises ``InputError`` for a bad profile."""
+    for answers given now, by the clock; raises ``InputError`` for a bad profile.
+
+    The letter is read by the receiving clinician, whoever wrote the answers: it is worded
+    from the practitioner's assessment of the same answers (clinical names of causes, the
+    clinical warnings); the decisions are the same for every audience."""
     from kneeguide.inputs.clinic import load_clinic
     from kneeguide.render.note import draw, letter
     from kneeguide.render.note_blocks import Letterhead
 
+    result = for_clinician(result, rules)
     profile = load_clinic(clinic) if clinic else None
     if session is None:
         head = Letterhead(datetime.now(), None, patient, profile, appendix)
@@ -148,6 +153,19 @@ def note_text(
             start, end, patient, profile, appendix, incomplete=unfinished(session, rules, result.answers)
         )
     return draw(fmt, letter(result, rules, head), rules, result.lang)
+
+
+def for_clinician(result: "Assessment", rules: "RuleSet") -> "Assessment":
+    """``result`` worded for a practitioner (the same answers, region and language)."""
+    from kneeguide.ids import Audience
+
+    if result.audience is Audience.PRACTITIONER:
+        return result
+    from kneeguide import api
+
+    return api.assess(
+        result.answers, rules=rules, region=result.region, audience=Audience.PRACTITIONER, lang=result.lang
+    )
 
 
 def session_times(session: "Session") -> tuple[datetime, datetime]:

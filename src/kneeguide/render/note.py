@@ -68,7 +68,7 @@ def letter(a: Assessment, rules: RuleSet, head: Letterhead) -> list[Block]:
         *_findings(a, rules, m),
         *_scores(a, rules, m),
         *_causes(a, m),
-        *_acupuncture(a, m, bool(extra)),
+        *_acupuncture(a, rules, m, bool(extra)),
         *_answers(a, rules, m),
         *_foot(a, m),
         *extra,
@@ -141,14 +141,22 @@ def _patient(a: Assessment, rules: RuleSet, name: str | None) -> str:
 
 
 def _reason(a: Assessment, m: Words) -> str:
-    """Why and how soon, in one line: the red flags raised, else the leading cause (and how
-    many red flags are still open), at the level's urgency and time frame."""
+    """Why and how soon, in one line: the red flags raised; else what set the level (a
+    floor's reason, such as a lump behind the knee to be examined) and the leading cause
+    with its strength, never as a settled diagnosis, and how many red flags are still
+    open; at the level's urgency and time frame."""
     t = a.triage
     sep = m("cond_separator")
     if a.red_flags:
         reason = sep.join(h.title for h in a.red_flags)
     else:
-        parts = [a.likely_causes[0].name] if a.likely_causes else [m("no_causes")]
+        names = {c.name for c in a.likely_causes}
+        parts = [r.rstrip(".。") for r in t.reasons if r not in names and r != m("no_causes")]
+        if a.likely_causes:
+            lead = a.likely_causes[0]
+            parts.append(m("note_cause").format(name=lead.name, strength=m(f"strength_{lead.strength}")))
+        elif not parts:
+            parts.append(m("no_causes"))
         if a.not_excluded:
             parts.append(m("note_not_excluded").format(n=len(a.not_excluded)))
         reason = sep.join(parts)
@@ -243,11 +251,13 @@ def _causes(a: Assessment, m: Words) -> list[Block]:
     return blocks
 
 
-def _acupuncture(a: Assessment, m: Words, in_appendix: bool) -> list[Block]:
+def _acupuncture(a: Assessment, rules: RuleSet, m: Words, in_appendix: bool) -> list[Block]:
     """Suitability and its reasons in a paragraph; the points by code (their anatomy is in
-    the appendix). Reasons that repeat a red flag found or not excluded are left out."""
+    the appendix). Reasons that repeat a red flag found or not excluded are left out, and so
+    is the instruction the patient is given when it is not the time for needling: the
+    letter is read by a clinician, and the red flags above say why."""
     acu = a.acupuncture
-    said = {h.title for h in a.red_flags}
+    said = {*(h.title for h in a.red_flags), pick(rules.acupuncture.not_now_text, a.lang)}
     prefix = m("not_excluded_reason").split("{", 1)[0]
     reasons = [r for r in acu.reasons if r not in said and not (prefix and r.startswith(prefix))]
     suitability = m(f"suitability_{acu.suitability}")
@@ -278,6 +288,8 @@ def _answers(a: Assessment, rules: RuleSet, m: Words) -> list[Block]:
     """The answers by section, in clinical wording: a yes/no answer as its mark ([+] yes,
     [-] no, [?] unsure, explained once), others with their value; the unanswered named;
     sections with no answer at all named together; questions that do not apply left out.
+    Every answer given is listed, whoever it was asked of (the letter is worded for the
+    clinician, and the lay report of a home check is still the patient's answer).
     The section holding the patient line's questions is the history, whatever the lay
     title it is asked under ("About you and the pain"), and those questions are not
     repeated in it."""
@@ -289,7 +301,9 @@ def _answers(a: Assessment, rules: RuleSet, m: Words) -> list[Block]:
         ids = [
             q.id
             for q in rules.questions.values()
-            if q.section == section.id and q.id not in skip and a.audience in q.audiences
+            if q.section == section.id
+            and q.id not in skip
+            and (a.audience in q.audiences or q.id in a.answers)  # every answer given is listed
         ]
         history = any(q in PATIENT_LINE for q in ids)
         title = m("note_history") if history else pick(section.title, a.lang)

@@ -44,7 +44,11 @@ def appendix(a: Assessment, rules: RuleSet, m: Words) -> list[Block]:
     if cited:
         blocks.append(Block("h2", m("note_heading_references")))
         blocks.append(Block("cols", cited))
-    return [Block("appendix", m("note_heading_appendix")), *blocks] if blocks else []
+    if not blocks:
+        return []
+    # a letter with no points discussed (a red flag stops needling) has only its references
+    title = m("note_heading_appendix") if acu.points else m("note_heading_appendix_references")
+    return [Block("appendix", title), *blocks]
 
 
 def _cited(a: Assessment, rules: RuleSet) -> list[str]:

@@ -38,6 +38,7 @@ table.fields td { vertical-align: top; padding: 0.2mm 4mm 0.2mm 0; width: 49%; }
 .record { font-size: 7.8pt; margin: 0.3mm 0; }
 .note { border-left: 3px solid #b00; padding: 0.6mm 2.5mm; background: #fafafa; margin-top: 1.5mm; }
 .appendix { break-before: page; font-size: 7.3pt; line-height: 1.2; }
+.appendix.short { break-before: auto; margin-top: 4mm; border-top: 1px solid #999; }
 .appendix h1 { font-size: 11pt; }
 .appendix ul { column-count: 3; column-gap: 5mm; }
 .appendix li { break-inside: auto; }
@@ -103,7 +104,9 @@ def to_html(blocks: Sequence[Block], rules: RuleSet, lang: str) -> str:
         elif b.kind == "figure":
             body.append(f"<figure>{svg(b.content, rules, lang)}</figure>")
         elif b.kind == "appendix":
-            body.append(f'</main>\n<section class="appendix">\n<h1>{esc(b.content)}</h1>')
+            # references alone follow the letter on its page; points and evidence start a new one
+            kind = "appendix" if any(x.kind == "figure" for x in blocks) else "appendix short"
+            body.append(f'</main>\n<section class="{kind}">\n<h1>{esc(b.content)}</h1>')
     closing = "</section>" if any(b.kind == "appendix" for b in blocks) else "</main>"
     css = page_css(running, mark)
     title = esc(next((b.content for b in blocks if b.kind == "h1"), ""))
