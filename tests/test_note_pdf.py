@@ -32,7 +32,9 @@ from test_notes import CLINIC, STORIES, WHEN
 from vignette_report import load_vignettes
 
 from kneeguide.api import assess, load_rules
+from kneeguide.cli.notes import for_clinician
 from kneeguide.ids import NoteFormat
+from kneeguide.inputs.clinic import load_clinic
 from kneeguide.render import render_note
 from kneeguide.render.note import build, draw
 
@@ -197,6 +199,7 @@ def test_every_vignettes_letter_prints_on_at_most_two_a4_pages_and_its_appendix_
             audience=vignette.get("audience", "lay"),
             lang=lang,
         )
+        result = for_clinician(result, rules)  # as the commands write it
         blocks = build(result, rules, when=WHEN, patient="Test Patient", clinic=CLINIC)
         notes[f"{path.stem}-{lang}"] = draw(NoteFormat.HTML, blocks, rules, lang)
     pages = printed(browser, notes, tmp_path)
@@ -214,11 +217,13 @@ def test_every_vignettes_letter_prints_on_at_most_two_a4_pages_and_its_appendix_
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_the_golden_stories_letters_print_on_one_page(browser: Browser, tmp_path: Path, lang: str) -> None:
+    """As the commands write them, with the README's example clinic profile as sender."""
     notes = {}
     rules = load_rules()
+    example = load_clinic(Path(__file__).parent.parent / "examples" / "clinic-tokyo.yaml")
     for story, answers in STORIES.items():
-        result = assess(answers, rules=rules, lang=lang)
-        blocks = build(result, rules, when=WHEN, patient="Test Patient", clinic=CLINIC, appendix=False)
+        result = for_clinician(assess(answers, rules=rules, lang=lang), rules)
+        blocks = build(result, rules, when=WHEN, patient="Test Patient", clinic=example, appendix=False)
         notes[f"{story}-{lang}"] = draw(NoteFormat.HTML, blocks, rules, lang)
     pages = printed(browser, notes, tmp_path)
     assert {name: len(text) for name, text in pages.items()} == {name: 1 for name in notes}

@@ -17,7 +17,7 @@ from kneeguide.render.note_blocks import Block
 from kneeguide.ruleset.model import RuleSet
 
 CSS = """
-@page { size: A4; margin: 10mm 11mm 12mm;
+@page { size: A4; margin: 8mm 11mm 11mm;
   @bottom-left { content: RUNNING; font: 6.5pt FONTS; color: #555; }
   @bottom-right { content: counter(page) " / " counter(pages); font: 6.5pt FONTS; color: #555; } }
 body { font-family: FONTS; font-size: 8.3pt; line-height: 1.24; color: #111; margin: 0 auto;
