@@ -28,7 +28,6 @@ import math
 import os
 import pickle
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata
@@ -37,36 +36,23 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
+from chromium import CHROMIUM, headless
 from vignette_report import load_vignettes
 
 from kneeguide.api import assess, load_rules
+from kneeguide.engine.advice import point_result
 from kneeguide.engine.assessment import PointResult
 from kneeguide.render.figure import svg
-from kneeguide.ruleset.model import RuleSet, pick
+from kneeguide.ruleset.model import RuleSet
 
 SVG = "{http://www.w3.org/2000/svg}"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 Pt = tuple[float, float]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 
 def as_results(rules: RuleSet, codes: tuple[str, ...], lang: str) -> list[PointResult]:
     """The points as the engine hands them to the note (rule-set order, texts in ``lang``)."""
-    return [
-        PointResult(
-            p.code,
-            p.name,
-            p.hanzi,
-            p.ja_reading,
-            pick(p.location, lang),
-            pick(p.indications, lang),
-            pick(p.caution, lang),
-            p.figure,
-            pick(p.figure.avoid[2], lang) if p.figure is not None and p.figure.avoid else "",
-        )
-        for p in rules.acupuncture.points
-        if p.code in codes
-    ]
+    return [point_result(p, lang) for p in rules.acupuncture.points if p.code in codes]
 
 
 def point_sets() -> list[tuple[str, tuple[str, ...]]]:
@@ -343,21 +329,8 @@ def test_no_label_collides_as_chromium_measures_the_text(tmp_path: Path) -> None
     sources = [drawing_of(lang, codes) for lang, codes in SETS]
     page = tmp_path / "figures.html"
     page.write_text(PAGE.format(svgs="\n".join(sources)), encoding="utf-8")
-    assert CHROMIUM is not None
     dom = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            page.as_uri(),
-        ],
+        headless(tmp_path / "profile", "--dump-dom", page.as_uri()),
         capture_output=True,
         text=True,
         timeout=120,

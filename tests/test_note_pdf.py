@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chromium import CHROMIUM, headless
 from test_notes import CLINIC, STORIES, WHEN
 from vignette_report import load_vignettes
 
@@ -38,7 +39,6 @@ from kneeguide.inputs.clinic import load_clinic
 from kneeguide.render import render_note
 from kneeguide.render.note import build, draw
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM and shutil.which("pdftotext") and shutil.which("pdfinfo")) or sys.platform == "win32",
     reason="needs chromium and poppler-utils",
@@ -51,7 +51,6 @@ class Browser:
     """One headless Chromium, printing HTML files to PDF over its DevTools pipe."""
 
     def __init__(self, profile: Path) -> None:
-        assert CHROMIUM is not None
         to_browser, self._commands = os.pipe()
         self._replies, from_browser = os.pipe()
 
@@ -60,19 +59,7 @@ class Browser:
             os.dup2(from_browser, 4)
 
         self.process = subprocess.Popen(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--remote-debugging-pipe",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                "about:blank",
-            ],
+            headless(profile, "--remote-debugging-pipe", "about:blank"),
             pass_fds=(3, 4),
             preexec_fn=on_3_and_4,
             stdout=subprocess.DEVNULL,
@@ -263,22 +250,8 @@ def test_the_command_line_print_gives_a4_pages_with_the_red_flag_text(
     source = tmp_path / "note.html"
     source.write_text(render_note(NoteFormat.HTML, result, rules, when=datetime(2026, 11, 28, 9, 0)), "utf-8")
     pdf = tmp_path / "note.pdf"
-    assert CHROMIUM is not None
     subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            source.as_uri(),
-        ],
+        headless(tmp_path / "profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", source.as_uri()),
         capture_output=True,
         timeout=120,
         check=False,

@@ -23,7 +23,7 @@ from kneeguide.engine.decision import Decision
 from kneeguide.evaluate.memo import PerRules
 from kneeguide.evaluate.truth import ScoreFacts
 from kneeguide.ids import Level
-from kneeguide.ruleset.model import Answers, RuleSet, pick
+from kneeguide.ruleset.model import Answers, Point, RuleSet, pick
 
 
 def acupuncture_for(
@@ -50,33 +50,42 @@ def acupuncture_for(
         reasons.extend(not_excluded)
     elif open_flags:
         reasons.extend(not_excluded)
-    for i, rule in enumerate(acu.suitability):
-        if decision.truth.suitability >> i & 1:
-            reasons.append(pick(rule.reason, lang))
-    if decision.suitability == "suitable":
-        reasons.insert(0, pick(acu.suitable_text, lang))
+    cautions = [
+        pick(rule.reason, lang)
+        for i, rule in enumerate(acu.suitability)
+        if decision.truth.suitability >> i & 1
+    ]
     if decision.unscreened:
         names = ", ".join(pick(rules.questions[q].clinical, lang) for q in decision.unscreened)
-        reasons.append(pick(acu.unscreened_text, lang).format(items=names))
+        cautions.append(pick(acu.unscreened_text, lang).format(items=names))
+    reasons += cautions
+    if decision.suitability == "suitable":
+        reasons.insert(0, pick(acu.suitable_text, lang))
     points: tuple[PointResult, ...] = ()
     if decision.suitability != "not_now":
-        points = tuple(
-            PointResult(
-                p.code,
-                p.name,
-                p.hanzi,
-                p.ja_reading,
-                pick(p.location, lang),
-                pick(p.indications, lang),
-                pick(p.caution, lang),
-                p.figure,
-                pick(p.figure.avoid[2], lang) if p.figure is not None and p.figure.avoid else "",
-            )
-            for p in acu.points
-            if top_ids.intersection(p.causes)
-        )
+        points = tuple(point_result(p, lang) for p in acu.points if top_ids.intersection(p.causes))
     return AcupunctureResult(
-        decision.suitability, tuple(dict.fromkeys(reasons)), points, evidence, decision.unscreened
+        decision.suitability,
+        tuple(dict.fromkeys(reasons)),
+        points,
+        evidence,
+        decision.unscreened,
+        tuple(dict.fromkeys(cautions)),
+    )
+
+
+def point_result(p: Point, lang: str) -> PointResult:
+    """A point of the rule set in ``lang``, as reports, the letter and its figure show it."""
+    return PointResult(
+        p.code,
+        p.name,
+        p.hanzi,
+        p.ja_reading,
+        pick(p.location, lang),
+        pick(p.indications, lang),
+        pick(p.caution, lang),
+        p.figure,
+        pick(p.figure.avoid[2], lang) if p.figure is not None and p.figure.avoid else "",
     )
 
 

@@ -143,6 +143,10 @@ class AcupunctureResult(NamedTuple):
     points: tuple[PointResult, ...]
     evidence: tuple[EvidenceResult, ...]
     unscreened: tuple[str, ...]
+    # what a clinician must heed before needling, in words: each suitability rule's reason and
+    # what is not yet screened (``reasons`` adds what the reader is told: the red flags, the
+    # patient's instruction, the evidence in brief)
+    cautions: tuple[str, ...] = ()
 
 
 class Triage(NamedTuple):

@@ -23,6 +23,7 @@ from itertools import accumulate, pairwise
 from typing import NamedTuple
 
 from kneeguide.engine import PointResult
+from kneeguide.render.wrap import wrap as wrap_columns
 from kneeguide.ruleset.model import RuleSet
 
 Pt = tuple[float, float]
@@ -114,25 +115,17 @@ def text_box(t: Text) -> Box:
     return (x0, t.y - ASCENT * t.size, x0 + w, t.y + DESCENT * t.size)
 
 
-_CLOSING = set("、。，．・：；）」』！？,.;:!?)")
-
-
 def wrap(text: str, size: float, width: float) -> list[str]:
-    """Lines no wider than ``width``: broken at spaces, and between any two Japanese
-    characters except before closing punctuation."""
-    tokens: list[str] = []
-    for space, ch in re.findall(r"(\s*)(\S)", text):
-        if tokens and not space and (ch in _CLOSING or max(_em(ch), _em(tokens[-1][-1])) < 1):
-            tokens[-1] += ch
-        else:
-            tokens.append((" " if space and tokens else "") + ch)
-    lines: list[str] = []
-    for tok in tokens:
-        if lines and text_width(lines[-1] + tok, size) <= width:
-            lines[-1] += tok
-        else:
-            lines.append(tok.lstrip())
-    return lines or [""]
+    """Lines no wider than ``width`` (by :func:`text_width`), broken as the terminal report
+    breaks them (:func:`kneeguide.render.wrap.wrap`: at spaces, between Japanese phrases,
+    never before closing punctuation): the column budget starts from a Latin letter's
+    width and narrows until every line fits the estimate."""
+    columns = max(1, int(width / (size * SAFETY * 0.6)))
+    while True:
+        lines = wrap_columns(text, columns)
+        if columns == 1 or all(text_width(line, size) <= width for line in lines):
+            return lines or [""]
+        columns -= 1
 
 
 # -- geometry -----------------------------------------------------------------------------

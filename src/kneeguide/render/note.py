@@ -68,7 +68,7 @@ def letter(a: Assessment, rules: RuleSet, head: Letterhead) -> list[Block]:
         *_findings(a, rules, m),
         *_scores(a, rules, m),
         *_causes(a, m),
-        *_acupuncture(a, rules, m, bool(extra)),
+        *_acupuncture(a, m, bool(extra)),
         *_answers(a, rules, m),
         *_foot(a, m),
         *extra,
@@ -251,17 +251,13 @@ def _causes(a: Assessment, m: Words) -> list[Block]:
     return blocks
 
 
-def _acupuncture(a: Assessment, rules: RuleSet, m: Words, in_appendix: bool) -> list[Block]:
-    """Suitability and its reasons in a paragraph; the points by code (their anatomy is in
-    the appendix). Reasons that repeat a red flag found or not excluded are left out, and so
-    is the instruction the patient is given when it is not the time for needling: the
-    letter is read by a clinician, and the red flags above say why."""
+def _acupuncture(a: Assessment, m: Words, in_appendix: bool) -> list[Block]:
+    """Suitability and the cautions a clinician must heed (``acupuncture.cautions``: not the
+    patient's instructions, and not the red flags, which the letter gives above); the points
+    by code (their anatomy is in the appendix)."""
     acu = a.acupuncture
-    said = {*(h.title for h in a.red_flags), pick(rules.acupuncture.not_now_text, a.lang)}
-    prefix = m("not_excluded_reason").split("{", 1)[0]
-    reasons = [r for r in acu.reasons if r not in said and not (prefix and r.startswith(prefix))]
     suitability = m(f"suitability_{acu.suitability}")
-    text = f"{suitability} — {' '.join(reasons)}" if reasons else suitability
+    text = f"{suitability} — {' '.join(acu.cautions)}" if acu.cautions else suitability
     blocks = [Block("h2", m("heading_acupuncture")), Block("line", (m("label_suitability"), text))]
     if acu.points:
         codes = ", ".join(p.code for p in acu.points)

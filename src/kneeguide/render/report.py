@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from kneeguide.engine import Assessment
 from kneeguide.ids import Audience
-from kneeguide.render.common import grounds_text, headline_apart, score_line
+from kneeguide.render.common import headline_apart, score_line
 from kneeguide.render.sections import (
     Line,
     Report,
@@ -26,6 +26,7 @@ from kneeguide.render.sections import (
     call_line,
     causes_section,
     ending,
+    flags_section,
     not_excluded_section,
     referral_section,
     scores_section,
@@ -63,7 +64,7 @@ def _lay(a: Assessment, rules: RuleSet, details: bool) -> list[Section]:
     head.append(Line(call_line(a, rules), style="strong"))
     sections = [Section(f"{m('heading_level')}: {m(f'level_{t.level.id}')}", tuple(head), "level")]
 
-    sections.append(_flags(a, rules, details))
+    sections.append(flags_section(a, rules, clinical=False, details=details))
     sections.append(_not_excluded(a, rules, details))
     if details:
         sections.append(scores_section(a, rules, items=True))
@@ -75,24 +76,6 @@ def _lay(a: Assessment, rules: RuleSet, details: bool) -> list[Section]:
         sections += [referral_section(a, rules), answers_section(a, rules)]
     sections += ending(a, rules, details, m("label_safety_net"))
     return sections
-
-
-def _flags(a: Assessment, rules: RuleSet, details: bool) -> Section:
-    def m(key: str) -> str:
-        return rules.message(key, a.lang)
-
-    if not a.red_flags:
-        return Section("", (Line(m("no_red_flags")),))
-    lines: list[Line] = []
-    for h in a.red_flags:
-        lines.append(Line(f"{h.title} [{m(f'level_{h.level.id}')}]", style="flag"))
-        because = grounds_text(a, rules, h.because)
-        if because:
-            lines.append(Line(f"{m('label_because')}: {because}", depth=1))
-        lines += [Line(reason, depth=1, style="strong") for reason in h.escalated_because]
-        if details:
-            lines += [Line(h.action, depth=1), Line(h.explain, depth=1, style="dim")]
-    return Section(m("heading_red_flags"), tuple(lines), "red")
 
 
 def _not_excluded(a: Assessment, rules: RuleSet, details: bool) -> Section:

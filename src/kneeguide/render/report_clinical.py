@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kneeguide.engine import Assessment
 from kneeguide.ids import Level
-from kneeguide.render.common import answer_text, clinical, grounds_text
+from kneeguide.render.common import answer_text, clinical
 from kneeguide.render.sections import (
     Line,
     Report,
@@ -20,11 +20,12 @@ from kneeguide.render.sections import (
     call_line,
     causes_section,
     ending,
+    flags_section,
     not_excluded_section,
     referral_section,
     scores_section,
 )
-from kneeguide.ruleset.model import RuleSet, pick
+from kneeguide.ruleset.model import RuleSet
 
 #: Answers that describe the patient and the pain rather than a finding present or absent.
 _HISTORY = ("age", "sex", "side", "duration_days", "onset", "pain_score")
@@ -40,14 +41,14 @@ def build_clinical(a: Assessment, rules: RuleSet, *, details: bool = False) -> R
     sep = m("cond_separator")
     t = a.triage
     head = [
-        Line(f"{m('label_referral_to')}: {a.referral.to or t.headline} ({t.timeframe})", style="strong"),
+        Line(_referral(a, rules), style="strong"),
     ]
     if t.reasons:
         head.append(Line(f"{m('label_basis')}: {sep.join(t.reasons)}"))
     head.append(Line(call_line(a, rules)))
     sections = [Section(f"{m('heading_triage')}: {m(f'level_clinical_{t.level.id}')}", tuple(head), "level")]
     sections.append(_findings(a, rules, details))
-    sections.append(_flags(a, rules))
+    sections.append(flags_section(a, rules, clinical=True, details=details))
     if a.not_excluded:
         sections.append(not_excluded_section(a, rules)._replace(title=m("heading_not_excluded_clinical")))
     sections.append(scores_section(a, rules, items=True))
@@ -59,11 +60,12 @@ def build_clinical(a: Assessment, rules: RuleSet, *, details: bool = False) -> R
     end = ending(a, rules, details, m("label_safety_net_patient"))
     sections += [end[0]._replace(title=m("heading_warnings_clinical")), *end[1:]]
     last = sections[-1]
-    sections[-1] = last._replace(lines=(Line(_summary(a, rules), mark="»", style="rule"),))
+    sections[-1] = last._replace(lines=(Line(_referral(a, rules), mark="»", style="rule"),))
     return Report(t.level, tuple(s for s in sections if s.lines))
 
 
-def _summary(a: Assessment, rules: RuleSet) -> str:
+def _referral(a: Assessment, rules: RuleSet) -> str:
+    """Where to refer and how soon: the report's first line and its last."""
     t = a.triage
     return f"{rules.message('label_referral_to', a.lang)}: {a.referral.to or t.headline} ({t.timeframe})"
 
@@ -102,54 +104,24 @@ def _findings(a: Assessment, rules: RuleSet, details: bool) -> Section:
     return Section(m("heading_findings"), tuple(lines))
 
 
-def _flags(a: Assessment, rules: RuleSet) -> Section:
-    def m(key: str) -> str:
-        return rules.message(key, a.lang)
-
-    if not a.red_flags:
-        return Section(m("heading_red_flags_clinical"), (Line(m("no_red_flags_clinical")),))
-    lines: list[Line] = []
-    for h in a.red_flags:
-        lines.append(Line(f"{h.title} [{m(f'level_clinical_{h.level.id}')}]", style="flag"))
-        because = grounds_text(a, rules, h.because)
-        if because:
-            lines.append(Line(f"{m('label_raised_by')}: {because}", depth=1))
-        lines += [Line(reason, depth=1, style="strong") for reason in h.escalated_because]
-    return Section(m("heading_red_flags_clinical"), tuple(lines), "red")
-
-
 def _needling(a: Assessment, rules: RuleSet, details: bool) -> Section:
-    """Whether needling can go ahead, on what grounds, and which contraindications are unscreened."""
+    """Whether needling can go ahead and on what grounds, then the cautions to heed (each
+    suitability rule's, what is unscreened, and every point's anatomy: safety text, never
+    left to the details)."""
 
     def m(key: str) -> str:
         return rules.message(key, a.lang)
 
     acu = a.acupuncture
-    sep = m("cond_separator")
     lines = [Line(f"{m('label_suitability')}: {m(f'suitability_{acu.suitability}')}", style="strong")]
-    grounds = [h.title for h in a.red_flags if acu.suitability == "not_now"]
+    grounds = [h.title for h in a.red_flags] if acu.suitability == "not_now" else []
     if a.triage.level >= Level.URGENT and not grounds:
         grounds = list(a.triage.reasons)
     if grounds:
-        lines.append(Line(f"{m('label_basis')}: {sep.join(grounds)}", depth=1))
-    if acu.unscreened:
-        names = sep.join(clinical(rules, q, a.lang) for q in acu.unscreened)
-        lines.append(Line(f"{m('label_unscreened')}: {names}", depth=1))
+        lines.append(Line(f"{m('label_basis')}: {m('cond_separator').join(grounds)}", depth=1))
+    lines += [Line(c, mark="•", depth=1) for c in acu.cautions]
     if details:
-        lines += [Line(r, mark="•", depth=1) for r in acu.reasons]
         lines += acupuncture_details(a, rules)
-    else:  # the cautions of suitability and of each point's anatomy are safety text
-        patient = {
-            pick(rules.acupuncture.not_now_text, a.lang),
-            pick(rules.acupuncture.suitable_text, a.lang),
-        }
-        said = {rules.message("not_excluded_reason", a.lang).format(title=n.title) for n in a.not_excluded}
-        said |= {h.title for h in a.red_flags}
-        unscreened = pick(rules.acupuncture.unscreened_text, a.lang).split("{", 1)[0]
-        lines += [
-            Line(r, mark="•", depth=1)
-            for r in acu.reasons
-            if r not in patient | said and not (unscreened and r.startswith(unscreened))
-        ]
+    else:
         lines += [Line(f"{p.code}: {p.caution}", mark="•", depth=1) for p in acu.points]
     return Section(m("heading_needling"), tuple(lines))

@@ -14,6 +14,7 @@ from kneeguide.render.common import (
     answer_text,
     askable,
     clinical,
+    grounds_text,
     score_line,
     score_notes,
 )
@@ -88,6 +89,33 @@ def call_line(a: Assessment, rules: RuleSet) -> str:
     if t.level is Level.URGENT and t.advice_line:
         return f"{m('label_call_first', a.lang)}: {t.advice_line} · {emergency}"
     return " · ".join(p for p in (emergency, advice) if p)
+
+
+def flags_section(a: Assessment, rules: RuleSet, *, clinical: bool, details: bool) -> Section:
+    """Each red flag raised, at its level, with the answers that raised them and what
+    escalated it; ``details`` adds its action and explanation for a lay reader. A
+    practitioner reads clinical level names and headings; a lay reader without a flag is
+    told so in one line, a practitioner in the section."""
+
+    def m(key: str) -> str:
+        return rules.message(key, a.lang)
+
+    heading = m("heading_red_flags_clinical" if clinical else "heading_red_flags")
+    if not a.red_flags:
+        if clinical:
+            return Section(heading, (Line(m("no_red_flags_clinical")),))
+        return Section("", (Line(m("no_red_flags")),))
+    level = "level_clinical_" if clinical else "level_"
+    lines: list[Line] = []
+    for h in a.red_flags:
+        lines.append(Line(f"{h.title} [{m(level + h.level.id)}]", style="flag"))
+        because = grounds_text(a, rules, h.because)
+        if because:
+            lines.append(Line(f"{m('label_raised_by' if clinical else 'label_because')}: {because}", depth=1))
+        lines += [Line(reason, depth=1, style="strong") for reason in h.escalated_because]
+        if details and not clinical:
+            lines += [Line(h.action, depth=1), Line(h.explain, depth=1, style="dim")]
+    return Section(heading, tuple(lines), "red")
 
 
 def not_excluded_section(a: Assessment, rules: RuleSet) -> Section:
