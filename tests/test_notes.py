@@ -560,3 +560,20 @@ def test_the_marks_of_the_score_items_are_explained(lang: str, ext: str) -> None
     text = note_text("urgent", lang, ext)
     assert "[?]" in text
     assert load_rules().message("label_item_marks", lang) in text
+
+
+def test_the_letter_gives_the_needling_cautions_a_clinician_must_heed() -> None:
+    """On blood thinners, with the screening otherwise unanswered: the suitability rule's
+    caution and what is not yet screened are in the letter, the reader's evidence sentence
+    and the patient's instructions are not."""
+    rules = load_rules()
+    story = {**STORIES["routine"], "anticoagulants": "yes"}
+    story.pop("pacemaker")
+    result = for_clinician(assess(story, rules=rules), rules)
+    cautions = result.acupuncture.cautions
+    assert len(cautions) >= 2 and all(c in result.acupuncture.reasons for c in cautions)
+    assert any("Pacemaker" in c for c in cautions)  # the unscreened item, named
+    text = " ".join(draw(NoteFormat.TEXT, build(result, rules, when=WHEN), rules, "en").split())
+    assert all(" ".join(c.split()) in text for c in cautions)
+    for patient in (rules.acupuncture.suitable_text["en"], rules.acupuncture.not_now_text["en"]):
+        assert " ".join(patient.split()) not in text
