@@ -21,6 +21,7 @@ with open(_CONFIG, "w", encoding="utf-8") as _fh:
     _fh.write("region: JP\n")
 os.environ.setdefault("KNEEGUIDE_CONFIG", _CONFIG)
 
+import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from kneeguide.api import assess, load_rules  # noqa: E402 - after the sandbox is set
@@ -51,4 +52,5 @@ def rules_copy(tmp_path: Path) -> Path:
     target.mkdir()
     for name in RULE_FILES:
         (target / name).write_bytes(builtin_rules().joinpath(name).read_bytes())
+    shutil.copytree(Path(str(builtin_rules())) / "locale", target / "locale")
     return target

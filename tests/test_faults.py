@@ -19,6 +19,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import signal
 import stat
 import subprocess
@@ -39,7 +40,6 @@ from kneeguide.cli import guard
 from kneeguide.cli.interview import offer_saves
 from kneeguide.errors import InputError
 from kneeguide.files import WriteError, write_atomic
-from kneeguide.ids import RULE_FILES
 from kneeguide.interview.session import Session
 from kneeguide.ruleset.files import builtin_rules
 from kneeguide.ruleset.load import load_rules as load_rules_from
@@ -389,8 +389,7 @@ def test_a_damaged_session_points_to_the_previous_copy(data_dir: Path) -> None:
 def test_rules_changed_during_a_batch_do_not_change_its_digest(workers: int, tmp_path: Path) -> None:
     folder = tmp_path / "rules"
     folder.mkdir()
-    for name in RULE_FILES:
-        (folder / name).write_bytes(builtin_rules().joinpath(name).read_bytes())
+    shutil.copytree(Path(str(builtin_rules())), folder, dirs_exist_ok=True)  # the files and catalogues
     rules = load_rules_from(folder, use_cache=False)
     answer_sets = (
         {"id": f"r{i}", "age": 30 + i, "calf_swelling": "yes", "recent_surgery": "yes"} for i in range(1, 41)

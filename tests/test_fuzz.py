@@ -20,6 +20,7 @@ import io
 import json
 import math
 import random
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -45,6 +46,10 @@ QUESTIONS = RULES.questions
 QIDS = sorted(QUESTIONS)
 CHOICE_IDS = sorted({c.id for q in QUESTIONS.values() for c in q.choices})
 RULE_TEXTS = {name: builtin_rules().joinpath(name).read_text(encoding="utf-8") for name in RULE_FILES}
+CATALOGUE_TEXTS = {
+    f"locale/ja/{path.name}": path.read_text(encoding="utf-8")
+    for path in sorted((Path(str(builtin_rules())) / "locale" / "ja").glob("*.po"))
+}
 
 FAST = settings(max_examples=200, deadline=None, database=None)
 SLOW = settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -273,10 +278,11 @@ MUTATION_CHARS = [*":-[]{}&*!|>'\"#%@`,? \t\n\x00", "é", "\u2028", "\ufeff"]
 
 
 @st.composite
-def mutated_rule_file(draw: st.DrawFn) -> tuple[str, str]:
-    """A built-in rule file with lines deleted, duplicated or swapped, or characters flipped."""
-    name = draw(st.sampled_from(RULE_FILES))
-    lines = RULE_TEXTS[name].splitlines(keepends=True)
+def mutated_rule_file(draw: st.DrawFn, texts: dict[str, str] = RULE_TEXTS) -> tuple[str, str]:
+    """A built-in rule file (or one of ``texts``) with lines deleted, duplicated or swapped, or
+    characters flipped."""
+    name = draw(st.sampled_from(sorted(texts)))
+    lines = texts[name].splitlines(keepends=True)
     for _ in range(draw(st.integers(1, 3))):
         if not lines:
             break
@@ -316,6 +322,7 @@ def rules_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target.mkdir()
     for name in RULE_FILES:
         (target / name).write_text(RULE_TEXTS[name], encoding="utf-8")
+    shutil.copytree(Path(str(builtin_rules())) / "locale", target / "locale")
     return target
 
 
@@ -339,6 +346,27 @@ def test_build_raises_only_rules_error_and_never_builds_from_invalid_yaml(
         assert rules.questions and rules.red_flags
     finally:
         path.write_text(RULE_TEXTS[name], encoding="utf-8")
+
+
+@SLOW
+@given(mutated=mutated_rule_file(CATALOGUE_TEXTS))
+def test_a_damaged_translation_catalogue_is_refused_with_its_place_or_read_whole(
+    rules_copy: Path, mutated: tuple[str, str]
+) -> None:
+    """A catalogue with lines lost, doubled, swapped or a character changed either loads
+    (the change was itself a valid catalogue) or is refused as problems, never a crash."""
+    name, text = mutated
+    path = rules_copy / name
+    path.write_text(text, encoding="utf-8")
+    try:
+        try:
+            rules = build(read_files(rules_copy), "fuzz")
+        except RulesError as exc:
+            assert exc.problems and all(p.location is not None for p in exc.problems), exc.problems
+            return
+        assert all("ja" in text for text in rules.messages.values())
+    finally:
+        path.write_text(CATALOGUE_TEXTS[name], encoding="utf-8")
 
 
 def test_the_mutation_fuzzer_reaches_the_builder() -> None:

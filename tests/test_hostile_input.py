@@ -30,7 +30,6 @@ from typing import Any
 
 import pytest
 
-from kneeguide.ids import RULE_FILES
 from kneeguide.ruleset.files import builtin_rules
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX paths and signals")
@@ -250,9 +249,7 @@ def pristine_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the built-in rule files, as a user would copy them to edit."""
     target = tmp_path_factory.mktemp("pristine") / "rules"
     target.mkdir()
-    source = builtin_rules()
-    for name in RULE_FILES:
-        (target / name).write_bytes(source.joinpath(name).read_bytes())
+    shutil.copytree(Path(str(builtin_rules())), target, dirs_exist_ok=True)  # the files and catalogues
     return target
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -31,7 +32,6 @@ from kneeguide.cli import guard
 from kneeguide.cli.app import build
 from kneeguide.cli.interview import offer_saves
 from kneeguide.files import write_atomic
-from kneeguide.ids import RULE_FILES
 from kneeguide.interview.session import Session
 from kneeguide.ruleset.files import builtin_rules
 
@@ -119,8 +119,7 @@ def assert_offline(folder: Path) -> None:
 
 def _rules_copy(folder: Path) -> Path:
     folder.mkdir()
-    for name in RULE_FILES:
-        (folder / name).write_bytes(builtin_rules().joinpath(name).read_bytes())
+    shutil.copytree(Path(str(builtin_rules())), folder, dirs_exist_ok=True)  # the files and catalogues
     return folder
 
 

@@ -294,47 +294,6 @@ def test_every_file_record_accepts_tests() -> None:
 # -- translation -----------------------------------------------------------------------------
 
 
-def test_rules_strings_lists_every_text_with_its_translation() -> None:
-    from kneeguide.authoring.strings import translation_entries
-
-    rules = load_rules()
-    entries = translation_entries(None, "ja")
-    disclaimer = rules.messages["disclaimer"]
-    assert entries[disclaimer["en"]] == disclaimer["ja"]
-    assert translation_entries(None, "ja", missing=True) == {}, "the built-in rules are all translated"
-    done = kneeguide("rules", "strings", "--lang", "ja")
-    assert done.returncode == 0, done.stderr
-    assert parse(decode(done.stdout.encode(), "<stdout>"), "<stdout>") == {"ja": entries}
-
-
-def test_rules_strings_missing_lists_a_new_english_text_untranslated(rules_copy: Path) -> None:
-    from kneeguide.authoring.strings import translation_entries
-
-    messages = rules_copy / "messages.yaml"
-    text = messages.read_text(encoding="utf-8")
-    text = text.replace("Educational information only", "For learning only", 1)
-    messages.write_text(text, encoding="utf-8")
-    missing = translation_entries(rules_copy, "ja", missing=True)
-    assert len(missing) == 1
-    assert next(iter(missing)).startswith("For learning only, not a diagnosis.")
-    assert set(missing.values()) == {""}
-
-
-def test_every_translation_belongs_to_a_text_of_the_rules() -> None:
-    """A reworded English text re-keys its translation: the old entry must go with it, or the
-    file fills with translations of sentences no reader sees, and a later text that happens to
-    match an old one inherits a stale translation unreviewed."""
-    import yaml
-
-    from kneeguide.authoring.strings import translation_entries
-    from kneeguide.ruleset.files import builtin_rules
-
-    texts = set(translation_entries(None, "ja"))
-    kept = yaml.safe_load((builtin_rules() / "translations.yaml").read_text(encoding="utf-8"))
-    stale = [english[:70] for english in kept["translations"]["ja"] if english not in texts]
-    assert stale == []
-
-
 #: Marks of a text still under review: never for a reader (clinical reference notes say "GK"
 #: for general knowledge, "verify" for a figure to check, and point to its own sections).
 DRAFT_MARKS = re.compile(
@@ -345,10 +304,10 @@ DRAFT_MARKS = re.compile(
 def test_no_draft_or_review_text_reaches_a_reader() -> None:
     """Every user-facing text of the built-in rules, in both languages, with every citation
     and evidence source a note prints: review notes belong in YAML comments."""
-    from kneeguide.authoring.strings import translation_entries
+    from kneeguide.authoring.strings import string_rows
 
     rules = load_rules()
-    texts = [text for pair in translation_entries(None, "ja").items() for text in pair]
+    texts = [text for row in string_rows(None, "ja") for text in (row.english, row.translation)]
     texts += [reference.citation for reference in rules.references.values()]
     texts += [evidence.source for evidence in rules.acupuncture.evidence]
     drafts = [text[:90] for text in texts if DRAFT_MARKS.search(str(text))]

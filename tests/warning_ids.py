@@ -26,6 +26,7 @@ IDS: dict[str, Callable[[RuleSet, dict[str, str], str], str]] = {
     "warn_child": lambda rules, filled, lang: "child",
     "warn_pregnancy": lambda rules, filled, lang: "pregnancy",
     "warn_ottawa_window": lambda rules, filled, lang: "ottawa_window",
+    "warn_untranslated": lambda rules, filled, lang: f"untranslated:{lang}",
 }
 
 

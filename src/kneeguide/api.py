@@ -54,12 +54,12 @@ def assess(
     clean = parse_answers(answers, ruleset.questions)
     who = audience if isinstance(audience, Audience) else _audience(audience)
     chosen = region_of(ruleset, region)
-    if lang not in ruleset.languages:
+    if lang not in ruleset.offered:
         raise InputError(
             [
                 Problem(
                     f"language '{lang}' is not provided by this rule set (available: "
-                    f"{', '.join(ruleset.languages)})"
+                    f"{', '.join(ruleset.offered)})"
                 )
             ]
         )

@@ -66,7 +66,6 @@ RULE_FILES: tuple[str, ...] = (
     "dispositions.yaml",
     "acupuncture.yaml",
     "messages.yaml",
-    "translations.yaml",
 )
 
 

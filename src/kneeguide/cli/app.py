@@ -130,7 +130,7 @@ def _root(
         from kneeguide.inputs.config import locale_lang
 
         rules = load(None)
-        lang = locale_lang() if locale_lang() in rules.languages else "en"
+        lang = locale_lang() if locale_lang() in rules.offered else "en"
         raise InputError([Problem(rules.message("no_terminal", lang))])
     _assess_piped(data)
 

@@ -184,13 +184,65 @@ def rules_explain(
 @guarded
 def rules_strings(
     lang: Annotated[str, typer.Option("--lang", help="The language to list translations for.")] = "ja",
-    missing: Annotated[bool, typer.Option("--missing", help="Only the texts without a translation.")] = False,
+    missing: Annotated[
+        bool,
+        typer.Option(
+            "--missing", help="Only the texts whose translation is missing, a draft or out of date."
+        ),
+    ] = False,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Rewrite DIR's gettext catalogues (locale/LANG/*.po): add untranslated texts, "
+            "keep a reworded "
+            "text's translation as a draft beside its old English, drop entries no text has.",
+        ),
+    ] = False,
     directory: RulesDir = None,
 ) -> None:
-    """List every user-facing text of the rules with its translation, as YAML for translations.yaml."""
+    """List every text of the rules beside its translation, with its id and review state.
+
+    States: reviewed (shown to readers), draft (fuzzy in its catalogue), changed (made from
+    English since reworded) and missing; only reviewed translations are ever shown.
+    """
+    from kneeguide.authoring.strings import orphans, string_rows, updated_catalogues
+
+    if update:
+        if directory is None:
+            raise InputError(
+                [
+                    Problem(
+                        "--update writes into a rules directory: give it "
+                        "(kneeguide rules strings --update DIR)"
+                    )
+                ]
+            )
+        from kneeguide.files import write_atomic
+
+        dropped = orphans(directory, lang)
+        for name, data in updated_catalogues(directory, lang).items():
+            target = directory / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists() or target.read_bytes() != data:
+                write_atomic(target, data, private=False)
+                sys.stderr.write(f"updated {target}\n")
+        for text_id in dropped:
+            sys.stderr.write(f"dropped {lang} translation of '{text_id}': no text has this id\n")
+        return
     import yaml
 
-    from kneeguide.authoring.strings import translation_entries
-
-    entries = translation_entries(directory, lang, missing=missing)
-    sys.stdout.write(yaml.safe_dump({lang: entries}, allow_unicode=True, sort_keys=False, width=1000))
+    rows = [row for row in string_rows(directory, lang) if not missing or row.state != "reviewed"]
+    listed = [
+        {
+            "id": row.id,
+            "state": row.state,
+            "en": row.english,
+            **({"was": row.previous} if row.previous else {}),
+            lang: row.translation,
+        }
+        for row in rows
+    ]
+    sys.stdout.write(
+        yaml.safe_dump(listed, allow_unicode=True, sort_keys=False, width=1000) if listed else ""
+    )

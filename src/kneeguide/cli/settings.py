@@ -51,7 +51,7 @@ def resolve(lang: str | None, region: str | None, audience: str | None, rules_di
     chosen = effective(lang, region, audience)
     rules = load(rules_dir or (Path(chosen["rules"]) if chosen["rules"] else None))
     spoken = chosen["lang"]
-    if lang is None and spoken not in rules.languages:
+    if lang is None and spoken not in rules.offered:
         spoken = "en"  # a locale or config default the rules cannot speak: fall back
     speak_as(rules, spoken)
     return Settings(

@@ -168,10 +168,13 @@ def warnings_for(
 
 
 def warning_texts(rules: RuleSet, warned: Iterable[Warned], lang: str, *, lay: bool = False) -> list[str]:
-    """Each warning as its ``warn_<kind>`` message in ``lang``. A lay reader is told that
+    """Each warning as its ``warn_<kind>`` message in ``lang``, after a word that some texts
+    are shown in English when ``lang`` is still being translated. A lay reader is told that
     examination items were estimated (``warn_proxy_lay``) without the items' clinical
     names, which the scores in full list."""
     texts: list[str] = []
+    if lang in rules.incomplete:  # a language still being translated: some texts are in English
+        texts.append(rules.message("warn_untranslated", lang).format(count=rules.incomplete[lang]))
     for w in warned:
         kind = "proxy_lay" if lay and w.kind == "proxy" else w.kind
         message = rules.message("warn_" + kind, lang)

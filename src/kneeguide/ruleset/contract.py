@@ -239,6 +239,7 @@ MESSAGE_IDS = [
     "interrupted",
     "no_terminal",
     "warn_disabled",
+    "warn_untranslated",
     "ask_overwrite",
     "label_date",
     "label_patient",

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Protocol
 from kneeguide.errors import Location, Problem, RulesError
 from kneeguide.ids import RULE_FILES
 
+#: where a rule set keeps its translation catalogues (one folder per language)
+LOCALE_DIR = "locale"
+
 if TYPE_CHECKING:
     if sys.version_info >= (3, 11):
         from importlib.resources.abc import Traversable
@@ -93,9 +96,63 @@ def read_files(source: Traversable | Path, *, partial: bool = False) -> dict[str
                 problems.append(Problem("rule file is missing", Location(shown)))
         except OSError as exc:
             problems.append(Problem(f"cannot read rule file: {exc.strerror}", Location(shown)))
+    problems += _read_catalogues(source, base, out)
     if problems:
         raise RulesError(problems)
     return out
+
+
+#: the file that held translations keyed by their English text, before catalogues keyed by id
+_OLD_TRANSLATIONS = "translations.yaml"
+
+
+def _read_catalogues(
+    source: Traversable | Path, base: str, out: dict[str, tuple[str, bytes]]
+) -> list[Problem]:
+    """Read every translation catalogue, ``locale/<lang>/<rule file stem>.po``, into ``out``.
+
+    Anything else in ``locale/`` is a problem (a catalogue no text would read is a
+    mistake, not an extra), and so is an old ``translations.yaml``, which would
+    otherwise be ignored without a word.
+    """
+    problems: list[Problem] = []
+    old = source.joinpath(_OLD_TRANSLATIONS)
+    if old.is_file():
+        problems.append(
+            Problem(
+                "translations are no longer read from translations.yaml: they are gettext catalogues keyed "
+                "by text id, locale/<lang>/<rule file>.po (kneeguide rules strings --lang LANG --update DIR "
+                "writes them)",
+                Location(f"{base}/{_OLD_TRANSLATIONS}"),
+            )
+        )
+    locale = source.joinpath(LOCALE_DIR)
+    if not locale.is_dir():
+        return problems
+    stems = {name.removesuffix(".yaml") for name in RULE_FILES}
+    for lang_dir in sorted(locale.iterdir(), key=lambda entry: entry.name):
+        shown_dir = f"{base}/{LOCALE_DIR}/{lang_dir.name}"
+        if not lang_dir.is_dir():
+            problems.append(
+                Problem("not a language folder (expected locale/<lang>/<rule file>.po)", Location(shown_dir))
+            )
+            continue
+        for entry in sorted(lang_dir.iterdir(), key=lambda entry: entry.name):
+            name = f"{LOCALE_DIR}/{lang_dir.name}/{entry.name}"
+            shown = f"{base}/{name}"
+            stem = entry.name.removesuffix(".po")
+            if not entry.name.endswith(".po") or stem not in stems or not entry.is_file():
+                expected = ", ".join(sorted(f"{s}.po" for s in stems))
+                problems.append(
+                    Problem(f"not a catalogue of a rule file (expected one of {expected})", Location(shown))
+                )
+                continue
+            data = entry.read_bytes()
+            if len(data) > MAX_RULE_BYTES:
+                problems.append(Problem(f"file larger than {MAX_RULE_BYTES // 1024} KiB", Location(shown)))
+                continue
+            out[name] = (shown, data)
+    return problems
 
 
 def digest_of(files: dict[str, tuple[str, bytes]], base: dict[str, tuple[str, bytes]] | None = None) -> str:
@@ -104,7 +161,7 @@ def digest_of(files: dict[str, tuple[str, bytes]], base: dict[str, tuple[str, by
     h = sha256()
     if base is not None:
         h.update(digest_of(base).encode() + b"\0overlay\0")
-    for name in RULE_FILES:
+    for name in (*RULE_FILES, *sorted(set(files) - set(RULE_FILES))):
         if name in files:
             h.update(name.encode())
             h.update(b"\0")

@@ -32,7 +32,7 @@ def load_rules(directory: str | Path | None = None, *, use_cache: bool = True) -
     else:
         files = read_files(Path(directory), partial=True)
         label = str(directory)
-        base = None if len(files) == len(RULE_FILES) else read_files(builtin_rules())
+        base = None if all(name in files for name in RULE_FILES) else read_files(builtin_rules())
     digest = digest_of(files, base)
     cached = cache.get(digest, label) if use_cache else None
     if cached is not None:

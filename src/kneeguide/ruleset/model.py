@@ -349,7 +349,8 @@ class RuleSet(NamedTuple):
     version: str
     digest: str
     title: Text
-    languages: tuple[str, ...]
+    languages: tuple[str, ...]  # translated and reviewed in full
+    incomplete: dict[str, int]  # languages being translated → how many texts they show in English
     default_region: str
     sections: tuple[Section, ...]
     questions: dict[str, Question]  # in asking order
@@ -369,6 +370,11 @@ class RuleSet(NamedTuple):
     skippable: tuple[Question, ...]  # yes/no questions with ask_if: skipped means "no"
     disabled: tuple[tuple[str, str], ...]  # (red flag id, reason) switched off by this rule set
     tests: tuple[RuleTest, ...]
+
+    @property
+    def offered(self) -> tuple[str, ...]:
+        """Every language a reader may choose: the complete ones, then those being translated."""
+        return (*self.languages, *self.incomplete)
 
     def message(self, key: str, lang: str) -> str:
         return pick(self.messages[key], lang)

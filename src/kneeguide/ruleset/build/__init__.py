@@ -18,13 +18,15 @@ is ever returned, so a broken file can never turn into an all-clear.
 from __future__ import annotations
 
 import contextlib
+from typing import NamedTuple
 
 from kneeguide.errors import Location, RulesError
 from kneeguide.ruleset.build.assemble import rule_set
+from kneeguide.ruleset.build.catalogue import Entry
 from kneeguide.ruleset.build.context import Context
 from kneeguide.ruleset.build.merge import merge
 from kneeguide.ruleset.build.parse import parse_files
-from kneeguide.ruleset.model import RuleSet
+from kneeguide.ruleset.model import RuleSet, Text
 
 
 def build(
@@ -41,24 +43,34 @@ def build(
     """
     docs = parse_files(files, partial=base is not None)
     all_files = dict(files)
+    catalogues: tuple[dict[str, tuple[str, bytes]], ...] = (files,)
     if base is not None:
         base_docs = parse_files(base)
         for name, doc in docs.items():
             base_docs[name] = merge(name, base_docs[name], doc)
         docs = base_docs
         all_files = {**base, **files}
-    return rule_set(Context(docs, all_files, source))
+        catalogues = (base, files)
+    return rule_set(Context(docs, all_files, source, catalogues=catalogues))
 
 
-def english_texts(
-    files: dict[str, tuple[str, bytes]],
-) -> tuple[list[tuple[str, Location]], dict[str, dict[str, str]]]:
-    """Every English text of a complete rule set with where it is, and the translation catalog
-    (language → English text → translation).
+class Texts(NamedTuple):
+    """Every text of a rule set, for translators: ``english`` lists (text id, English,
+    where) in file order; ``catalog`` is language → text id →
+    :class:`~kneeguide.ruleset.build.catalogue.Entry`; ``inline`` the texts given in
+    several languages in place, by id."""
+
+    english: list[tuple[str, str, Location]]
+    catalog: dict[str, dict[str, Entry]]
+    inline: dict[str, Text]
+
+
+def english_texts(files: dict[str, tuple[str, bytes]]) -> Texts:
+    """Every text of the complete rule set ``files``, with its translations.
 
     Raises :class:`RulesError` only when a file does not parse or fit its schema.
     """
     ctx = Context(parse_files(files), files, "texts", languages=("en",))
     with contextlib.suppress(RulesError):  # the texts are collected even when other problems remain
         rule_set(ctx)
-    return ctx.english, ctx.catalog
+    return Texts(ctx.english, ctx.catalog, ctx.inline)

@@ -39,13 +39,16 @@ def rule_set(ctx: Context) -> RuleSet:
     check_contract(ctx, flags, found_causes, built_scores, regions)
     check_cited(ctx, refs)
     check_default_region(ctx, regions)
+    title = ctx.text(meta, "title")
+    ctx.check_catalogues()
     if ctx.problems:
         raise RulesError(sorted_problems(ctx.problems))
     return RuleSet(
         version=str(meta["version"]),
         digest=digest_of(ctx.files),
-        title=ctx.text(meta, "title"),
+        title=title,
         languages=ctx.languages,
+        incomplete={lang: ctx.fallbacks.get(lang, 0) for lang in ctx.incomplete},
         default_region=meta["default_region"],
         sections=sections,
         questions=ctx.questions,

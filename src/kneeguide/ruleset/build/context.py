@@ -17,6 +17,15 @@ from typing import Any
 from kneeguide.errors import Location, Problem
 from kneeguide.evaluate.conditions import Condition
 from kneeguide.ruleset.answers import check_answers
+from kneeguide.ruleset.build.catalogue import (
+    DRAFT,
+    MISSING,
+    REVIEWED,
+    Entry,
+    read_catalogues,
+    text_ids,
+    translation_state,
+)
 from kneeguide.ruleset.build.conditions import resolve
 from kneeguide.ruleset.model import Answers, Examples, Question, Text
 from kneeguide.ruleset.yamlio import item_location, key_location, location_of
@@ -29,7 +38,9 @@ class Context:
     ``files`` each file name to (display path, bytes); ``source`` names the
     rule set in locations that have no file. ``languages`` overrides the
     languages ``ruleset.yaml`` declares (collecting the English texts alone
-    asks for no translation).
+    asks for no translation). ``catalogues`` are the file sets whose translation
+    catalogues are read, later ones overriding (an overlay's over the built-in
+    set's); ``files`` alone when not given.
     """
 
     def __init__(
@@ -38,6 +49,7 @@ class Context:
         files: dict[str, tuple[str, bytes]],
         source: str,
         languages: tuple[str, ...] | None = None,
+        catalogues: tuple[dict[str, tuple[str, bytes]], ...] | None = None,
     ) -> None:
         self.docs = docs
         self.files = files
@@ -49,12 +61,21 @@ class Context:
         self.disabled: tuple[tuple[str, str], ...] = tuple(
             (d["id"], d["reason"]) for d in meta.get("disable", [])
         )
-        #: every English text read, with where it is (for ``kneeguide rules strings``)
-        self.english: list[tuple[str, Location]] = []
-        #: language → English text → translation, from ``translations.yaml``
-        self.catalog: dict[str, dict[str, str]] = {
-            lang: dict(entries) for lang, entries in docs["translations.yaml"].get("translations", {}).items()
-        }
+        #: languages still being translated: what is not translated and reviewed falls back to English
+        self.incomplete: tuple[str, ...] = (
+            tuple(meta.get("incomplete_languages", ())) if languages is None else ()
+        )
+        #: every text read: (text id, English, where), for ``kneeguide rules strings``
+        self.english: list[tuple[str, str, Location]] = []
+        #: text id → the text, for texts given in several languages in place
+        self.inline: dict[str, Text] = {}
+        #: language → text id → its state there (reviewed, draft, changed, missing)
+        self.states: dict[str, dict[str, str]] = {}
+        #: language → how many texts an incomplete language shows in English
+        self.fallbacks: dict[str, int] = {}
+        self.catalog, catalogue_problems = read_catalogues(*(catalogues or (files,)))
+        self.problems.extend(catalogue_problems)
+        self._ids = text_ids(docs)
         self.questions: dict[str, Question] = {}
         self.score_bands: dict[str, set[str]] = {}
         #: every reference cited, with where, checked against references.yaml at the end
@@ -69,32 +90,60 @@ class Context:
         """A user-facing text in every declared language.
 
         English is written in place; other languages come either in place
-        (``{en: ..., ja: ...}``) or from ``translations.yaml``, keyed by the
-        English text. A missing translation is a load error pointing at the text.
+        (``{en: ..., ja: ...}``, a reviewer's side-by-side view) or from the
+        language's catalogue, by the text's stable id (:func:`text_ids`). Only a
+        reviewed translation of the English as it now stands is used: a missing
+        one, a draft, or one made from English since reworded is a load error in
+        a declared language, and is shown in English in an incomplete one.
         """
         value = node[key]
         loc = self.where(node, key)
         text = {"en": value} if isinstance(value, str) else {k: str(v) for k, v in value.items()}
         english = text.get("en", "")
-        self.english.append((english, loc))
-        for lang in self.languages:
+        text_id = f"{self._ids.get(id(node), self.source)}.{key}"
+        self.english.append((text_id, english, loc))
+        if len(text) > 1:
+            self.inline[text_id] = text
+        for lang in (*self.languages, *self.incomplete):
+            states = self.states.setdefault(lang, {})
             if lang in text:
+                states[text_id] = REVIEWED
                 continue
-            found = self.catalog.get(lang, {}).get(english)
-            if found is None:
-                short = english if len(english) <= 50 else english[:47] + "..."
-                self.problems.append(Problem(f"missing '{lang}' translation of {key} \"{short}\"", loc))
-                continue
-            if _placeholders(found) != _placeholders(english):
+            entry = self.catalog.get(lang, {}).get(text_id)
+            state = translation_state(entry, english)
+            states[text_id] = state
+            if entry is not None and state == REVIEWED:
+                if _placeholders(entry.text) != _placeholders(english):
+                    self.problems.append(
+                        Problem(
+                            f"the '{lang}' translation of {text_id} must keep the placeholders of the "
+                            "English "
+                            f"text ({', '.join(sorted(_placeholders(english))) or 'none'})",
+                            entry.location,
+                        )
+                    )
+                text[lang] = entry.text
+            elif lang in self.incomplete:
+                self.fallbacks[lang] = self.fallbacks.get(lang, 0) + 1
+            else:
+                self.problems.append(_unusable(lang, text_id, english, state, entry, loc))
+        return text
+
+    def check_catalogues(self) -> None:
+        """A problem for each catalogue of a language the rule set does not offer. (An entry
+        no text has the id of is harmless to a reader, a custom set may drop a rule, and
+        ``kneeguide rules strings --update`` names and drops it.)"""
+        offered = {*self.languages, *self.incomplete}
+        for lang, entries in self.catalog.items():
+            if lang not in offered and self.languages != ("en",):
+                first = next(iter(entries.values()))
                 self.problems.append(
                     Problem(
-                        f"the '{lang}' translation of {key} must keep the placeholders of the English text "
-                        f"({', '.join(sorted(_placeholders(english))) or 'none'})",
-                        loc,
+                        f"a '{lang}' catalogue, but ruleset.yaml offers {', '.join(sorted(offered))}: "
+                        f"add '{lang}' to languages (complete) or incomplete_languages (being translated)",
+                        Location(first.location.path),
                     )
                 )
-            text[lang] = found
-        return text
 
     def opt_text(self, node: Any, key: str) -> Text | None:
         """:meth:`text` when ``node`` has ``key``, else None."""
@@ -141,6 +190,27 @@ class Context:
             fires=tuple(self.answers(a, location_of(a, loc)) for a in ex["fires"]),
             quiet=tuple(self.answers(a, location_of(a, loc)) for a in ex["quiet"]),
         )
+
+
+def _unusable(
+    lang: str, text_id: str, english: str, state: str, entry: Entry | None, loc: Location
+) -> Problem:
+    """The problem of a text whose ``lang`` translation cannot be shown (its ``state``)."""
+    if entry is None or state == MISSING:
+        short = english if len(english) <= 50 else english[:47] + "..."
+        return Problem(f"missing '{lang}' translation of {text_id} \"{short}\"", loc)
+    if state == DRAFT:
+        return Problem(
+            f"the '{lang}' translation of {text_id} is a draft (fuzzy): review it, then remove the flag",
+            entry.location,
+        )
+    return Problem(
+        f"the English of {text_id} changed since its '{lang}' translation was made: review the translation "
+        f"against the new English (kneeguide rules strings --lang {lang} --update DIR keeps it as a draft "
+        "beside "
+        "the old English)",
+        entry.location,
+    )
 
 
 def _placeholders(text: str) -> set[str]:

@@ -24,6 +24,8 @@ def parse_files(files: dict[str, tuple[str, bytes]], *, partial: bool = False) -
     problems: list[Problem] = []
     docs: dict[str, Any] = {}
     for name, (shown, data) in files.items():
+        if name not in FILES:
+            continue  # a translation catalogue: read by the builder's context (catalogue.py)
         try:
             doc = parse(decode(data, shown), shown)
         except RulesError as exc:

@@ -15,7 +15,7 @@ gathered here in :data:`FILES`.
 from __future__ import annotations
 
 from kneeguide.ids import RULE_FILES
-from kneeguide.ruleset.schema.advice import ACUPUNCTURE, DISPOSITIONS, MESSAGES, TRANSLATIONS
+from kneeguide.ruleset.schema.advice import ACUPUNCTURE, DISPOSITIONS, MESSAGES
 from kneeguide.ruleset.schema.condition import Cond
 from kneeguide.ruleset.schema.decisions import CAUSES, RED_FLAGS, SCORES, TRIAGE
 from kneeguide.ruleset.schema.parts import TESTS
@@ -46,7 +46,6 @@ FILES: dict[str, Record] = {
         "dispositions.yaml": DISPOSITIONS,
         "acupuncture.yaml": ACUPUNCTURE,
         "messages.yaml": MESSAGES,
-        "translations.yaml": TRANSLATIONS,
     }.items()
 }
 assert tuple(FILES) == RULE_FILES, "schema.FILES must declare every file of ids.RULE_FILES, in order"

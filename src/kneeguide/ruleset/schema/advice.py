@@ -1,14 +1,14 @@
-"""The records of the files that say what to do: dispositions, acupuncture, messages, translations.
+"""The records of the files that say what to do: dispositions, acupuncture, messages.
 
 ``dispositions.yaml`` gives each level's advice, per region where it differs;
 ``acupuncture.yaml`` the points, the evidence and when needling must wait;
-``messages.yaml`` every fixed text of the reports; ``translations.yaml`` the
-other languages of texts written in English only.
+``messages.yaml`` every fixed text of the reports. (Other languages of texts
+written in English only are gettext catalogues, read by ``build/catalogue.py``.)
 """
 
 from __future__ import annotations
 
-from kneeguide.ids import LANGUAGES, LEVELS
+from kneeguide.ids import LEVELS
 from kneeguide.ruleset.schema.condition import CondRef
 from kneeguide.ruleset.schema.parts import REFS
 from kneeguide.ruleset.schema.shapes import F, ListOf, MapOf, Record
@@ -175,14 +175,3 @@ ACUPUNCTURE = Record(
 )
 
 MESSAGES = Record((F("messages", MapOf(Text()), required=True),))
-
-TRANSLATIONS = Record(
-    (
-        F(
-            "translations",
-            MapOf(MapOf(Str(), keys=Str()), keys=Enum(LANGUAGES)),
-            required=True,
-            doc="language → English text → translated text",
-        ),
-    )
-)

@@ -20,7 +20,13 @@ RULESET = Record(
             "languages",
             ListOf(Enum(LANGUAGES), min_items=1),
             required=True,
-            doc="languages every text must be given in",
+            doc="languages every text must be given in, each translated and reviewed in full",
+        ),
+        F(
+            "incomplete_languages",
+            ListOf(Enum(LANGUAGES)),
+            doc="languages still being translated: a text not yet translated and reviewed is shown in "
+            "English, and every output in the language says so",
         ),
         F("default_region", Code(), required=True),
         F(
