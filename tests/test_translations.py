@@ -347,3 +347,25 @@ def test_rules_strings_update_needs_a_directory_to_write_into() -> None:
     assert done.stderr.strip().endswith(
         "--update writes into a rules directory: give it (kneeguide rules strings --update DIR)"
     )
+
+
+# -- citations -----------------------------------------------------------------------------------
+
+
+def test_a_papers_citation_reads_as_written_and_the_authors_own_ones_are_translated() -> None:
+    """An English paper keeps its English title in a Japanese note; what the rule authors
+    wrote themselves ("kneeguide authors: ...") is theirs to translate, and is."""
+    rules = load_rules()
+    own = [r for r in rules.references.values() if r.citation["en"].startswith("kneeguide")]
+    papers = [r for r in rules.references.values() if not r.citation["en"].startswith("kneeguide")]
+    assert own and all(r.citation["ja"] != r.citation["en"] for r in own)
+    assert papers and all(r.citation["ja"] == r.citation["en"] for r in papers)
+    sources = [e.source for e in rules.acupuncture.evidence if e.source["en"].startswith("kneeguide")]
+    assert sources and all(s["ja"] != s["en"] for s in sources)
+
+
+def test_a_translated_citation_is_held_to_its_english_like_any_text(rules_copy: Path) -> None:
+    references = rules_copy / "references.yaml"
+    edit(references, "kneeguide authors: design principles", "kneeguide authors: principles")
+    found = problems(rules_copy)
+    assert len(found) == 1 and "the English of references.design_safety.citation changed" in found[0], found

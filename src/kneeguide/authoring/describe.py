@@ -72,7 +72,7 @@ def _references(rules: RuleSet, ids: tuple[str, ...]) -> list[str]:
     out = ["references:"]
     for ref in ids:
         r = rules.references.get(ref)
-        out.append(f"  - {ref}: {r.citation if r else '(unknown)'}")
+        out.append(f"  - {ref}: {pick(r.citation, 'en') if r else '(unknown)'}")
     return out
 
 

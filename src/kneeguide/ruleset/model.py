@@ -288,7 +288,8 @@ class Point(NamedTuple):
     code: str
     name: str
     hanzi: str
-    ja_reading: str
+    ja_reading: str  # romanised (Ichū): kept for scripts
+    kana: str  # the Japanese reading in hiragana (いちゅう): what Japanese output shows
     location: Text
     indications: Text
     caution: Text
@@ -301,7 +302,7 @@ class Evidence(NamedTuple):
     id: str
     position: str
     claim: Text
-    source: str
+    source: Text  # bibliographic: as written, unless translated
     causes: tuple[str, ...]
     references: tuple[str, ...]
 
@@ -327,7 +328,7 @@ class Acupuncture(NamedTuple):
 
 class Reference(NamedTuple):
     id: str
-    citation: str
+    citation: Text  # bibliographic: as written in every language, unless translated
     section: str | None
 
 

@@ -29,12 +29,22 @@ def acupuncture(ctx: Context, cause_ids: set[str]) -> Acupuncture:
                 ctx.problems.append(Problem(f"unknown cause '{cid}'{hint}", ctx.where(node, "causes")))
         return ids
 
+    def check_kana(node: Any) -> str:
+        """The reading as hiragana: Japanese output writes 委中（いちゅう）BL40, and a romanised
+        or katakana reading there would read as a foreign word."""
+        kana = str(node["kana"])
+        if not all("\u3041" <= ch <= "\u309f" or ch == "ー" for ch in kana):
+            problem = f"kana '{kana}' is not hiragana (e.g. いちゅう)"
+            ctx.problems.append(Problem(problem, ctx.where(node, "kana")))
+        return kana
+
     points = tuple(
         Point(
             code=n["code"],
             name=n["name"],
             hanzi=n["hanzi"],
             ja_reading=n["ja_reading"],
+            kana=check_kana(n),
             location=ctx.text(n, "location"),
             indications=ctx.text(n, "indications"),
             caution=ctx.text(n, "caution"),
@@ -49,7 +59,7 @@ def acupuncture(ctx: Context, cause_ids: set[str]) -> Acupuncture:
             id=n["id"],
             position=n["position"],
             claim=ctx.text(n, "claim"),
-            source=n["source"],
+            source=ctx.bibliographic(n, "source"),
             causes=check_causes(n),
             references=ctx.refs(n),
         )

@@ -204,7 +204,7 @@ def translation_state(entry: Entry | None, english: str) -> str:
 
 
 #: keys whose values hold conditions or answer sets, never a text
-_NO_TEXTS = frozenset({"when", "examples", "tests", "ask_if", "answers", "references"})
+_NO_TEXTS = frozenset({"when", "examples", "tests", "ask_if", "answers"})
 
 
 def text_ids(docs: dict[str, Any]) -> dict[int, str]:

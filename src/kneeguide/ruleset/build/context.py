@@ -145,6 +145,17 @@ class Context:
                     )
                 )
 
+    def bibliographic(self, node: Any, key: str) -> Text:
+        """A citation or evidence source: shown as written in every language (an English
+        paper's title stays English in a Japanese note), unless it is translated, in place
+        or in a catalogue, as the texts the rule authors wrote themselves are. A translated
+        one is then held to the rules of :meth:`text` (reviewed, of this English)."""
+        value = node[key]
+        text_id = f"{self._ids.get(id(node), self.source)}.{key}"
+        if not isinstance(value, str) or any(text_id in entries for entries in self.catalog.values()):
+            return self.text(node, key)
+        return {lang: value for lang in ("en", *self.languages, *self.incomplete)}
+
     def opt_text(self, node: Any, key: str) -> Text | None:
         """:meth:`text` when ``node`` has ``key``, else None."""
         return self.text(node, key) if key in node else None

@@ -21,7 +21,7 @@ def references(ctx: Context) -> dict[str, Reference]:
     """Reference id → reference; a problem for each repeated id."""
     nodes = ctx.docs["references.yaml"]["references"]
     ctx.unique("reference", nodes)
-    return {n["id"]: Reference(n["id"], n["citation"], n.get("section")) for n in nodes}
+    return {n["id"]: Reference(n["id"], ctx.bibliographic(n, "citation"), n.get("section")) for n in nodes}
 
 
 def questions(ctx: Context) -> tuple[Section, ...]:

@@ -104,6 +104,12 @@ ACUPUNCTURE = Record(
                         F("name", Str(), required=True, doc="pinyin name"),
                         F("hanzi", Str(), required=True),
                         F("ja_reading", Str(), required=True),
+                        F(
+                            "kana",
+                            Str(),
+                            required=True,
+                            doc="the Japanese reading in hiragana (委中: いちゅう), shown in Japanese",
+                        ),
                         F("location", Text(), required=True),
                         F("indications", Text(), required=True),
                         F("caution", Text(), required=True),
@@ -132,7 +138,12 @@ ACUPUNCTURE = Record(
                             required=True,
                         ),
                         F("claim", Text(), required=True),
-                        F("source", Str(), required=True),
+                        F(
+                            "source",
+                            Text(),
+                            required=True,
+                            doc="shown as written in every language unless translated",
+                        ),
                         F(
                             "causes",
                             ListOf(Str(identifier=True)),

@@ -45,7 +45,13 @@ REFERENCES = Record(
                 Record(
                     (
                         F("id", Str(identifier=True), required=True),
-                        F("citation", Str(), required=True, doc="author, year, journal or guideline"),
+                        F(
+                            "citation",
+                            Text(),
+                            required=True,
+                            doc="author, year, journal or guideline; shown as written in every language "
+                            "unless translated (for texts the rule authors wrote themselves)",
+                        ),
                         F("section", Str(), doc="section of the clinical reference it comes from"),
                         F("note", Str()),
                     )
