@@ -26,6 +26,7 @@ from stories import CALF_CLOT, HAMSTRING, NEGATIVE_SCREEN
 from kneeguide.api import as_dict, assess, assess_batch, load_rules
 from kneeguide.engine import Assessment, CauseResult, ScoreResult
 from kneeguide.errors import RulesError
+from kneeguide.render.common import typography
 from kneeguide.ruleset.model import RuleSet
 
 VIGNETTES = Path(__file__).parent / "vignettes"
@@ -211,7 +212,10 @@ def test_a_cause_shown_alone_is_possible_not_also_possible(rules: RuleSet, lang:
     assert [c.strength for c in a.likely_causes] == ["possible"]
     report = kneeguide("assess", "--lang", lang, "--answers", "-", stdin=json.dumps(story))
     label = rules.message("strength_possible", lang)
-    assert f"{a.likely_causes[0].name} ({label})" in report.replace("\n", " ")
+    shown = typography(rules, lang).paren(
+        a.likely_causes[0].name, label
+    )  # "Sprain (possible)", 「捻挫（可能性あり）」
+    assert flat(shown) in flat(report)
     assert "also possible" not in report
 
 

@@ -27,6 +27,7 @@ from kneeguide.api import assess, load_rules
 from kneeguide.engine import Assessment
 from kneeguide.ids import Audience, Level, ReportFormat
 from kneeguide.render import render
+from kneeguide.render.common import point_label, typography
 from kneeguide.ruleset.model import RuleSet
 
 VIGNETTES = sorted((Path(__file__).parent / "vignettes").glob("*.yaml"))
@@ -221,8 +222,9 @@ def test_a_practitioner_sees_every_point_caution_when_needling_may_go_ahead(
 ) -> None:
     a, text = report(rules, COMMON["baker's cyst"], lang=lang, audience=Audience.PRACTITIONER)
     assert a.acupuncture.suitability != "not_now" and a.acupuncture.points
-    for p in a.acupuncture.points:
-        assert flat(f"{p.code}: {p.caution}") in flat(unboxed(text))
+    for p in a.acupuncture.points:  # "BL40: caution", 「委中（いちゅう）BL40：caution」
+        named = typography(rules, lang).label(point_label(p, rules, lang, short=True), p.caution)
+        assert flat(named) in flat(unboxed(text))
     assert rules.acupuncture.not_now_text[lang] not in text
 
 

@@ -21,6 +21,7 @@ from stories import NEGATIVE_SCREEN
 
 from kneeguide.api import assess
 from kneeguide.ids import Audience
+from kneeguide.render.common import typography
 from kneeguide.ruleset.model import RuleSet
 
 
@@ -129,16 +130,24 @@ def test_no_format_prints_the_estimate_as_the_wells_score(rules: RuleSet, lang: 
     label = rules.scores[0].estimate_label
     assert label is not None and rules.scores[0].id == "wells_dvt"
     title = rules.scores[0].title[lang]
-    points = rules.message("label_points", lang)
+    ty = typography(rules, lang)
+    estimate = ty.points(4, 4)  # "Points 4", 「4点」
     for fmt, text in outputs(lang).items():
         # the letter is read by a clinician: its estimate is labelled as for a practitioner
         estimate_label = (label.practitioner if fmt.startswith("note-") else label.lay)[lang]
         flat = unwrapped(text, lang)
-        assert f"{title}: {points} 0–4." in flat, fmt  # the published score
-        assert f"{estimate_label}: {points} 4;" in flat, fmt
-        # "Points 4" (not "Points 0–4") appears only as the labelled estimate
-        shown = [m.start() for m in re.finditer(rf"{points} 4(?![–\d])", flat)]
-        labelled = [m.end() + 2 for m in re.finditer(re.escape(estimate_label), flat)]
+        assert ty.label(title, ty.sentence(ty.points(0, 4))) in flat, fmt  # the published score
+        assert ty.label(estimate_label, estimate) in flat, fmt
+        # the estimate's points (not the range's "0–4") appear only after the estimate's label
+        shown = [
+            m.start()
+            for m in re.finditer(re.escape(estimate), flat)
+            if flat[m.start() - 1] not in "–〜0123456789"
+        ]
+        labelled = [
+            m.start() + len(ty.label(estimate_label, estimate)) - len(estimate)
+            for m in re.finditer(re.escape(estimate_label), flat)
+        ]
         assert shown and set(shown) <= set(labelled), fmt
         assert not re.search(r"Wells\D{0,3}4", flat), fmt
 

@@ -38,7 +38,7 @@ def acupuncture_for(
     acu = rules.acupuncture
     top_ids = {c.id for c in causes[:3]}
     evidence = tuple(
-        EvidenceResult(e.id, e.position, pick(e.claim, lang), e.source)
+        EvidenceResult(e.id, e.position, pick(e.claim, lang), pick(e.source, lang))
         for e in acu.evidence
         if not e.causes or top_ids.intersection(e.causes)
     )
@@ -56,7 +56,9 @@ def acupuncture_for(
         if decision.truth.suitability >> i & 1
     ]
     if decision.unscreened:
-        names = ", ".join(pick(rules.questions[q].clinical, lang) for q in decision.unscreened)
+        names = rules.message("list_separator", lang).join(
+            pick(rules.questions[q].clinical, lang) for q in decision.unscreened
+        )
         cautions.append(pick(acu.unscreened_text, lang).format(items=names))
     reasons += cautions
     if decision.suitability == "suitable":
@@ -81,6 +83,7 @@ def point_result(p: Point, lang: str) -> PointResult:
         p.name,
         p.hanzi,
         p.ja_reading,
+        p.kana,
         pick(p.location, lang),
         pick(p.indications, lang),
         pick(p.caution, lang),
@@ -98,21 +101,28 @@ def referral_for(
     causes: tuple[CauseResult, ...],
     lang: str,
 ) -> Referral:
-    """Whom to see and how soon, and a short text naming the flags and leading causes."""
-    parts = [
-        rules.message("referral_intro", lang).format(level=rules.message(f"level_{triage.level.id}", lang))
-    ]
+    """Whom to see and how soon, and a short text naming the flags and leading causes: one
+    sentence each, punctuated in ``lang`` (the messages ``labelled``, ``cond_separator``,
+    ``full_stop`` and ``sentences``; see :class:`kneeguide.render.typography.Typography`)."""
+
+    def m(key: str) -> str:
+        return rules.message(key, lang)
+
+    def sentence(heading: str, names: Iterable[str]) -> str:
+        said = m("labelled").format(label=m(heading), text=m("cond_separator").join(names))
+        return m("full_stop").format(text=said)
+
+    text = m("referral_intro").format(level=m(f"level_{triage.level.id}"))
+    parts = []
     if hits:
-        parts.append(rules.message("heading_red_flags", lang) + ": " + "; ".join(h.title for h in hits) + ".")
+        parts.append(sentence("heading_red_flags", (h.title for h in hits)))
     if open_flags:
-        parts.append(
-            rules.message("heading_not_excluded", lang) + ": " + "; ".join(f.title for f in open_flags) + "."
-        )
+        parts.append(sentence("heading_not_excluded", (f.title for f in open_flags)))
     if causes:
-        parts.append(
-            rules.message("heading_causes", lang) + ": " + "; ".join(c.name for c in causes[:3]) + "."
-        )
-    return Referral(to=pick(referral_to, lang), urgency=triage.timeframe, text=" ".join(parts))
+        parts.append(sentence("heading_causes", (c.name for c in causes[:3])))
+    for part in parts:
+        text = m("sentences").format(first=text, second=part)
+    return Referral(to=pick(referral_to, lang), urgency=triage.timeframe, text=text)
 
 
 class Warned(NamedTuple):
@@ -185,7 +195,8 @@ def warning_texts(rules: RuleSet, warned: Iterable[Warned], lang: str, *, lay: b
             texts.append(message.format(score=pick(rules.scores[w.at].title, lang)))
         elif w.kind == "proxy":
             score = rules.scores[w.at]
-            items = "; ".join(pick(score.items[i].text, lang) for i in w.items)
+            sep = rules.message("cond_separator", lang)
+            items = sep.join(pick(score.items[i].text, lang) for i in w.items)
             texts.append(message.format(score=pick(score.title, lang), items=items))
         else:
             texts.append(message)

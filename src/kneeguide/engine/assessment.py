@@ -122,7 +122,8 @@ class PointResult(NamedTuple):
     code: str
     name: str
     hanzi: str
-    ja_reading: str
+    ja_reading: str  # romanised (Ichū), for scripts
+    kana: str  # the Japanese reading in hiragana (いちゅう): Japanese output writes 委中（いちゅう）BL40
     location: str
     indications: str
     caution: str

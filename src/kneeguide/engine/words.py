@@ -87,8 +87,10 @@ def in_words(
         referral = Referral("", "", "")
         warnings = warning_texts(rules, disabled_of(rules), lang)
     disclaimer = rules.message("disclaimer", lang)
-    if audience is Audience.PRACTITIONER:
-        disclaimer += " " + rules.message("practitioner_note", lang)
+    if audience is Audience.PRACTITIONER:  # one sentence after another, spaced as ``lang`` spaces them
+        disclaimer = rules.message("sentences", lang).format(
+            first=disclaimer, second=rules.message("practitioner_note", lang)
+        )
     unanswered = tuple(
         q.id for q in rules.questions.values() if audience in q.audiences and q.id not in effective
     )
@@ -168,13 +170,13 @@ def _causes(
                 level=cause.level,
                 reasons_for=tuple(reasons[p] for p in ranked.pro),
                 reasons_against=tuple(reasons[p] for p in ranked.con),
-                advice=_advice(cause, decision, read, lang) if detail else pick(cause.advice, lang),
+                advice=_advice(rules, cause, decision, read, lang) if detail else pick(cause.advice, lang),
             )
         )
     return tuple(causes)
 
 
-def _advice(cause: Cause, decision: Decision, read: _Grounds, lang: str) -> str:
+def _advice(rules: RuleSet, cause: Cause, decision: Decision, read: _Grounds, lang: str) -> str:
     """The advice that fits this story: the first ``advice_if`` variant whose condition
     holds, else ``advice``; then when to see whom (``seek_care``) where the triage reached
     the cause's own level. Elsewhere the triage's action says when, differently: "book a
@@ -185,8 +187,8 @@ def _advice(cause: Cause, decision: Decision, read: _Grounds, lang: str) -> str:
     text = pick(next(fits, cause.advice), lang)
     if cause.seek_care is None or cause.level != decision.level:
         return text
-    # sentences are spaced in English, not after a Japanese full stop
-    return text + ("" if text.endswith("。") else " ") + pick(cause.seek_care, lang)
+    # sentences are spaced in English, not in Japanese
+    return rules.message("sentences", lang).format(first=text, second=pick(cause.seek_care, lang))
 
 
 def _triage(rules: RuleSet, decision: Decision, region_id: str, audience: Audience, lang: str) -> Triage:

@@ -1,19 +1,30 @@
-"""Small formatting helpers shared by the human-readable renderers."""
+"""Small formatting helpers shared by the human-readable renderers (the report and the note).
+
+Texts are joined with the punctuation of the reader's language, never with a literal ", "
+or ": ": :class:`~kneeguide.render.typography.Typography` (re-exported here with
+:func:`typography`, :func:`point_label` and :func:`fmt_points`) holds it.
+"""
 
 from __future__ import annotations
 
 from kneeguide.engine import Assessment, ScoreResult
 from kneeguide.engine.assessment import Triage
-from kneeguide.ruleset.model import RuleSet
+from kneeguide.render.typography import Typography, fmt_points, point_label, typography
+from kneeguide.ruleset.model import AnswerValue, RuleSet
 
-
-def fmt_points(value: float) -> str:
-    """Points as written: ``2``, ``-2``, ``1.5`` (no trailing zeros)."""
-    return f"{value:g}"
-
-
-def _interval(low: float, high: float) -> str:
-    return fmt_points(low) if high == low else f"{fmt_points(low)}–{fmt_points(high)}"
+__all__ = [
+    "Typography",
+    "answer_text",
+    "askable",
+    "clinical",
+    "fmt_points",
+    "grounds_text",
+    "headline_apart",
+    "point_label",
+    "score_line",
+    "score_notes",
+    "typography",
+]
 
 
 def headline_apart(t: Triage) -> bool:
@@ -27,26 +38,27 @@ def score_line(s: ScoreResult, rules: RuleSet, lang: str, *, incomplete: bool = 
     """One line per score, the published score only: points (or range), band,
     completeness (unless ``incomplete`` is off: a decided band needs no caveat for a
     lay reader); or, outside where it applies, "not applicable" and why."""
+    ty = typography(rules, lang)
     if s.applicable is False:
-        line = f"{s.title}: {rules.message('label_not_applicable', lang)}"
+        na = rules.message("label_not_applicable", lang)
         reasons = [limit.reason for limit in s.applicability if limit.met is False and limit.reason]
-        return f"{line}: {rules.message('cond_separator', lang).join(reasons)}" if reasons else line
+        return ty.label(s.title, ty.because(na, ty.phrases(reasons)) if reasons else na)
     band = s.band_text if s.band else rules.message("band_indeterminate", lang)
-    extra = "" if s.complete or not incomplete else f" ({rules.message('label_incomplete', lang)})"
-    label = rules.message("label_points", lang)
-    return f"{s.title}: {label} {_interval(s.points, s.points_max)}. {band}{extra}"
+    if not s.complete and incomplete:
+        band = ty.paren(band, rules.message("label_incomplete", lang))
+    return ty.label(s.title, ty.sentences(ty.sentence(ty.points(s.points, s.points_max)), band))
 
 
 def score_notes(s: ScoreResult, rules: RuleSet, lang: str) -> list[str]:
     """The lines under a score's line: what is not known about where it applies (a band
     given might read as settled, and a band withheld needs its reason), and the estimate
     from lay stand-ins, labelled so that it never reads as the score."""
+    ty = typography(rules, lang)
     out: list[str] = []
     if s.applicable is None:
         unknown = [limit.reason for limit in s.applicability if limit.met is None and limit.reason]
         if unknown:
-            joined = rules.message("cond_separator", lang).join(unknown)
-            out.append(rules.message("applicability_unknown", lang).format(reasons=joined))
+            out.append(rules.message("applicability_unknown", lang).format(reasons=ty.phrases(unknown)))
     e = s.estimate
     if e is not None and s.applicable is not False:
         band = (
@@ -54,25 +66,27 @@ def score_notes(s: ScoreResult, rules: RuleSet, lang: str) -> list[str]:
             if e.band
             else rules.message("band_indeterminate", lang)
         )
-        points = f"{rules.message('label_points', lang)} {_interval(e.points, e.points_max)}"
-        out.append(f"{e.label}: {points}; {band}")
+        out.append(ty.label(e.label, ty.phrases([ty.points(e.points, e.points_max), band])))
     return out
 
 
 def answer_text(a: Assessment, rules: RuleSet, qid: str) -> str:
-    """The answer to ``qid`` in words (a choice's text, a number with its unit)."""
-    value = a.answers.get(qid)
+    """The answer to ``qid`` in words: yes, no and unsure in the reader's language (whatever
+    the question's type: a choice or a number may be answered "unsure" too), a choice's
+    text, a number with its unit."""
+    value: AnswerValue | None = a.answers.get(qid)
     if value is None:
         return rules.message("answer_unanswered", a.lang)
     question = rules.questions[qid]
-    if question.type == "yn":
+    for choice in question.choices if question.type == "choice" else ():
+        if choice.id == value:
+            return choice.text.get(a.lang) or choice.text["en"]
+    if value in ("yes", "no", "unsure"):
         return rules.message(f"answer_{value}", a.lang)
-    if question.type == "choice":
-        for choice in question.choices:
-            if choice.id == value:
-                return choice.text.get(a.lang) or choice.text["en"]
-    unit = question.unit.get(a.lang) or question.unit.get("en", "") if question.unit else ""
-    return f"{value:g} {unit}".strip() if isinstance(value, (int, float)) else str(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        unit = (question.unit.get(a.lang) or question.unit.get("en", "")) if question.unit else ""
+        return typography(rules, a.lang).quantity(value, unit)
+    return str(value)
 
 
 def clinical(rules: RuleSet, qid: str, lang: str) -> str:
@@ -87,7 +101,7 @@ def grounds_text(a: Assessment, rules: RuleSet, ids: tuple[str, ...]) -> str:
     would read as if the person had said yes. Implied answers are not the person's and
     are left out."""
     given = [q for q in ids if q in a.answers]
-    return rules.message("cond_separator", a.lang).join(
+    return typography(rules, a.lang).phrases(
         rules.message("cond_answer", a.lang).format(
             question=clinical(rules, q, a.lang), answer=answer_text(a, rules, q)
         )

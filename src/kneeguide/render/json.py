@@ -130,6 +130,7 @@ def to_dict(a: Assessment) -> dict[str, Any]:
                     "name": p.name,
                     "hanzi": p.hanzi,
                     "ja_reading": p.ja_reading,
+                    "kana": p.kana,
                     "location": p.location,
                     "indications": p.indications,
                     "caution": p.caution,

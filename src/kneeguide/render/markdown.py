@@ -4,8 +4,10 @@ for files and notes."""
 from __future__ import annotations
 
 from kneeguide.engine import Assessment
+from kneeguide.render.common import typography
 from kneeguide.render.report import build
 from kneeguide.render.sections import Line
+from kneeguide.render.wrap import width_of
 from kneeguide.ruleset.model import RuleSet
 
 
@@ -54,11 +56,15 @@ def _bullet(line: Line, rules: RuleSet, lang: str) -> str:
 
 
 def _mark(mark: str, rules: RuleSet, lang: str) -> str:
+    """The mark in front of an item's text: a reason's sign as its label ("For: ",
+    「支持する所見：」), another mark followed by a space, except after a full-width bracket
+    (【支持】), which Japanese text follows directly."""
     if mark in ("", "•", "»"):
         return ""
     if mark in _SIGNS:
-        return f"{rules.message(_SIGNS[mark], lang)}: "
-    return f"{mark} "
+        label = typography(rules, lang).label(rules.message(_SIGNS[mark], lang))
+        return label if width_of(label[-1]) == 2 else label + " "
+    return mark if width_of(mark[-1]) == 2 else f"{mark} "
 
 
 #: The reasons' signs in the terminal, and the words Markdown shows instead.

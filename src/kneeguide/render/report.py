@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from kneeguide.engine import Assessment
 from kneeguide.ids import Audience
-from kneeguide.render.common import headline_apart, score_line
+from kneeguide.render.common import headline_apart, score_line, typography
 from kneeguide.render.sections import (
     Line,
     Report,
@@ -51,18 +51,18 @@ def _lay(a: Assessment, rules: RuleSet, details: bool) -> list[Section]:
     def m(key: str) -> str:
         return rules.message(key, a.lang)
 
-    sep = m("cond_separator")
+    ty = typography(rules, a.lang)
     t = a.triage
     head: list[Line] = []
     if headline_apart(t):
         head.append(Line(t.headline, style="rule"))
     head.append(Line(t.action, style="strong"))
-    head.append(Line(f"{m('label_by_when')}: {t.timeframe}"))
+    head.append(Line(ty.label(m("label_by_when"), t.timeframe)))
     why = unsaid_reasons(a, rules)
     if why:  # what set the level, where the sections below do not say it: a floor, a cause
-        head.append(Line(f"{m('label_why')}: {sep.join(why)}"))
+        head.append(Line(ty.label(m("label_why"), ty.phrases(why))))
     head.append(Line(call_line(a, rules), style="strong"))
-    sections = [Section(f"{m('heading_level')}: {m(f'level_{t.level.id}')}", tuple(head), "level")]
+    sections = [Section(ty.label(m("heading_level"), m(f"level_{t.level.id}")), tuple(head), "level")]
 
     sections.append(flags_section(a, rules, clinical=False, details=details))
     sections.append(_not_excluded(a, rules, details))
@@ -120,7 +120,8 @@ def _acupuncture(a: Assessment, rules: RuleSet, details: bool) -> Section:
             reason=acu.reasons[0] if acu.reasons else "",
         )
         return Section("", (Line(short.strip(), style="strong"),))
-    lines = [Line(f"{m('label_suitability')}: {m(f'suitability_{acu.suitability}')}", style="strong")]
+    ty = typography(rules, a.lang)
+    lines = [Line(ty.label(m("label_suitability"), m(f"suitability_{acu.suitability}")), style="strong")]
     lines += [Line(r, mark="•", depth=1) for r in acu.reasons]
     lines += acupuncture_details(a, rules)
     return Section(m("heading_acupuncture"), tuple(lines))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kneeguide.engine import Assessment
 from kneeguide.ids import Level
-from kneeguide.render.common import answer_text, clinical
+from kneeguide.render.common import answer_text, clinical, point_label, typography
 from kneeguide.render.sections import (
     Line,
     Report,
@@ -38,15 +38,16 @@ def build_clinical(a: Assessment, rules: RuleSet, *, details: bool = False) -> R
     def m(key: str) -> str:
         return rules.message(key, a.lang)
 
-    sep = m("cond_separator")
+    ty = typography(rules, a.lang)
     t = a.triage
     head = [
         Line(_referral(a, rules), style="strong"),
     ]
     if t.reasons:
-        head.append(Line(f"{m('label_basis')}: {sep.join(t.reasons)}"))
+        head.append(Line(ty.label(m("label_basis"), ty.phrases(t.reasons))))
     head.append(Line(call_line(a, rules)))
-    sections = [Section(f"{m('heading_triage')}: {m(f'level_clinical_{t.level.id}')}", tuple(head), "level")]
+    title = ty.label(m("heading_triage"), m(f"level_clinical_{t.level.id}"))
+    sections = [Section(title, tuple(head), "level")]
     sections.append(_findings(a, rules, details))
     sections.append(flags_section(a, rules, clinical=True, details=details))
     if a.not_excluded:
@@ -67,7 +68,9 @@ def build_clinical(a: Assessment, rules: RuleSet, *, details: bool = False) -> R
 def _referral(a: Assessment, rules: RuleSet) -> str:
     """Where to refer and how soon: the report's first line and its last."""
     t = a.triage
-    return f"{rules.message('label_referral_to', a.lang)}: {a.referral.to or t.headline} ({t.timeframe})"
+    ty = typography(rules, a.lang)
+    where = ty.paren(a.referral.to or t.headline, t.timeframe)
+    return ty.label(rules.message("label_referral_to", a.lang), where)
 
 
 def _findings(a: Assessment, rules: RuleSet, details: bool) -> Section:
@@ -77,13 +80,15 @@ def _findings(a: Assessment, rules: RuleSet, details: bool) -> Section:
     def m(key: str) -> str:
         return rules.message(key, a.lang)
 
-    sep = m("cond_separator")
+    ty = typography(rules, a.lang)
     lines: list[Line] = []
-    history = [
-        f"{clinical(rules, q, a.lang)}: {answer_text(a, rules, q)}" for q in _HISTORY if q in a.answers
-    ]
+
+    def answered(q: str) -> str:
+        return ty.label(clinical(rules, q, a.lang), answer_text(a, rules, q))
+
+    history = [answered(q) for q in _HISTORY if q in a.answers]
     if history:
-        lines.append(Line(sep.join(history)))
+        lines.append(Line(ty.phrases(history)))
     rest = [q for q in a.answers if q not in _HISTORY]
     groups = (("label_present", "yes"), ("label_unsure", "unsure"), ("label_absent", "no"))
     for label, value in groups:
@@ -91,12 +96,10 @@ def _findings(a: Assessment, rules: RuleSet, details: bool) -> Section:
             continue
         names = [clinical(rules, q, a.lang) for q in rest if a.answers[q] == value]
         if names:
-            lines.append(Line(f"{m(label)}: {sep.join(names)}"))
+            lines.append(Line(ty.label(m(label), ty.phrases(names))))
     others = [q for q in rest if a.answers[q] not in ("yes", "no", "unsure")]
     if others:
-        lines.append(
-            Line(sep.join(f"{clinical(rules, q, a.lang)}: {answer_text(a, rules, q)}" for q in others))
-        )
+        lines.append(Line(ty.phrases(answered(q) for q in others)))
     if not details:
         absent = sum(1 for q in rest if a.answers[q] == "no")
         if absent:
@@ -112,16 +115,20 @@ def _needling(a: Assessment, rules: RuleSet, details: bool) -> Section:
     def m(key: str) -> str:
         return rules.message(key, a.lang)
 
+    ty = typography(rules, a.lang)
     acu = a.acupuncture
-    lines = [Line(f"{m('label_suitability')}: {m(f'suitability_{acu.suitability}')}", style="strong")]
+    lines = [Line(ty.label(m("label_suitability"), m(f"suitability_{acu.suitability}")), style="strong")]
     grounds = [h.title for h in a.red_flags] if acu.suitability == "not_now" else []
     if a.triage.level >= Level.URGENT and not grounds:
         grounds = list(a.triage.reasons)
     if grounds:
-        lines.append(Line(f"{m('label_basis')}: {m('cond_separator').join(grounds)}", depth=1))
+        lines.append(Line(ty.label(m("label_basis"), ty.phrases(grounds)), depth=1))
     lines += [Line(c, mark="•", depth=1) for c in acu.cautions]
     if details:
         lines += acupuncture_details(a, rules)
     else:
-        lines += [Line(f"{p.code}: {p.caution}", mark="•", depth=1) for p in acu.points]
+        lines += [
+            Line(ty.label(point_label(p, rules, a.lang, short=True), p.caution), mark="•", depth=1)
+            for p in acu.points
+        ]
     return Section(m("heading_needling"), tuple(lines))

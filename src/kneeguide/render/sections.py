@@ -15,8 +15,10 @@ from kneeguide.render.common import (
     askable,
     clinical,
     grounds_text,
+    point_label,
     score_line,
     score_notes,
+    typography,
 )
 from kneeguide.ruleset.model import RuleSet
 
@@ -56,6 +58,7 @@ def summary_line(a: Assessment, rules: RuleSet) -> str:
     first. An emergency headline already names the number ("Call 119 now")."""
     t = a.triage
     lang = a.lang
+    ty = typography(rules, lang)
     head = t.headline.rstrip(".。")
     if t.level is Level.EMERGENCY:
         call = (
@@ -65,8 +68,7 @@ def summary_line(a: Assessment, rules: RuleSet) -> str:
         call = rules.message("summary_call_first", lang).format(advice=t.advice_line, emergency=t.call)
     else:
         call = rules.message("summary_in_emergency", lang).format(emergency=t.call)
-    stop = "。" if lang == "ja" else ". "
-    return f"{head}{stop}{call}".strip()
+    return ty.sentences(ty.sentence(head), call)
 
 
 def unsaid_reasons(a: Assessment, rules: RuleSet) -> tuple[str, ...]:
@@ -82,13 +84,14 @@ def call_line(a: Assessment, rules: RuleSet) -> str:
     the advice line for an urgent level where the region has one."""
     t = a.triage
     m = rules.message
-    emergency = f"{m('label_call', a.lang)}: {t.call}"
-    advice = f"{m('label_advice', a.lang)}: {t.advice_line}" if t.advice_line else ""
+    ty = typography(rules, a.lang)
+    emergency = ty.label(m("label_call", a.lang), t.call)
+    advice = ty.label(m("label_advice", a.lang), t.advice_line) if t.advice_line else ""
     if t.level is Level.EMERGENCY:
-        return f"{m('label_call_first', a.lang)}: {t.call}"
+        return ty.label(m("label_call_first", a.lang), t.call)
     if t.level is Level.URGENT and t.advice_line:
-        return f"{m('label_call_first', a.lang)}: {t.advice_line} · {emergency}"
-    return " · ".join(p for p in (emergency, advice) if p)
+        return ty.inline([ty.label(m("label_call_first", a.lang), t.advice_line), emergency])
+    return ty.inline(p for p in (emergency, advice) if p)
 
 
 def flags_section(a: Assessment, rules: RuleSet, *, clinical: bool, details: bool) -> Section:
@@ -100,6 +103,7 @@ def flags_section(a: Assessment, rules: RuleSet, *, clinical: bool, details: boo
     def m(key: str) -> str:
         return rules.message(key, a.lang)
 
+    ty = typography(rules, a.lang)
     heading = m("heading_red_flags_clinical" if clinical else "heading_red_flags")
     if not a.red_flags:
         if clinical:
@@ -108,10 +112,11 @@ def flags_section(a: Assessment, rules: RuleSet, *, clinical: bool, details: boo
     level = "level_clinical_" if clinical else "level_"
     lines: list[Line] = []
     for h in a.red_flags:
-        lines.append(Line(f"{h.title} [{m(level + h.level.id)}]", style="flag"))
+        lines.append(Line(ty.tag(h.title, m(level + h.level.id)), style="flag"))
         because = grounds_text(a, rules, h.because)
         if because:
-            lines.append(Line(f"{m('label_raised_by' if clinical else 'label_because')}: {because}", depth=1))
+            label = m("label_raised_by" if clinical else "label_because")
+            lines.append(Line(ty.label(label, because), depth=1))
         lines += [Line(reason, depth=1, style="strong") for reason in h.escalated_because]
         if details and not clinical:
             lines += [Line(h.action, depth=1), Line(h.explain, depth=1, style="dim")]
@@ -124,27 +129,29 @@ def not_excluded_section(a: Assessment, rules: RuleSet) -> Section:
     def m(key: str) -> str:
         return rules.message(key, a.lang)
 
+    ty = typography(rules, a.lang)
     lines: list[Line] = []
     for n in a.not_excluded:
         lines.append(Line(n.title, style="strong"))
-        missing = ", ".join(clinical(rules, q, a.lang) for q in askable(a, rules, n.missing))
-        lines.append(Line(f"{m('label_missing')}: {missing}", depth=1))
+        missing = ty.items(clinical(rules, q, a.lang) for q in askable(a, rules, n.missing))
+        lines.append(Line(ty.label(m("label_missing"), missing), depth=1))
     return Section(m("heading_not_excluded"), tuple(lines), "yellow")
 
 
 def scores_section(a: Assessment, rules: RuleSet, *, items: bool) -> Section:
     """Every score: its line, its notes, and with ``items`` each item marked present ([+]),
     absent ([-]) or not known ([?]) with its points, where the score applies."""
+    ty = typography(rules, a.lang)
     lines: list[Line] = []
     for s in a.scores:
         lines.append(Line(score_line(s, rules, a.lang), mark="•"))
         lines += [Line(note, depth=1, style="dim") for note in score_notes(s, rules, a.lang)]
         if items and s.applicable is not False:
             for item in s.items:
-                proxy = f" ({rules.message('label_proxy', a.lang)})" if item.proxy else ""
-                lines.append(
-                    Line(f"{item.text} ({item.points:+g}){proxy}", mark=item_mark(item.present), depth=1)
-                )
+                text = ty.paren(item.text, f"{item.points:+g}")
+                if item.proxy:
+                    text = ty.paren(text, rules.message("label_proxy", a.lang))
+                lines.append(Line(text, mark=item_mark(item.present), depth=1))
     if items and any(s.applicable is not False for s in a.scores):
         lines.append(Line(rules.message("label_item_marks", a.lang), style="dim"))
     return Section(rules.message("heading_scores", a.lang), tuple(lines))
@@ -164,13 +171,14 @@ def causes_section(a: Assessment, rules: RuleSet, details: bool) -> Section:
     def m(key: str) -> str:
         return rules.message(key, a.lang)
 
+    ty = typography(rules, a.lang)
     if not a.likely_causes:
-        return Section(m("heading_causes"), (Line(m("no_causes") + "."),))
+        return Section(m("heading_causes"), (Line(ty.sentence(m("no_causes"))),))
     likely = [c for c in a.likely_causes if c.strength != "less_likely"] or list(a.likely_causes[:1])
     shown = a.likely_causes if details else tuple(likely[:SHORT_CAUSES])
     lines: list[Line] = []
     for index, c in enumerate(shown, 1):
-        lines.append(Line(f"{c.name} ({m(f'strength_{c.strength}')})", mark=f"{index}.", style="strong"))
+        lines.append(Line(ty.paren(c.name, m(f"strength_{c.strength}")), mark=f"{index}.", style="strong"))
         lines += [Line(r.text, mark="+", depth=1) for r in c.reasons_for]
         lines += [Line(r.text, mark="-", depth=1) for r in c.reasons_against]
         home = index == 1 and a.triage.level <= Level.ROUTINE and a.audience is Audience.LAY
@@ -185,14 +193,16 @@ def acupuncture_details(a: Assessment, rules: RuleSet) -> list[Line]:
     def m(key: str) -> str:
         return rules.message(key, a.lang)
 
+    ty = typography(rules, a.lang)
     lines: list[Line] = []
     for p in a.acupuncture.points:
-        lines.append(Line(f"{p.code} {p.name} {p.hanzi} ({p.ja_reading}): {p.location}", mark="•", depth=1))
-        lines.append(Line(f"{m('label_caution')}: {p.caution}", depth=2))
+        lines.append(Line(ty.label(point_label(p, rules, a.lang), p.location), mark="•", depth=1))
+        lines.append(Line(ty.label(m("label_caution"), p.caution), depth=2))
     if a.acupuncture.evidence:
-        lines.append(Line(f"{m('label_evidence')}:"))
+        lines.append(Line(ty.label(m("label_evidence"))))
         for e in a.acupuncture.evidence:
-            lines.append(Line(f"{e.claim} ({e.source})", mark=f"[{m(f'position_{e.position}')}]", depth=1))
+            mark = ty.bracket(m(f"position_{e.position}"))
+            lines.append(Line(ty.paren(e.claim, e.source), mark=mark, depth=1))
     return lines
 
 
@@ -204,7 +214,8 @@ def _digest(digest: str, details: bool) -> str:
 
 
 def referral_section(a: Assessment, rules: RuleSet) -> Section:
-    lines = (Line(f"{a.referral.to}: {a.referral.urgency}", style="strong"), Line(a.referral.text))
+    ty = typography(rules, a.lang)
+    lines = (Line(ty.label(a.referral.to, a.referral.urgency), style="strong"), Line(a.referral.text))
     return Section(rules.message("heading_referral", a.lang), lines)
 
 
@@ -215,13 +226,15 @@ def ending(a: Assessment, rules: RuleSet, details: bool, safety_label: str) -> l
     def m(key: str) -> str:
         return rules.message(key, a.lang)
 
+    ty = typography(rules, a.lang)
     out = [
         Section(m("heading_warnings"), tuple(Line(w, mark="•") for w in a.warnings)),
-        Section("", (Line(f"{safety_label}: {a.triage.safety_net}"),)),
+        Section("", (Line(ty.label(safety_label, a.triage.safety_net)),)),
     ]
     tail = [] if details else [Line(m("details_hint"), style="dim")]
+    version = ty.paren(a.rules_version, _digest(a.rules_digest, details))
     tail += [
-        Line(f"{m('label_rules')}: {a.rules_version} ({_digest(a.rules_digest, details)})", style="dim"),
+        Line(ty.label(m("label_rules"), version), style="dim"),
         Line(a.disclaimer, style="strong"),
     ]
     out.append(Section("", tuple(tail)))
@@ -231,7 +244,8 @@ def ending(a: Assessment, rules: RuleSet, details: bool, safety_label: str) -> l
 
 def answers_section(a: Assessment, rules: RuleSet) -> Section:
     """Every answer given, in clinical wording, in the order given."""
+    ty = typography(rules, a.lang)
     lines = tuple(
-        Line(f"{clinical(rules, q, a.lang)}: {answer_text(a, rules, q)}", mark="•") for q in a.answers
+        Line(ty.label(clinical(rules, q, a.lang), answer_text(a, rules, q)), mark="•") for q in a.answers
     )
     return Section(rules.message("heading_answers", a.lang), lines)

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from kneeguide.engine import Assessment
 from kneeguide.ids import Level
+from kneeguide.render.common import typography
 from kneeguide.render.report import build
 from kneeguide.render.sections import Line
 from kneeguide.render.wrap import wrap
@@ -59,14 +60,20 @@ def emergency_panel(a: Assessment, rules: RuleSet, *, color: bool = False, width
     """The panel shown the moment an emergency becomes certain during an interview."""
     buffer = io.StringIO()
     console = _console(buffer, color, width)
+    inner = max(width, 40) - 4  # borders and padding
+
+    def para(text: str) -> str:  # wrapped here, between phrases and with kinsoku, not by rich
+        return "\n".join(wrap(text, inner))
+
     body = Text()
-    body.append(a.triage.action + "\n\n", style="bold")
+    body.append(para(a.triage.action) + "\n\n", style="bold")
     for h in a.red_flags:
         if h.level is Level.EMERGENCY:
-            body.append(h.title + "\n", style=STYLE[Level.EMERGENCY])
-            body.append(h.action + "\n")
-    body.append(f"\n{rules.message('label_call', a.lang)}: {a.triage.call}", style="bold")
-    title = f"{rules.message('emergency_title', a.lang)}: {a.triage.call}"
+            body.append(para(h.title) + "\n", style=STYLE[Level.EMERGENCY])
+            body.append(para(h.action) + "\n")
+    ty = typography(rules, a.lang)
+    body.append("\n" + para(ty.label(rules.message("label_call", a.lang), a.triage.call)), style="bold")
+    title = ty.label(rules.message("emergency_title", a.lang), a.triage.call)
     console.print(Panel(body, title=title, border_style="red"))
     return buffer.getvalue()
 
@@ -98,6 +105,14 @@ def render(
     return _TRAILING.sub(r"\1", buffer.getvalue())
 
 
+def _marked(mark: str) -> str:
+    """A paragraph's mark and the space after it; none after a full-width bracket (【支持】),
+    which Japanese text follows directly."""
+    if not mark:
+        return ""
+    return mark if cell_len(mark[-1]) == 2 else mark + " "
+
+
 def _lines(lines: tuple[Line, ...], level: Level, color: bool, base: int, width: int) -> Group:
     """Paragraphs with hanging indents, ``base`` levels in, ``width`` columns wide: a wrapped
     line starts under the text, not under the mark. Each paragraph is broken here (not by
@@ -111,7 +126,7 @@ def _lines(lines: tuple[Line, ...], level: Level, color: bool, base: int, width:
             "flag": "bold red",
             "dim": "dim" if color else "",
         }.get(line.style, "")
-        prefix = "  " * (base + line.depth) + (f"{line.mark} " if line.mark else "")
+        prefix = "  " * (base + line.depth) + _marked(line.mark)
         text = Text("\n".join(wrap(line.text, width - cell_len(prefix))), style=style, overflow="fold")
         if not prefix:
             rows.append(text)

@@ -14,23 +14,16 @@ Pure functions, no terminal: the askers pass the width they draw at.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from wcwidth import wcswidth, wcwidth
 
-if TYPE_CHECKING:
-    from budoux.parser import Parser
+from kneeguide.render.phrases import GLUE, NO_START, phrases
 
-#: Kana, CJK ideographs, CJK punctuation and full-width forms: text BudouX should split.
-_JAPANESE = re.compile("[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-#: Japanese line-breaking rules (kinsoku): never start a line with closing punctuation
-#: or a middle dot, never end one with an opening bracket.
-_NO_START = frozenset("、。，．・：；？！）」』】〕〉》］｝…‥ー")
-_NO_END = frozenset("（「『【〔〈《［｛")
-#: A line may also break after these, inside a phrase BudouX left whole (lists joined
-#: with "／" or "、", sentences with "。"): it never starts a line with them.
-_AFTER_STOPS = re.compile("(?<=[、。／])")
+_phrases = phrases  # the name tests/test_interview_terminal.py imports
+
+#: A unit after a number and a space ("10 cm", "38 °C", "0.5 SD"), which stays on the
+#: number's line.
+_UNIT = re.compile(r"(?:°[CF]?|%|cm|mm|mmHg|kg|mg|mL|SD|SMD)(?![A-Za-z])")
 #: Where English breaks; an ideographic space (U+3000) is part of the Japanese text.
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 #: A list marker that continuation lines should hang under: "- ", "• ", "12. ".
@@ -49,36 +42,6 @@ def _combining(ch: str) -> bool:
     return wcwidth(ch) == 0
 
 
-@lru_cache(maxsize=1)
-def _parser() -> Parser:
-    import budoux
-
-    return budoux.load_default_japanese_parser()
-
-
-def _phrases(word: str) -> list[str]:
-    """``word`` (no spaces) as the pieces a line may break between."""
-    if not _JAPANESE.search(word):
-        return [word]
-    phrases: list[str] = []
-    lone = ""  # a single kana BudouX cut off: usually the start of a word (が|まん), kept with what follows
-    pieces = [p for phrase in _parser().parse(word) for p in _AFTER_STOPS.split(phrase)]
-    for phrase in pieces:
-        if not phrase:
-            continue
-        if len(phrase) == 1 and "\u3040" <= phrase <= "\u30ff":
-            lone += phrase
-            continue
-        phrase, lone = lone + phrase, ""
-        if phrases and (phrase[0] in _NO_START or phrases[-1][-1] in _NO_END):
-            phrases[-1] += phrase
-        else:
-            phrases.append(phrase)
-    if lone:
-        phrases.append(lone)
-    return phrases
-
-
 def _clusters(word: str) -> list[str]:
     """Characters with their combining marks, the smallest pieces a word may be cut into."""
     out: list[str] = []
@@ -92,13 +55,20 @@ def _clusters(word: str) -> list[str]:
 
 def _cut(piece: str, width: int) -> list[str]:
     """A piece wider than ``width`` cut into lines of at most ``width`` columns; closing
-    punctuation that would start a line takes the character before it along (oidashi)."""
+    punctuation or a small kana that would start a line takes the characters before it
+    along (oidashi), as many as are themselves forbidden there (「ビ|ュー」, never 「ュ|ー」)."""
     lines, line, used = [], "", 0
     for cluster in _clusters(piece):
         w = width_of(cluster)
         if line and used + w > width:
-            carry = line[-1] if cluster in _NO_START and len(line) > 1 else ""
-            lines.append(line[: len(line) - len(carry)])
+            keep = len(line)
+            if cluster in NO_START:
+                keep -= 1
+                while keep > 1 and line[keep] in NO_START:
+                    keep -= 1
+            keep = max(keep, 1)
+            carry = line[keep:]
+            lines.append(line[:keep])
             line, used = carry, width_of(carry)
         line += cluster
         used += w
@@ -117,8 +87,8 @@ def wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0
-        for index, word in enumerate(_SPACES.split(paragraph.strip(" \t\r\f\v"))):
-            for position, piece in enumerate(_phrases(word)):
+        for index, word in enumerate(_words(paragraph)):
+            for position, piece in enumerate(phrases(word)):
                 space = " " if index and not position and line else ""
                 w = width_of(piece)
                 if used + len(space) + w <= width:
@@ -135,7 +105,19 @@ def wrap(text: str, width: int) -> list[str]:
                 lines += full
                 used = width_of(line)
         lines.append(line)
-    return lines
+    return [line.replace(GLUE, " ") for line in lines]
+
+
+def _words(paragraph: str) -> list[str]:
+    """The space-separated words of ``paragraph``, a number kept with the unit after it
+    ("10 cm" is one word: a line never ends in "10" with "cm" on the next)."""
+    words: list[str] = []
+    for word in _SPACES.split(paragraph.strip(" \t\r\f\v")):
+        if words and words[-1][-1:].isdigit() and _UNIT.match(word):
+            words[-1] += GLUE + word
+        else:
+            words.append(word)
+    return words
 
 
 def hang(text: str, width: int, lead: str, indent: int | None = None) -> list[str]:
