@@ -7,6 +7,7 @@ letter: the same letter as ``kneeguide note --session`` gives for this session
 (HTML by default, to print; Markdown or text by the file name).
 """
 
+import errno
 import shlex
 import sys
 from collections.abc import Callable
@@ -74,9 +75,12 @@ def interview(
     settings = resolve(lang, region, audience, rules_dir)
     rules = settings.rules
     if not sys.stdin.isatty():
-        raise InputError([Problem(rules.message("no_terminal", "en"))])
+        raise InputError([Problem(rules.message("no_terminal", "en"), key="no_terminal")])
     session = _resumed(resume, rules) if resume is not None else _started(audience, settings)
     asker = asker_for(rules, session.lang, plain=plain)
+    if session.rules_digest != rules.digest:  # said on the terminal, wrapped at its width
+        asker.show(rules.message("resume_rules_changed", session.lang))
+        session.rules_digest = rules.digest
     interrupt_on_signals()
     try:
         result = Interview(
@@ -92,7 +96,7 @@ def interview(
         offer_saves(rules, session, result, asker, clinic=settings.clinic)
     except (KeyboardInterrupt, EOFError):
         if session.status == "completed":  # only the offers to save were left
-            sys.stderr.write("\nkneeguide: interrupted\n")
+            sys.stderr.write("\n" + rules.message("interrupted_after_report", session.lang) + "\n")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         if not session.steps:  # nothing answered: no file holds an empty interview
             sys.stderr.write("\n")
@@ -100,10 +104,34 @@ def interview(
             raise typer.Exit(EXIT_INTERRUPTED) from None
         session.save()
         command = f"{invocation()} interview --resume {shlex.quote(str(session.path))}"
+        lines = command_lines(command, asker.width())
         sys.stderr.write(
-            "\n" + rules.message("interrupted", session.lang).format(command="\n  " + command) + "\n"
+            "\n" + rules.message("interrupted", session.lang).format(command="\n" + "\n".join(lines)) + "\n"
         )
         raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def command_lines(command: str, width: int) -> list[str]:
+    """``command`` as indented lines of at most ``width`` columns, broken between its
+    words with the shell's line continuation (" \\"): written as one line, the terminal
+    would cut it anywhere ("--r" / "esume" at 50 columns) and a person copying it would
+    have to mend it. A word wider than a line (a deep path) has a line of its own."""
+    from wcwidth import wcswidth
+
+    words = [shlex.quote(part) for part in shlex.split(command)]
+    lines: list[str] = []
+    current = ""
+    for n, word in enumerate(words, 1):
+        joined = f"{current} {word}" if current else word
+        indent = "    " if lines else "  "
+        more = " \\" if n < len(words) else ""  # a line that goes on ends with the continuation
+        if current and wcswidth(indent + joined + more) > width:
+            lines.append(indent + current + " \\")
+            current = word
+        else:
+            current = joined
+    lines.append(("    " if lines else "  ") + current)
+    return lines
 
 
 def _remember(region: str) -> Path:
@@ -147,24 +175,19 @@ def _started(audience: str, settings: Settings) -> "Session":
 
 
 def _resumed(resume: str, rules: "RuleSet") -> "Session":
-    """The saved session ``resume`` (or the latest), its answers checked against ``rules``."""
+    """The saved session ``resume`` (or the latest), its answers checked against ``rules``
+    (its ``rules_digest`` still the one it began with, for the caller to say if they changed)."""
     from kneeguide.interview.session import Session, latest_in_progress
     from kneeguide.ruleset.answers import check_answers
 
     path = latest_in_progress() if resume == RESUME_LATEST else Path(resume)
     if path is None:
-        raise InputError([Problem("no interrupted interview to resume")])
+        raise InputError([Problem("no interrupted interview to resume", key="resume_none")])
     session = Session.load(path)
     checked, problems = check_answers(session.answers, rules.questions, where=Location(str(path)))
     if problems:
         raise InputError(problems)
     session.answers = dict(checked)
-    if session.rules_digest != rules.digest:
-        sys.stderr.write(
-            "kneeguide: note: the rules changed since this interview began; "
-            "your answers are kept and checked again\n"
-        )
-        session.rules_digest = rules.digest
     return session
 
 
@@ -229,8 +252,8 @@ def offer_saves(
             try:
                 write_atomic(target, content(target))
             except KneeguideError as exc:  # a read-only folder or a full disk: say so, keep going
-                for line in exc.lines():
-                    asker.show(f"kneeguide: {line}")
+                for line in save_failed(rules, lang, target, exc):
+                    asker.show(line)
                 return
             asker.show(rules.message("saved_to", lang).format(path=target))
 
@@ -249,3 +272,35 @@ def offer_saves(
         lambda _: render(ReportFormat.JSON, result, rules),
     )
     offer("offer_note", f"kneeguide-note-{stamp}.html", letter)
+
+
+#: The save_reason_* message for the system errors a person can do something about
+#: (by name: not every platform has every code).
+_REASONS = {
+    code: key
+    for names, key in (
+        (("EACCES", "EPERM", "EROFS"), "save_reason_permission"),
+        (("ENOSPC", "EDQUOT", "EFBIG"), "save_reason_no_space"),
+        (("ENOENT", "ENOTDIR"), "save_reason_no_folder"),
+        (("EISDIR",), "save_reason_directory"),
+    )
+    for name in names
+    if (code := getattr(errno, name, None)) is not None
+}
+
+
+def save_failed(rules: "RuleSet", lang: str, target: Path, exc: KneeguideError) -> list[str]:
+    """Why a file the person chose was not written, in their language.
+
+    In English, kneeguide's own words for the error, as every command prints it
+    (``kneeguide: PATH: cannot write here: Permission denied``). In another language
+    the system's English would be the only English on the screen, so the reason is
+    said in that language when it is a common one (no permission, a full disk, no
+    such folder), read from the system error the write failed with.
+    """
+    if lang == "en":
+        return [f"kneeguide: {line}" for line in exc.lines()]
+    cause = exc.__context__  # the OSError the write failed with (raised "from None", still kept)
+    key = _REASONS.get(cause.errno) if isinstance(cause, OSError) and cause.errno is not None else None
+    reasons = [rules.message(key, lang)] if key else [p.message for p in exc.problems]
+    return [rules.message("save_failed", lang).format(path=target, reason=reason) for reason in reasons]

@@ -99,7 +99,10 @@ class Interview:
             kind="choice",
             text=self.m("region_ask"),
             help=self.m("region_help"),
-            choices=tuple((r.id, f"{pick(r.name, self.lang)} ({r.emergency})") for r in regions),
+            choices=tuple(
+                (r.id, self.m("region_choice", name=pick(r.name, self.lang), emergency=r.emergency))
+                for r in regions
+            ),
             expected=", ".join(r.id for r in regions),
             minimum=None,
             maximum=None,
@@ -257,7 +260,8 @@ class Interview:
             if self.audience is Audience.PRACTITIONER:
                 rules = self.flow.why(qid, self.lang)
                 if rules:
-                    lines.append("  " + self.m("why_asked", rules="; ".join(rules)))
+                    joined = self.m("interview_list_separator").join(rules)
+                    lines.append("  " + self.m("why_asked", rules=joined))
         return "\n".join(lines)
 
 

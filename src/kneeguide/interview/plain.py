@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import sys
+import unicodedata
 from typing import Any, TextIO
 
 from kneeguide.interview.prompts import BACK, HELP, INVALID, NONE, NOT_SURE, Checklist, Single, parse_number
@@ -88,6 +89,12 @@ class PlainAsker:
             raise EOFError
         return line.strip()
 
+    def answer(self) -> str:
+        """A reply to a choice, a number or a yes/no, in the characters the checks know:
+        a Japanese input method types full-width digits and letters (１　３、ｙ, ？),
+        which mean the same as 1 3, y and ?."""
+        return unicodedata.normalize("NFKC", self.read()).strip()
+
     def heading(self, progress: str, text: str) -> None:
         self.write("\n")
         if progress:
@@ -116,7 +123,7 @@ class PlainAsker:
         self.numbered(list(enumerate(labels, 1)))
         while True:
             self.say(self.m("plain_single"))
-            reply = self.read()
+            reply = self.answer()
             word = reply.lower()
             if word in _BACK or word in _HELP:
                 return BACK if word in _BACK else HELP
@@ -146,7 +153,7 @@ class PlainAsker:
         self.numbered(lines)
         while True:
             self.say(self.m("plain_checklist"))
-            reply = self.read()
+            reply = self.answer()
             word = reply.lower()
             if not word:
                 continue  # silence is not "no": ask again
@@ -161,10 +168,11 @@ class PlainAsker:
             self.invalid(reply, self.m("plain_numbers", n=unsure))
 
     def confirm(self, message: str, default: bool) -> bool:
+        hint = "plain_confirm_default_yes" if default else "plain_confirm_default_no"
         while True:
             self.write("\n")
-            self.say(f"{message} [{'Y/n' if default else 'y/N'}]")
-            reply = self.read()
+            self.say(self.m(hint, message=message))
+            reply = self.answer()
             word = reply.lower()
             if not word:
                 return default
@@ -177,8 +185,8 @@ class PlainAsker:
 
     def path(self, message: str, default: str) -> str:
         self.write("\n")
-        self.say(f"{message} [{default}]")
-        return self.read() or default
+        self.say(self.m("plain_path", message=message, default=default))
+        return self.read() or default  # as typed: a file name is not normalised
 
     def show(self, text: str) -> None:
         # Colour codes go first, so what is measured is what is read.

@@ -8,6 +8,7 @@ what the person chose, or one of the action markers below. Nothing here prints.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -85,8 +86,11 @@ INVALID: Any = _Invalid()
 
 
 def parse_number(prompt: Single, text: str) -> Any:
-    """Parse typed input for a number question: a value, None (unknown), BACK, HELP or INVALID."""
-    word = text.strip().lower()
+    """Parse typed input for a number question: a value, None (unknown), BACK, HELP or INVALID.
+
+    Full-width characters, which a Japanese input method types (６４, ？, ｂ), read as
+    their ASCII forms."""
+    word = unicodedata.normalize("NFKC", text).strip().lower()
     if word in ("", "?", "b", "back"):
         return {"": None, "?": HELP, "b": BACK, "back": BACK}[word]
     try:

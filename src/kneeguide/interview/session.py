@@ -104,17 +104,21 @@ class Session:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise InputError([Problem("session file not found", where)]) from None
+            raise InputError([Problem("session file not found", where, "session_not_found")]) from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise InputError([Problem(f"cannot read session: {exc}", where)]) from None
+            raise InputError([Problem(f"cannot read session: {exc}", where, "session_unreadable")]) from None
         except json.JSONDecodeError as exc:
+            at = Location(str(path), exc.lineno, exc.colno)
             message = f"session file is damaged: {exc.msg}"
             prev = path.with_name(path.name + ".prev")
             if prev.exists():
                 message += f"; the previous copy is intact: kneeguide interview --resume {prev}"
-            raise InputError([Problem(message, Location(str(path), exc.lineno, exc.colno))]) from None
+                problem = Problem(message, at, "session_damaged_prev", (("prev", str(prev)),))
+            else:
+                problem = Problem(message, at, "session_damaged")
+            raise InputError([problem]) from None
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-            raise InputError([Problem("not a kneeguide session file", where)])
+            raise InputError([Problem("not a kneeguide session file", where, "session_not_a_session")])
         try:
             return cls(
                 path=path,
@@ -131,7 +135,8 @@ class Session:
                 updated=str(raw.get("updated", _now())),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise InputError([Problem(f"session file is incomplete ({exc})", where)]) from None
+            problem = Problem(f"session file is incomplete ({exc})", where, "session_incomplete")
+            raise InputError([problem]) from None
 
 
 def latest_in_progress() -> Path | None:

@@ -8,6 +8,11 @@ says, and a list with nothing ticked is never submitted. Every line is wrapped
 (:mod:`kneeguide.render.wrap`) at the width the window has when it is drawn,
 so a resized terminal re-wraps and no choice is cut at the edge.
 
+No questionary prompt function is used at all, the yes/no question, the file
+name and the pause included: their hints and echoed answers ("(Use arrow keys)",
+"(Y/n)", "Yes", "done (3 selections)") are English constants. Every word drawn
+here is a message of the rules, in the reader's language.
+
 Prompts go to stderr (or the terminal), never stdout, so
 ``kneeguide interview > report.txt`` stays clean.
 """
@@ -62,9 +67,9 @@ class AtWidth(FormattedTextControl):
 class Wrapped(AtWidth):
     """Text drawn by a function of the width."""
 
-    def __init__(self, draw: Callable[[int], Fragments]) -> None:
+    def __init__(self, draw: Callable[[int], Fragments], *, focusable: bool = False) -> None:
         self.draw = draw
-        super().__init__(lambda: self.draw(self.width))
+        super().__init__(lambda: self.draw(self.width), focusable=focusable)
 
 
 class Choices(AtWidth, InquirerControl):
@@ -163,6 +168,15 @@ def list_window(control: Choices) -> Window:
         always_hide_cursor=True,
         dont_extend_height=True,
         scroll_offsets=ScrollOffsets(top=1, bottom=lambda: control.tallest),
+    )
+
+
+def typed_line(buffer: Buffer) -> Window:
+    """The line a number or a file name is typed on, under the question, after "  > "."""
+    return Window(
+        BufferControl(buffer, input_processors=[BeforeInput("  > ", style="class:qmark")]),
+        wrap_lines=True,
+        dont_extend_height=True,
     )
 
 
@@ -273,12 +287,7 @@ class TerminalAsker:
         def interrupt(event: KeyPressEvent) -> None:
             event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
 
-        line = Window(
-            BufferControl(buffer, input_processors=[BeforeInput("  > ", style="class:qmark")]),
-            wrap_lines=True,
-            dont_extend_height=True,
-        )
-        reply: AnswerValue | None = self.run(frame, line, keys)
+        reply: AnswerValue | None = self.run(frame, typed_line(buffer), keys)
         return reply
 
     def word(self, value: Any) -> str:
@@ -326,7 +335,7 @@ class TerminalAsker:
         @keys.add("enter", eager=True)
         def enter(event: KeyPressEvent) -> None:
             value = control.get_pointed_at().value
-            titles = "; ".join(control.title_of(q) for q in chosen())
+            titles = self.m("interview_list_separator").join(control.title_of(q) for q in chosen())
             if value in ACTIONS:
                 if value == HELP:
                     self.kept[tuple(items)] = chosen()
@@ -345,26 +354,86 @@ class TerminalAsker:
         return chosen_reply
 
     def confirm(self, message: str, default: bool) -> bool:
-        import questionary
+        """A yes/no question: y or n answers at once, Enter gives the default.
 
-        text = self.lines(message, reserve=8)
-        return bool(questionary.confirm(text, default=default, **self.io).unsafe_ask())
+        Drawn here rather than by ``questionary.confirm``, whose key hint "(Y/n)" and
+        answer "Yes"/"No" are module constants in English: the hint and the answer are
+        messages, so a Japanese reader sees 「（y：はい／n：いいえ／Enterキー：はい）」
+        and 「はい」, wrapped at the width like every other prompt. Full-width ｙ/ｎ
+        count too: a Japanese input method left on types them.
+        """
+        hint = self.m("confirm_default_yes" if default else "confirm_default_no")
+        frame = Frame("", message, hint)
+        keys = KeyBindings()
+
+        def answer(value: bool) -> Callable[[KeyPressEvent], None]:
+            def give(event: KeyPressEvent) -> None:
+                frame.answer = self.m("confirm_yes" if value else "confirm_no")
+                event.app.exit(result=value)
+
+            return give
+
+        for key in ("y", "Y", "ｙ", "Ｙ"):
+            keys.add(key, eager=True)(answer(True))
+        for key in ("n", "N", "ｎ", "Ｎ"):
+            keys.add(key, eager=True)(answer(False))
+        keys.add("enter", eager=True)(answer(default))
+
+        @keys.add("c-c", eager=True)
+        @keys.add("c-q", eager=True)
+        def interrupt(event: KeyPressEvent) -> None:
+            event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+        @keys.add("<any>")
+        def ignore(event: KeyPressEvent) -> None:
+            """Any other key does nothing."""
+
+        # Nothing to draw under the question; a window of no height holds the focus.
+        still = Window(FormattedTextControl("", focusable=True), height=0, always_hide_cursor=True)
+        return bool(self.run(frame, still, keys))
 
     def pause(self, message: str) -> None:
-        import questionary
+        """Wait for any key under ``message``, wrapped at the width like the prompts
+        (between phrases in Japanese) and flush left like the help it follows."""
+        keys = KeyBindings()
 
-        questionary.press_any_key_to_continue(self.lines(message, reserve=0), **self.io).unsafe_ask()
+        @keys.add("c-c", eager=True)
+        @keys.add("c-q", eager=True)
+        def interrupt(event: KeyPressEvent) -> None:
+            event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+        @keys.add("<any>")
+        def go_on(event: KeyPressEvent) -> None:
+            event.app.exit()
+
+        text = Wrapped(lambda width: [("class:instruction", "\n".join(wrap(message, width)))], focusable=True)
+        window = Window(text, dont_extend_height=True, always_hide_cursor=True)
+        app: Application[None] = Application(
+            layout=Layout(window, focused_element=window), key_bindings=keys, style=self.style, **self.io
+        )
+        app.run()
 
     def path(self, message: str, default: str) -> str:
-        import questionary
+        """A file name, the default ready to keep or edit, typed on its own line under the
+        question: after 「? ファイル名：」 a default name such as
+        kneeguide-assessment-20261130-0930.json would reach past 50 columns and be cut
+        by the edge. Left empty, the default."""
+        frame = Frame("", message, None)
+        buffer = Buffer(multiline=False)
+        buffer.text = default
+        buffer.cursor_position = len(default)
+        keys = KeyBindings()
 
-        return str(questionary.text(self.lines(message, reserve=2), default=default, **self.io).unsafe_ask())
+        @keys.add("enter", eager=True)
+        def enter(event: KeyPressEvent) -> None:
+            frame.answer = buffer.text.strip() or default
+            event.app.exit(result=frame.answer)
 
-    def lines(self, message: str, *, reserve: int) -> str:
-        """A questionary message broken for the width, continuation lines under the text
-        (``reserve`` leaves room for what questionary draws after it, such as "(Y/n)")."""
-        width = self.width()
-        return "\n  ".join(wrap(message, max(width - 2 - reserve, 10)))
+        @keys.add("c-c", eager=True)
+        def interrupt(event: KeyPressEvent) -> None:
+            event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+        return str(self.run(frame, typed_line(buffer), keys))
 
     def show(self, text: str) -> None:
         sys.stderr.write(fit(text if text.endswith("\n") else text + "\n", self.width()))
