@@ -161,14 +161,18 @@ def printed(browser: Browser, notes: dict[str, str], folder: Path) -> dict[str, 
             out[name] = text.split("\f")[:-1]  # each page ends in a form feed
             if pngs:
                 Path(pngs).mkdir(parents=True, exist_ok=True)
-                subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(Path(pngs) / name)], check=True)
+                subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), str(Path(pngs) / name)], check=True)
     return out
 
 
 def letter_pages(pages: list[str], lang: str) -> int:
-    """The letter's pages: those before the appendix's first (it starts a page)."""
-    title = load_rules().message("note_heading_appendix", lang)
-    return next((n for n, text in enumerate(pages) if title in text.replace("\n", " ")), len(pages))
+    """The letter's pages: up to the one that ends it with the rule set's version and the
+    disclaimer (an appendix of references alone may follow on that page; the anatomy and
+    the evidence start a page of their own)."""
+    rules = load_rules()
+    disclaimer = re.sub(r"\s+", "", rules.message("disclaimer", lang))[:16]
+    ends = [rules.version, disclaimer]
+    return 1 + max(n for n, text in enumerate(pages) if any(e in re.sub(r"\s+", "", text) for e in ends))
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -215,7 +219,8 @@ def test_the_golden_stories_letters_print_on_one_page(browser: Browser, tmp_path
     pages = printed(browser, notes, tmp_path)
     assert {name: len(text) for name, text in pages.items()} == {name: 1 for name in notes}
     for name, (text,) in pages.items():
-        assert "Test Patient" in text and "Fuji Wellness" in text, name
+        sender = {"en": "Fuji Wellness", "ja": "富士ウェルネス鍼灸院"}[lang]  # the profile names it per language
+        assert "Test Patient" in text and sender in text, name
         assert re.search(r"1\s*/\s*1", text), "the running footer numbers the page"
 
 
@@ -264,3 +269,38 @@ def test_the_command_line_print_gives_a4_pages_with_the_red_flag_text(
     assert size and abs(float(size.group(1)) - 595) < 3 and abs(float(size.group(2)) - 842) < 3, "A4"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert expect in text.replace("\n", "")
+
+
+#: What Japanese line breaking never puts at the start of a line (kinsoku).
+CLOSING = tuple("、。」）")
+
+
+@pytest.mark.parametrize("story", sorted(STORIES))
+def test_the_japanese_letter_prints_on_page_one_its_appendix_after_with_no_line_starting_with_a_stop(
+    browser: Browser, tmp_path: Path, story: str
+) -> None:
+    """The 紹介状 as the commands write it, with a Japanese clinic as sender, printed with a
+    CJK font: the letter fills page 1 and the appendix starts on page 2; Chromium breaks
+    between phrases (``word-break: auto-phrase``) and never before 、。」） (``line-break:
+    strict``). Keep the pages to look at: KNEEGUIDE_NOTE_PNG=DIR."""
+    rules = load_rules()
+    result = for_clinician(assess(STORIES[story], rules=rules, lang="ja"), rules)
+    notes = {
+        f"{story}-ja{suffix}": draw(
+            NoteFormat.HTML,
+            build(result, rules, when=WHEN, patient="田中 花子", clinic=CLINIC, appendix=not suffix),
+            rules,
+            "ja",
+        )
+        for suffix in ("", "-no-appendix")
+    }
+    pages = printed(browser, notes, tmp_path)
+    whole, letter = pages[f"{story}-ja"], pages[f"{story}-ja-no-appendix"]
+    assert len(letter) == 1 and letter_pages(whole, "ja") == 1
+    assert "紹介状" in letter[0] and "富士ウェルネス鍼灸院" in letter[0]
+    closing, appendix = rules.message("note_closing", "ja"), rules.message("note_heading_references", "ja")
+    assert closing in letter[0].replace("\n", "")
+    first = whole[0].replace("\n", "")
+    assert closing in first and (appendix not in first or first.index(closing) < first.index(appendix))
+    starts = [line for text in whole for line in text.splitlines() if line.lstrip().startswith(CLOSING)]
+    assert starts == []

@@ -5,6 +5,7 @@ Regenerate after an intended change with: KNEEGUIDE_UPDATE_GOLDEN=1 pytest tests
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
@@ -24,10 +25,13 @@ from kneeguide.ids import NoteFormat
 from kneeguide.inputs.clinic import Clinic
 from kneeguide.render import render_note
 from kneeguide.render.note import build, draw
+from kneeguide.render.note_blocks import Letterhead
+from kneeguide.render.wrap import width_of
 from kneeguide.ruleset.contract import MESSAGE_IDS
 
 GOLDEN = Path(__file__).parent / "golden"
 WHEN = datetime(2026, 11, 28, 9, 30)
+#: A clinic that writes in both languages: its name and address in each.
 CLINIC = Clinic(
     "Fuji Wellness (acupuncture clinic)",
     "132-0031 Matsushima 1-chome 21-14, Tokyo, Japan",
@@ -36,6 +40,7 @@ CLINIC = Clinic(
     ("ja", "en"),
     "Mon-Sat 9:00-19:00",
     ("routine", "self_care"),
+    {"name": {"ja": "富士ウェルネス鍼灸院"}, "address": {"ja": "〒132-0031 東京都江戸川区松島1-21-14"}},
 )
 NEGATIVE = {
     **NEGATIVE_SCREEN,
@@ -92,6 +97,25 @@ def note_text(story: str, lang: str, ext: str, *, appendix: bool = True) -> str:
     return draw(FORMATS[ext], blocks, rules, lang)
 
 
+def paragraphs(text: str) -> list[str]:
+    """The lines of a note with the plain-text letter's wrapping undone: a line indented
+    under the one before it is the same paragraph (a Japanese one joined without a space)."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if out and out[-1].strip() and line.startswith("  ") and not line.lstrip().startswith("* "):
+            gap = "" if re.search(r"[\u3000-\u9fff\uff00-\uffef]$", out[-1]) else " "
+            out[-1] += gap + line.strip()
+        else:
+            out.append(line)
+    return out
+
+
+def flat(text: str, lang: str) -> str:
+    """The note's text as one string, line breaks undone: English lines joined with a space,
+    Japanese lines without one (a wrapped Japanese line breaks between two characters)."""
+    return re.sub(r" *\n *", " " if lang == "en" else "", text)
+
+
 def golden(name: str, text: str) -> None:
     # the rules' digest changes with any rule edit; the golden files check the note, not the digest
     text = re.sub(r"sha256:[0-9a-f]{64}", "sha256:DIGEST", text)
@@ -113,18 +137,26 @@ def test_the_letter_without_its_appendix_matches_its_golden_file(story: str, lan
     golden(f"note-{story}-{lang}-no-appendix.html", note_text(story, lang, "html", appendix=False))
 
 
-@pytest.mark.parametrize("ext", sorted(FORMATS))
-def test_without_the_appendix_the_letter_is_the_same_up_to_where_the_appendix_began(ext: str) -> None:
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_without_the_appendix_the_letter_is_the_same_up_to_where_the_appendix_began(lang: str) -> None:
     rules = load_rules()
-    title = rules.message("note_heading_appendix", "en")
-    whole, letter_only = note_text("routine", "en", ext), note_text("routine", "en", ext, appendix=False)
-    assert title in whole and title not in letter_only
-    assert "<svg" not in letter_only and "Weizhong" not in letter_only  # the points' anatomy is appended
-    closing = "</main>" if ext == "html" else rules.message("disclaimer", "en")
-    pointer = f" ({rules.message('note_see_appendix', 'en')})"  # to the anatomy, from the points named
-    assert pointer in whole and pointer not in letter_only
-    whole = whole.replace(pointer, "")
-    assert whole[: whole.index(closing)] == letter_only[: letter_only.index(closing)]
+    result = for_clinician(assess(STORIES["routine"], rules=rules, lang=lang), rules)
+    whole = build(result, rules, when=WHEN, patient="Test Patient", clinic=CLINIC)
+    letter_only = build(result, rules, when=WHEN, patient="Test Patient", clinic=CLINIC, appendix=False)
+    start = next(n for n, b in enumerate(whole) if b.kind == "appendix")
+    title = rules.message("note_heading_appendix", lang)
+    assert whole[start].content == title and "appendix" not in [b.kind for b in letter_only]
+    # the points' anatomy is appended; the line naming the points says where, only with it
+    pointer = rules.message("note_see_appendix", lang)
+    differ = [n for n, (a, b) in enumerate(zip(whole[:start], letter_only, strict=True)) if a != b]
+    assert (
+        len(differ) == 1
+        and pointer in whole[differ[0]].content
+        and pointer not in letter_only[differ[0]].content
+    )
+    for ext in FORMATS:
+        drawn = note_text("routine", lang, ext, appendix=False)
+        assert title not in drawn and "<svg" not in drawn and "Weizhong" not in drawn
 
 
 def test_render_note_gives_the_letter_the_commands_write() -> None:
@@ -137,30 +169,36 @@ def test_render_note_gives_the_letter_the_commands_write() -> None:
         )
 
 
-@pytest.mark.parametrize("lang", ["en", "ja"])
-def test_the_letter_is_addressed_to_the_service_and_says_why_and_how_soon_in_one_line(lang: str) -> None:
+def test_the_letter_is_addressed_to_the_service_and_says_why_and_how_soon_in_one_line() -> None:
     """To the level's referral destination, from the clinic, then ONE line: the red flag
     raised, the urgency and the time frame; before any finding."""
     rules = load_rules()
-    result = assess(STORIES["urgent"], rules=rules, lang=lang)
-    lines = note_text("urgent", lang, "txt").splitlines()
-    m = partial(rules.message, lang=lang)
-    assert f"{m('note_to')}: {result.referral.to}" in lines
-    assert any(line.startswith(f"{m('note_from')}: Fuji Wellness") for line in lines)
-    assert f"{m('label_date')}: 2026-11-28 09:30" in lines
+    result = assess(STORIES["urgent"], rules=rules)
+    lines = note_text("urgent", "en", "md").splitlines()
+    m = partial(rules.message, lang="en")
+    assert f"- **{m('note_to')}:** {result.referral.to}" in lines
+    assert any(line.startswith(f"- **{m('note_from')}:** Fuji Wellness") for line in lines)
+    assert f"- **{m('label_date')}:** 2026-11-28 09:30" in lines
     dvt = next(h.title for h in result.red_flags if h.id == "dvt")
     reason = [line for line in lines if dvt in line and m("note_urgency_urgent") in line]
     assert reason and result.triage.timeframe.lower() in reason[0].lower()
-    assert lines.index(reason[0]) < lines.index(m("heading_red_flags_clinical"))
+    assert lines.index(reason[0]) < lines.index(f"## {m('heading_red_flags_clinical')}")
 
 
-@pytest.mark.parametrize("lang", ["en", "ja"])
-def test_the_patient_line_gives_name_age_sex_and_side(lang: str) -> None:
+def test_the_patient_line_gives_name_age_sex_and_side() -> None:
     rules = load_rules()
-    lines = note_text("urgent", lang, "txt").splitlines()
-    patient = next(line for line in lines if line.startswith(rules.message("label_patient", lang) + ": "))
+    lines = note_text("urgent", "en", "txt").splitlines()
+    patient = next(line for line in lines if line.startswith(rules.message("label_patient", "en") + ": "))
     assert "Test Patient" in patient and "64" in patient
-    assert rules.message("answer_unanswered", lang) in patient  # the side was not given, and it says so
+    assert rules.message("answer_unanswered", "en") in patient  # the side was not given, and it says so
+
+
+def test_the_japanese_patient_line_gives_name_age_and_sex_and_the_course_the_side() -> None:
+    """「患者：Test Patient　様（64歳、女性）」; the side, not answered, is said so in the course."""
+    rules = load_rules()
+    text = flat(note_text("urgent", "ja", "txt"), "ja")
+    assert "患者：Test Patient　様（64歳、女性）" in text
+    assert f"患側：{rules.message('answer_unanswered', 'ja')}" in text
 
 
 def test_without_a_clinic_profile_the_letter_is_a_self_referral() -> None:
@@ -207,8 +245,8 @@ def test_a_letter_without_a_red_flag_says_what_set_the_level_and_never_a_settled
     story = {**STORIES["routine"], "lump_behind_knee": "yes", "swelling_behind_knee": "yes"}
     result = for_clinician(assess(story, rules=rules), rules)
     assert not result.red_flags and result.likely_causes
-    text = draw(NoteFormat.TEXT, build(result, rules, when=WHEN), rules, "en")
-    reason = next(line for line in text.splitlines() if line.startswith("Reason for referral:"))
+    text = draw(NoteFormat.MARKDOWN, build(result, rules, when=WHEN), rules, "en")
+    reason = next(line for line in text.splitlines() if line.startswith("**Reason for referral:"))
     lead = result.likely_causes[0]
     assert f"{lead.name} ({rules.message(f'strength_{lead.strength}', 'en')})" in reason
     floors = [r for r in result.triage.reasons if r not in {c.name for c in result.likely_causes}]
@@ -432,7 +470,7 @@ def test_assess_note_and_the_note_command_write_the_same_letter(tmp_path: Path) 
 
     def undated(name: str) -> str:
         text = (tmp_path / name).read_text(encoding="utf-8")
-        return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "DATE", text)
+        return re.sub(r"\d{4}年\d\d?月\d\d?日( \d\d?:\d\d)?", "DATE", text)  # 2026年11月28日 9:30
 
     assert undated("a.html") == undated("n.html")
 
@@ -526,7 +564,7 @@ def test_answer_errors_are_reported_in_the_chosen_language() -> None:
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stdout == ""
-    assert "'calf_swelling' のことですか" in done.stderr
+    assert "「calf_swelling」のことですか" in done.stderr
     assert "0から120までの整数" in done.stderr
 
 
@@ -544,7 +582,7 @@ def test_questions_that_do_not_apply_are_left_out_not_listed_as_unanswered(lang:
     def lines(answers: dict[str, Any]) -> list[str]:
         result = assess({**screen, **answers}, rules=rules, lang=lang)
         text = render_note(FORMATS[ext], result, rules, when=WHEN)
-        return [re.sub(r"<[^>]+>|[*#]", "", line).strip() for line in text.splitlines()]
+        return [re.sub(r"<[^>]+>|[*#]", "", line).strip() for line in paragraphs(text)]
 
     man = lines({"sex": "male", "age": 58, "injury": "no", "calf_pain": "yes"})
     assert after_injury not in man
@@ -556,10 +594,13 @@ def test_questions_that_do_not_apply_are_left_out_not_listed_as_unanswered(lang:
 @pytest.mark.parametrize("lang", ["en", "ja"])
 @pytest.mark.parametrize("ext", sorted(FORMATS))
 def test_the_marks_of_the_score_items_are_explained(lang: str, ext: str) -> None:
-    """A reader of "[?] Active cancer (+1)" is told what [?] means, in the note's language."""
-    text = note_text("urgent", lang, ext)
-    assert "[?]" in text
-    assert load_rules().message("label_item_marks", lang) in text
+    """A reader of "[?] Active cancer (+1)" (「活動性のがん（不明）」) is told what the marks
+    mean, in the note's language."""
+    rules = load_rules()
+    text = flat(note_text("urgent", lang, ext), lang)
+    unknown = rules.message("note_mark_unknown", lang).format(item="")
+    assert unknown in text
+    assert html.escape(rules.message("note_item_marks", lang), quote=False) in text
 
 
 def test_the_letter_gives_the_needling_cautions_a_clinician_must_heed() -> None:
@@ -577,3 +618,187 @@ def test_the_letter_gives_the_needling_cautions_a_clinician_must_heed() -> None:
     assert all(" ".join(c.split()) in text for c in cautions)
     for patient in (rules.acupuncture.suitable_text["en"], rules.acupuncture.not_now_text["en"]):
         assert " ".join(patient.split()) not in text
+
+
+# --- the Japanese letter: a 紹介状 ---------------------------------------------------------
+
+
+def ja_note(story: dict[str, Any], ext: str = "txt", **head: Any) -> str:
+    """The Japanese letter of ``story`` with the letterhead ``head`` (none by default)."""
+    rules = load_rules()
+    result = for_clinician(assess(story, rules=rules, lang="ja"), rules)
+    return draw(FORMATS[ext], build(result, rules, when=WHEN, **head), rules, "ja")
+
+
+@pytest.mark.parametrize("ext", sorted(FORMATS))
+@pytest.mark.parametrize("story", sorted(STORIES))
+def test_the_japanese_letter_has_the_parts_of_a_referral_letter_in_their_order(story: str, ext: str) -> None:
+    """紹介状 at the head, then the date, 宛先, 紹介元, 患者, 紹介目的 (with its urgency),
+    症状・経過, 所見, 既往・服薬, the disclaimer and the closing formula; the appendix after."""
+    rules = load_rules()
+    m = partial(rules.message, lang="ja")
+    text = html.unescape(flat(note_text(story, "ja", ext), "ja"))
+    result = assess(STORIES[story], rules=rules, lang="ja")
+    parts = [
+        m("note_title"),
+        "2026年11月28日",
+        m("note_to"),
+        m("note_from"),
+        m("label_patient"),
+        m("note_purpose"),
+        m(f"note_urgency_{result.triage.level.id}"),
+        m("note_course"),
+        m("heading_findings"),
+        m("note_history_medication"),
+        re.sub(r"\s+", "", result.disclaimer)[:40],
+        m("note_closing"),
+        rules.message("note_heading_references", "ja"),  # in the appendix
+    ]
+    where = [text.replace(" ", "").find(re.sub(r"\s+", "", part)) for part in parts]
+    assert -1 not in where, [p for p, w in zip(parts, where, strict=True) if w < 0]
+    assert where == sorted(where), [p for p, _ in sorted(zip(parts, where, strict=True), key=lambda x: x[1])]
+
+
+def test_the_japanese_letter_is_addressed_as_japanese_letters_are() -> None:
+    """An institution 御中, a named doctor 先生 (under the institution, if given), and with
+    no addressee a line to write the hospital on above 「担当医　先生」."""
+    story = STORIES["urgent"]
+
+    def addressee(**head: Any) -> list[str]:
+        lines = ja_note(story, **head).splitlines()
+        start = next(n for n, line in enumerate(lines) if line.startswith("宛先："))
+        return [
+            lines[start].removeprefix("宛先："),
+            *(x.strip() for x in lines[start + 1 : lines.index("", start)]),
+        ]
+
+    assert addressee(to="東京総合病院 整形外科") == ["東京総合病院 整形外科　御中"]
+    assert addressee(to="東京総合病院 整形外科", doctor="佐藤 一郎") == [
+        "東京総合病院 整形外科",
+        "佐藤 一郎　先生",
+    ]
+    assert addressee(doctor="佐藤 一郎") == ["佐藤 一郎　先生"]
+    blank, unnamed = addressee()
+    assert set(blank) == {"＿"} and unnamed == "担当医　先生"
+    assert "Dr 佐藤" not in ja_note(story, doctor="佐藤") and "御中" not in ja_note(story)
+
+
+def test_without_a_clinic_profile_the_japanese_sender_is_left_blank_to_fill_in() -> None:
+    """Never invented: the name, address and phone are lines to write on, as is the signature."""
+    rules = load_rules()
+    lines = ja_note(STORIES["routine"]).splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("紹介元："))
+    sender = [x.strip() for x in lines[start : lines.index("", start)]]
+    blank = "＿" * 12
+    name, *labels = (
+        rules.message(k, "ja") for k in ("note_clinic_name", "note_address", "note_phone", "note_signed")
+    )
+    assert sender == [f"紹介元：{blank}（{name}）", *(f"{x}：{blank}" for x in labels)]
+    assert rules.message("note_self_referral", "ja") not in "\n".join(lines)
+
+
+def test_the_japanese_sender_is_the_clinic_in_japanese_where_its_profile_gives_it() -> None:
+    lines = [x.strip() for x in ja_note(STORIES["routine"], clinic=CLINIC).splitlines()]
+    start = lines.index("紹介元：富士ウェルネス鍼灸院")
+    assert lines[start + 1 : start + 4] == [
+        "〒132-0031 東京都江戸川区松島1-21-14",
+        "電話：+81 3-0000-0000／メール：info@fuji-wellness.example",
+        f"記載者：{'＿' * 12}",
+    ]
+    english = note_text("routine", "en", "txt")
+    assert "Fuji Wellness (acupuncture clinic)" in english and "富士" not in english
+
+
+def test_a_clinic_profile_may_give_its_name_and_address_in_each_language(tmp_path: Path) -> None:
+    from kneeguide.inputs.clinic import load_clinic
+
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text(
+        "name: {ja: 富士ウェルネス鍼灸院, en: Fuji Wellness}\n"
+        "address: {ja: 東京都江戸川区, en: 'Edogawa, Tokyo'}\nphone: 03-0000-0000\n",
+        encoding="utf-8",
+    )
+    clinic = load_clinic(profile)
+    assert (clinic.name, clinic.address) == ("Fuji Wellness", "Edogawa, Tokyo")
+    assert clinic.in_language("ja")[:3] == ("富士ウェルネス鍼灸院", "東京都江戸川区", "03-0000-0000")
+    assert clinic.in_language("fr") == clinic
+    profile.write_text("name: {ja: 富士, xx: Fuji}\naddress: x\n", encoding="utf-8")
+    with pytest.raises(Exception, match="unknown language 'xx'"):
+        load_clinic(profile)
+
+
+@pytest.mark.parametrize("ext", sorted(FORMATS))
+def test_the_japanese_letter_is_dated_as_japanese_letters_are(ext: str) -> None:
+    text = note_text("urgent", "ja", ext)
+    assert "2026年11月28日" in text and "2026年11月28日 9:30" in text  # the date, and the interview's time
+    assert "2026-11-28" not in text
+    head = Letterhead(WHEN, WHEN.replace(minute=42))
+    assert head.stamp("ja") == "2026年11月28日 9:30〜9:42" and head.stamp("en") == "2026-11-28 09:30–09:42"
+
+
+def test_history_and_medication_give_what_was_answered_and_unsure_as_unknown() -> None:
+    """On blood thinners, a bleeding disorder not known, cancer never asked: the first two
+    in 既往・服薬, the third nowhere there; with nothing answered the history is 未聴取."""
+    rules = load_rules()
+    story = {"age": 70, "calf_pain": "yes", "anticoagulants": "yes", "bleeding_disorder": "unsure"}
+    lines = paragraphs(ja_note(story))
+    section = lines[lines.index("既往・服薬") : lines.index("既往・服薬") + 6]
+    given = "\n".join(section)
+    assert f"{rules.questions['anticoagulants'].clinical['ja']}（＋）" in given
+    assert f"{rules.questions['bleeding_disorder'].clinical['ja']}（不明）" in given
+    assert rules.questions["active_cancer"].clinical["ja"] not in given
+    none = paragraphs(ja_note({"age": 70, "calf_pain": "yes"}))
+    assert none[none.index("既往・服薬") + 3] == rules.message("note_not_taken", "ja")
+
+
+@pytest.mark.parametrize("ext", sorted(FORMATS))
+@pytest.mark.parametrize("story", sorted(STORIES))
+def test_the_japanese_letter_has_no_english_marks_or_western_separators(story: str, ext: str) -> None:
+    """Marks as a Japanese chart writes them (（＋）（－）（不明）, ※), labels with a full-width
+    colon, no "[+]", "[yes]", " — " or "; " anywhere in the letter (its appendix cites
+    English sources as they are)."""
+    text = note_text(story, "ja", ext, appendix=False)
+    if ext == "html":
+        text = re.sub(r"<style>.*?</style>|<[^>]+>", "", text, flags=re.DOTALL)
+    for western in ("[+]", "[-]", "[?]", "[yes]", "[no]", " — ", "; ", " (", "Referral", "Dr "):
+        assert western not in text, western
+    assert not re.search(r"[\u3040-\u9fff]: ", text), "a label with a Western colon"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("story", sorted(STORIES))
+def test_the_plain_text_letter_is_wrapped_to_80_columns_with_japanese_line_breaking(
+    story: str, lang: str
+) -> None:
+    """No line wider than 80 columns; none starting with closing punctuation (kinsoku)."""
+    lines = note_text(story, lang, "txt").splitlines()
+    assert max(map(width_of, lines)) <= 80
+    assert [line for line in lines if line.lstrip()[:1] in set("、。」）：，．")] == []
+
+
+def test_the_japanese_markdown_letter_keeps_its_bold_labels() -> None:
+    """CommonMark closes ** only after a letter or before a space: 「**患者：**田中」 would
+    print its asterisks, so the full-width colon follows the emphasis."""
+    markdown_it = pytest.importorskip("markdown_it")
+    rendered = markdown_it.MarkdownIt().render(note_text("urgent", "ja", "md"))
+    assert "**" not in rendered and "<strong>患者</strong>：" in rendered
+
+
+def test_the_japanese_html_letter_breaks_lines_at_phrases_with_kinsoku() -> None:
+    html_note = note_text("urgent", "ja", "html")
+    assert '<html lang="ja">' in html_note
+    assert re.search(r":lang\(ja\) \{[^}]*word-break: auto-phrase;[^}]*line-break: strict", html_note)
+    assert '<span class="blank"></span>' in html_note  # the addressee's line to write on
+
+
+def test_the_note_command_addresses_the_letter_to_a_hospital_and_a_doctor(tmp_path: Path) -> None:
+    story = tmp_path / "story.json"
+    story.write_text('{"age": 64, "calf_swelling": "yes"}', encoding="utf-8")
+    common = ["note", "--answers", str(story), "--format", "text", "--to", "東京総合病院 整形外科"]
+    ja = kneeguide(*common, "--doctor", "佐藤 一郎", "--lang", "ja", "--region", "JP")
+    assert ja.returncode == 0, ja.stderr
+    lines = ja.stdout.splitlines()
+    assert lines[lines.index("宛先：東京総合病院 整形外科") + 1].strip() == "佐藤 一郎　先生"
+    en = kneeguide(*common, "--doctor", "Sato", "--lang", "en", "--region", "JP")
+    assert en.returncode == 0, en.stderr
+    assert "To: Dr Sato, 東京総合病院 整形外科 (Same-day" in en.stdout

@@ -53,6 +53,14 @@ def note(
     ] = NoteFormat.MARKDOWN,
     patient: PatientOption = None,
     clinic: ClinicOption = None,
+    to: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--to", help="Address the letter to this hospital or department.", metavar="TEXT"),
+    ] = None,
+    doctor: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--doctor", help="Address the letter to this doctor, by name.", metavar="NAME"),
+    ] = None,
     lang: LangOption = None,
     region: RegionOption = None,
     audience: Annotated[
@@ -76,12 +84,16 @@ def note(
     clinic_path = clinic or settings.clinic
     if output is not None:
         write_note(
-            output, result, settings.rules, patient, clinic_path, force, session=saved, appendix=appendix
-        )
+            output, result, settings.rules, patient, clinic_path, force,
+            session=saved, appendix=appendix, to=to, doctor=doctor,
+        )  # fmt: skip
     else:
         if fmt is NoteFormat.HTML:
             output_as("html")
-        text = note_text(fmt, result, settings.rules, patient, clinic_path, session=saved, appendix=appendix)
+        text = note_text(
+            fmt, result, settings.rules, patient, clinic_path,
+            session=saved, appendix=appendix, to=to, doctor=doctor,
+        )  # fmt: skip
         sys.stdout.write(text)
     announce_region(settings)
 
@@ -131,10 +143,13 @@ def note_text(
     *,
     session: "Session | None" = None,
     appendix: bool = True,
+    to: str | None = None,
+    doctor: str | None = None,
 ) -> str:
     """The referral letter in ``fmt``, naming ``patient`` and the clinic profile at the path
-    ``clinic`` (if any) as its sender; dated by ``session`` (its first and last answer) or,
-    for answers given now, by the clock; raises ``InputError`` for a bad profile.
+    ``clinic`` (if any) as its sender, addressed ``to`` an institution and a ``doctor``
+    where given; dated by ``session`` (its first and last answer) or, for answers given
+    now, by the clock; raises ``InputError`` for a bad profile.
 
     The letter is read by the receiving clinician, whoever wrote the answers: it is worded
     from the practitioner's assessment of the same answers (clinical names of causes, the
@@ -146,12 +161,11 @@ def note_text(
     result = for_clinician(result, rules)
     profile = load_clinic(clinic) if clinic else None
     if session is None:
-        head = Letterhead(datetime.now(), None, patient, profile, appendix)
+        head = Letterhead(datetime.now(), None, patient, profile, appendix, to=to, doctor=doctor)
     else:
         start, end = session_times(session)
-        head = Letterhead(
-            start, end, patient, profile, appendix, incomplete=unfinished(session, rules, result.answers)
-        )
+        incomplete = unfinished(session, rules, result.answers)
+        head = Letterhead(start, end, patient, profile, appendix, incomplete, to, doctor)
     return draw(fmt, letter(result, rules, head), rules, result.lang)
 
 
@@ -211,11 +225,15 @@ def write_note(
     *,
     session: "Session | None" = None,
     appendix: bool = True,
+    to: str | None = None,
+    doctor: str | None = None,
 ) -> None:
     """Write the referral letter to ``path`` (owner-only), its format by the suffix; raises
     ``WriteError`` when it cannot, or when it exists and ``force`` is false."""
     fmt = SUFFIXES.get(path.suffix.lower(), NoteFormat.MARKDOWN)
-    text = note_text(fmt, result, rules, patient, clinic, session=session, appendix=appendix)
+    text = note_text(
+        fmt, result, rules, patient, clinic, session=session, appendix=appendix, to=to, doctor=doctor
+    )
     write_atomic(path, text, private=True, force=force)
 
 

@@ -11,9 +11,10 @@ sends the patient to medical care, and trial figures there would be noise.
 from __future__ import annotations
 
 from kneeguide.engine import Assessment
+from kneeguide.render.common import point_label
 from kneeguide.render.note_blocks import Block, Words
 from kneeguide.render.note_scores import applies
-from kneeguide.ruleset.model import RuleSet
+from kneeguide.ruleset.model import RuleSet, pick
 
 
 def appendix(a: Assessment, rules: RuleSet, m: Words) -> list[Block]:
@@ -28,7 +29,9 @@ def appendix(a: Assessment, rules: RuleSet, m: Words) -> list[Block]:
             Block(
                 "ul",
                 [
-                    f"{p.code} {p.hanzi} {p.ja_reading} / {p.name}: {p.location} {caution}: {p.caution}"
+                    m.ty.sentences(
+                        m.ty.label(point_label(p, rules, m.lang), p.location), m.ty.label(caution, p.caution)
+                    )
                     for p in acu.points
                 ],
             )
@@ -37,10 +40,11 @@ def appendix(a: Assessment, rules: RuleSet, m: Words) -> list[Block]:
             blocks.append(Block("h2", m("label_evidence")))
             blocks.append(
                 Block(
-                    "ul", [f"{_position(rules, e.position, m)}{e.claim} ({e.source})" for e in acu.evidence]
+                    "ul",
+                    [_evidence(rules, e.position, m.ty.paren(e.claim, e.source), m) for e in acu.evidence],
                 )
             )
-    cited = [rules.references[r].citation for r in _cited(a, rules) if r in rules.references]
+    cited = [pick(rules.references[r].citation, a.lang) for r in _cited(a, rules) if r in rules.references]
     if cited:
         blocks.append(Block("h2", m("note_heading_references")))
         blocks.append(Block("cols", cited))
@@ -72,8 +76,11 @@ def _cited(a: Assessment, rules: RuleSet) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _position(rules: RuleSet, position: str, m: Words) -> str:
-    """The evidence's position in words ("[for] "), or nothing where the messages do not
-    name it: a position id in English would be no word in a Japanese letter."""
+def _evidence(rules: RuleSet, position: str, claim: str, m: Words) -> str:
+    """The claim after its position in words ("[for] …", 「【支持】…」), or alone where the
+    messages do not name the position: a position id in English would be no word in a
+    Japanese letter."""
     key = f"position_{position}"
-    return f"[{m(key)}] " if key in rules.messages else ""
+    if key not in rules.messages:
+        return claim
+    return m.ty.sentences(m.ty.bracket(m(key)), claim)

@@ -1,19 +1,26 @@
 """The referral letter's document model: a list of blocks, each drawn by every format.
 
-The builders (:mod:`kneeguide.render.note`, :mod:`kneeguide.render.note_appendix`)
-decide every word; the drawers (:mod:`kneeguide.render.note_text`,
-:mod:`kneeguide.render.note_html`) only lay the blocks out, so the three formats
-cannot say different things.
+The builders (:mod:`kneeguide.render.note`, :mod:`kneeguide.render.note_ja`,
+:mod:`kneeguide.render.note_appendix`) decide every word; the drawers
+(:mod:`kneeguide.render.note_text`, :mod:`kneeguide.render.note_html`) only lay the
+blocks out, so the three formats cannot say different things. The words come through
+:class:`Words`, which also joins them with the language's own punctuation (the
+``labelled``, ``parenthetical``, ``list_separator`` and ``range`` messages): a Japanese
+letter says 「年齢：64歳」 and 「2〜6」 where an English one says "Age: 64" and "2–6".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from kneeguide.inputs.clinic import Clinic
+    from kneeguide.ruleset.model import RuleSet
+
+#: A space to write in by hand on the printed letter (the HTML note draws it as a rule):
+#: a run of full-width low lines, which neither Markdown nor a terminal takes for markup.
+BLANK = "＿" * 12
 
 
 class Block(NamedTuple):
@@ -25,9 +32,13 @@ class Block(NamedTuple):
     running   the running footer of a printed page (title, patient, date); HTML only
     banner    a mark every page must carry ("incomplete"): HTML repeats it on each page
     h1, h2    a heading (str)
+    h3        a run-in heading inside a section (str)
     fields    the letter's head: ``(label, value)`` pairs (to, from, date, patient)
+    dateline  the date of a letter that is dated at its head, right-aligned (str)
+    address   ``(label, lines)``: an addressee or a sender, one line each (Japanese head)
     reason    the one line that says why and how soon (str)
     p, note   a paragraph; a note is set apart (the disclaimer)
+    closing   the letter's closing formula (str)
     line      ``(label, text)``: a run-in heading and its text on one paragraph
     record    as line, for the record of answers (HTML sets it smaller)
     ul, cols  a list of str; cols may be set in columns
@@ -40,7 +51,37 @@ class Block(NamedTuple):
     content: Any
 
 
-Words = Callable[[str], str]  # a message id → its text in the note's language
+class Words:
+    """The letter's words in one language: ``m(key)`` is a message, and ``m.ty`` joins
+    texts with that language's punctuation (:class:`~kneeguide.render.common.Typography`)."""
+
+    def __init__(self, rules: RuleSet, lang: str) -> None:
+        from kneeguide.render.common import typography
+
+        self.rules = rules
+        self.lang = lang
+        self.ty = typography(rules, lang)
+
+    def __call__(self, key: str) -> str:
+        return self.rules.message(key, self.lang)
+
+
+#: How each language writes a date and a time of day. English keeps the ISO form it has
+#: always had; a Japanese letter is dated as Japanese letters are (2026年11月30日).
+DATE_FORMATS = {"en": "{y:04d}-{m:02d}-{d:02d}", "ja": "{y}年{m}月{d}日"}
+TIME_FORMATS = {"en": "{h:02d}:{mi:02d}", "ja": "{h}:{mi:02d}"}
+#: Between the start and the end of the interview: an en dash, or Japanese 〜.
+SPANS = {"en": ("–", " – "), "ja": ("〜", "〜")}
+
+
+def date_text(when: datetime, lang: str) -> str:
+    """``when``'s date as the language writes it."""
+    return DATE_FORMATS.get(lang, DATE_FORMATS["en"]).format(y=when.year, m=when.month, d=when.day)
+
+
+def time_text(when: datetime, lang: str) -> str:
+    """``when``'s time of day, to the minute, as the language writes it."""
+    return TIME_FORMATS.get(lang, TIME_FORMATS["en"]).format(h=when.hour, mi=when.minute)
 
 
 class Letterhead(NamedTuple):
@@ -49,7 +90,9 @@ class Letterhead(NamedTuple):
     ``when`` is when the answers were given: the interview's start (and ``until`` its
     last answer) for a saved session, the time of the run for ``assess --note``.
     ``incomplete`` marks an interview that was not finished; ``appendix`` adds the
-    point anatomy, evidence and references after a page break.
+    point anatomy, evidence and references after a page break. ``to`` (an institution
+    or department) and ``doctor`` (a named clinician) address the letter; without
+    them a Japanese letter leaves the addressee blank to fill in by hand.
     """
 
     when: datetime
@@ -58,13 +101,19 @@ class Letterhead(NamedTuple):
     clinic: Clinic | None = None
     appendix: bool = True
     incomplete: bool = False
+    to: str | None = None
+    doctor: str | None = None
 
-    def stamp(self) -> str:
+    def stamp(self, lang: str = "en") -> str:
         """The date and time to the minute; a range when the interview took longer."""
-        start = self.when.strftime("%Y-%m-%d %H:%M")
-        end = self.until
-        if end is None or end.strftime("%Y-%m-%d %H:%M") == start:
+        short, wide = SPANS.get(lang, SPANS["en"])
+
+        def at(moment: datetime) -> str:
+            return f"{date_text(moment, lang)} {time_text(moment, lang)}"
+
+        start, end = at(self.when), self.until
+        if end is None or at(end) == start:
             return start
         if end.date() == self.when.date():
-            return f"{start}–{end.strftime('%H:%M')}"
-        return f"{start} – {end.strftime('%Y-%m-%d %H:%M')}"
+            return f"{start}{short}{time_text(end, lang)}"
+        return f"{start}{wide}{at(end)}"

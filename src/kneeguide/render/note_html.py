@@ -6,11 +6,23 @@ patient, date, page n / m) and, for an interview that was not finished, the mark
 "incomplete" at its head, through CSS page-margin boxes. The treatment points are
 drawn inline as SVG (:mod:`kneeguide.render.figure`): no image files, no external
 assets, no scripts. Every text is escaped, for HTML and, in the page boxes, for CSS.
+
+Japanese is set as Japanese print sets it (``:lang(ja)``): lines break between phrases
+(``word-break: auto-phrase``, Chromium's own phrase segmenter) and never before 、。」）
+or after （「 (``line-break: strict``, kinsoku). The appendix's three narrow columns of
+small print are the exception: there, as in a Japanese journal's columns, lines break
+between any two characters (phrase breaks in a column 20 characters wide leave ragged
+lines and cost the appendix a page; justified, the Latin citations spread out); kinsoku
+still holds. A letter in
+the form of a letter (the Japanese 紹介状) is headed by its title, centred, and its date on
+the same line at the right, with the addressee and the sender side by side below; its
+closing formula is never left alone on a page.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 from kneeguide.render.note_blocks import Block
@@ -42,12 +54,32 @@ table.fields td { vertical-align: top; padding: 0.2mm 4mm 0.2mm 0; width: 49%; }
 .appendix h1 { font-size: 11pt; }
 .appendix ul { column-count: 3; column-gap: 5mm; }
 .appendix li { break-inside: auto; }
+.appendix:lang(ja) ul:not(.cols) li { word-break: normal; }
 .appendix ul.cols li { break-inside: avoid; }
+h1.letter { text-align: center; letter-spacing: 0.3em; border-bottom: none; margin: 0; }
+.letterhead { display: grid; grid-template-columns: 1fr auto 1fr; align-items: baseline; margin-bottom: 1mm; }
+.letterhead h1 { grid-column: 2; }
+.letterhead .dateline { grid-column: 3; }
+h3 { font-size: 8.6pt; margin: 1.2mm 0 0.3mm; break-after: avoid; }
+.dateline { text-align: right; margin: 0; }
+.addresses { display: flex; justify-content: space-between; align-items: flex-start; gap: 6mm;
+  margin: 0.5mm 0 1.5mm; }
+.address { margin: 0; display: flex; gap: 2.5mm; align-items: baseline; }
+.address.to { font-size: 10.5pt; }
+.address .label { font-size: 7.5pt; font-weight: bold; color: #444; white-space: nowrap; }
+.blank { display: inline-block; min-width: 38mm; border-bottom: 0.8px solid #333; height: 1em;
+  vertical-align: -0.15em; }
+.note:has(+ .closing) { break-after: avoid; }
+.closing { margin-top: 1.5mm; break-before: avoid; }
 figure { margin: 0.5mm 0; break-inside: avoid; text-align: center; }
 figure svg { max-width: 100%; height: auto; }
 @media print { a { color: inherit; text-decoration: none; } }
+:lang(ja) { word-break: auto-phrase; line-break: strict; overflow-wrap: break-word;
+  text-spacing-trim: trim-start; }
 """
 FONTS = '"Hiragino Sans", "Noto Sans CJK JP", "Yu Gothic", Arial, sans-serif'
+#: A space to write in by hand, as the builders mark it (:data:`~kneeguide.render.note_blocks.BLANK`).
+BLANKS = re.compile("＿{4,}")
 BANNER = "@page { @top-center { content: MARK; font: bold 8pt FONTS; color: #b00; } }"
 
 
@@ -70,34 +102,60 @@ def page_css(running: str, mark: str) -> str:
 def to_html(blocks: Sequence[Block], rules: RuleSet, lang: str) -> str:
     """The letter as an HTML document in ``lang``; its figure labels come from ``rules``."""
     from kneeguide.render.figure import svg
+    from kneeguide.render.note_text import label_parts
 
-    esc = html.escape
+    def esc(text: str) -> str:
+        """Escaped, each space to write in by hand (a run of ＿) drawn as a rule."""
+        return BLANKS.sub('<span class="blank"></span>', html.escape(text))
+
+    def strong(label: str) -> str:
+        bare, gap = label_parts(rules, lang, label)
+        return f"<strong>{esc(bare)}</strong>{gap}"
+
+    letter = any(b.kind == "address" for b in blocks)  # a letter in the form of a letter, not a memo
     body: list[str] = []
     running, mark = "", ""
-    for b in blocks:
+    for n, b in enumerate(blocks):
         if b.kind == "running":
             running = b.content
         elif b.kind == "banner":
             mark = b.content
             body.append(f'<p class="banner">{esc(b.content)}</p>')
         elif b.kind == "h1":
-            body.append(f"<h1>{esc(b.content)}</h1>")
-        elif b.kind == "h2":
-            body.append(f"<h2>{esc(b.content)}</h2>")
+            body.append(
+                f'<h1 class="letter">{esc(b.content)}</h1>' if letter else f"<h1>{esc(b.content)}</h1>"
+            )
+        elif b.kind in ("h2", "h3"):
+            body.append(f"<{b.kind}>{esc(b.content)}</{b.kind}>")
         elif b.kind == "fields":  # two to a row, as a letterhead: to | from, date | patient
             cells = [f"<th>{esc(k)}</th><td>{esc(v)}</td>" for k, v in b.content]
             rows = "".join(f"<tr>{''.join(cells[i : i + 2])}</tr>" for i in range(0, len(cells), 2))
             body.append(f'<table class="fields">{rows}</table>')
+        elif b.kind == "dateline":  # at the right of the title, as a letter is dated
+            date = f'<p class="dateline">{esc(b.content)}</p>'
+            if body and body[-1].startswith('<h1 class="letter">'):
+                body[-1] = f'<header class="letterhead">{body[-1]}{date}</header>'
+            else:
+                body.append(date)
+        elif b.kind == "address":  # addressee and sender side by side, as a letter's head
+            label, lines = b.content
+            first = n == 0 or blocks[n - 1].kind != "address"
+            side = "to" if first else "from"
+            text = "<br>".join(esc(line) for line in lines)
+            cell = f'<p class="address {side}"><span class="label">{esc(label)}</span><span>{text}</span></p>'
+            body.append(('<div class="addresses">' if first else "") + cell)
+            if n + 1 == len(blocks) or blocks[n + 1].kind != "address":
+                body[-1] += "</div>"
         elif b.kind == "reason":
             body.append(f'<p class="reason">{esc(b.content)}</p>')
-        elif b.kind == "note":
-            body.append(f'<p class="note">{esc(b.content)}</p>')
+        elif b.kind in ("note", "closing"):
+            body.append(f'<p class="{b.kind}">{esc(b.content)}</p>')
         elif b.kind == "p":
             body.append(f"<p>{esc(b.content)}</p>")
         elif b.kind in ("line", "record"):
             label, text = b.content
             cls = ' class="record"' if b.kind == "record" else ""
-            body.append(f"<p{cls}><strong>{esc(label)}:</strong> {esc(text)}</p>")
+            body.append(f"<p{cls}>{strong(label)}{esc(text)}</p>")
         elif b.kind in ("ul", "cols"):
             cls = ' class="cols"' if b.kind == "cols" else ""
             body.append(f"<ul{cls}>" + "".join(f"<li>{esc(item)}</li>" for item in b.content) + "</ul>")
@@ -109,7 +167,7 @@ def to_html(blocks: Sequence[Block], rules: RuleSet, lang: str) -> str:
             body.append(f'</main>\n<section class="{kind}">\n<h1>{esc(b.content)}</h1>')
     closing = "</section>" if any(b.kind == "appendix" for b in blocks) else "</main>"
     css = page_css(running, mark)
-    title = esc(next((b.content for b in blocks if b.kind == "h1"), ""))
+    title = html.escape(next((b.content for b in blocks if b.kind == "h1"), ""))
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
         f"<style>{css}</style>\n</head>\n<body>\n<main>\n"
