@@ -81,3 +81,29 @@ def test_look_alikes() -> None:
         "e",
         "\\u65e5",
     ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "written"), [("json", "2\\u301c6 \\u22120.28"), ("html", "2&#12316;6 &#8722;0.28")]
+)
+def test_a_character_a_code_page_reads_back_as_another_is_escaped_in_a_document(
+    kind: str, written: str
+) -> None:
+    """cp932 writes 〜 and − with the bytes of ～ and －: text may show the look-alike, but a
+    JSON or HTML document must read back as the very characters written."""
+    import io
+    import sys
+
+    from kneeguide.cli import streams
+
+    raw = io.BytesIO()
+    saved = sys.stdout
+    sys.stdout = io.TextIOWrapper(raw, encoding="cp932")
+    try:
+        streams.output_as(kind)  # type: ignore[arg-type]
+        sys.stdout.write("2〜6 −0.28 今日中")
+        sys.stdout.flush()
+        shown = raw.getvalue().decode("cp932")
+    finally:
+        sys.stdout = saved
+    assert shown == f"{written} 今日中"

@@ -14,13 +14,18 @@ error handler that keeps it whole:
   as its code, ``\\u65e5``, so nothing is dropped unseen.
 
 A UTF-8 stream never calls a handler: its output is unchanged.
+
+Some code pages hold a character only as another: cp932 writes 〜 (WAVE DASH) and −
+(MINUS SIGN) with the bytes it reads back as ～ and －. Text may take that look-alike,
+but a JSON or HTML document must read back as exactly the same data, so there such a
+character is escaped too (:class:`_Exact`).
 """
 
 from __future__ import annotations
 
 import codecs
 import sys
-from typing import Literal
+from typing import Any, Literal, TextIO
 
 Kind = Literal["json", "html", "text"]
 
@@ -122,6 +127,48 @@ _HANDLERS: dict[Kind, str] = {"json": "kneeguide-json", "html": "xmlcharrefrepla
 def output_as(kind: Kind) -> None:
     """Make standard output keep ``kind`` of output whole in any encoding (see the module)."""
     stream = sys.stdout
+    if isinstance(stream, _Exact):
+        stream = stream.stream
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None:  # a real text stream (tests may swap in a plain buffer)
         reconfigure(errors=_HANDLERS[kind])
+    encoding = codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name
+    if kind != "text" and not encoding.startswith("utf"):
+        sys.stdout = _Exact(stream, kind, encoding)
+    else:
+        sys.stdout = stream
+
+
+class _Exact:
+    """Standard output for a JSON or HTML document on a stream whose code page reads some
+    characters back as others (see the module): each such character is written as an
+    escape (JSON ``\\u301c``, HTML ``&#12316;``); everything else goes through as is."""
+
+    def __init__(self, stream: TextIO, kind: Kind, encoding: str) -> None:
+        self.stream = stream
+        self.kind = kind
+        self.encoding = encoding
+        self.lossy: dict[str, bool] = {}
+
+    def _changed(self, ch: str) -> bool:
+        found = self.lossy.get(ch)
+        if found is None:
+            try:
+                found = ch.encode(self.encoding).decode(self.encoding) != ch
+            except UnicodeError:
+                found = False  # not encodable at all: the stream's error handler escapes it
+            self.lossy[ch] = found
+        return found
+
+    def write(self, text: str) -> int:
+        if not text.isascii():
+            text = "".join(
+                (_escape(ch) if self.kind == "json" else f"&#{ord(ch)};")
+                if ch > "\x7f" and self._changed(ch)
+                else ch
+                for ch in text
+            )
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
