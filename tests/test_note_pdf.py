@@ -219,7 +219,7 @@ def test_the_golden_stories_letters_print_on_one_page(browser: Browser, tmp_path
     pages = printed(browser, notes, tmp_path)
     assert {name: len(text) for name, text in pages.items()} == {name: 1 for name in notes}
     for name, (text,) in pages.items():
-        sender = {"en": "Fuji Wellness", "ja": "富士ウェルネス鍼灸院"}[lang]  # the profile names it per language
+        sender = {"en": "Fuji Wellness", "ja": "富士ウェルネス鍼灸院"}[lang]  # named per language
         assert "Test Patient" in text and sender in text, name
         assert re.search(r"1\s*/\s*1", text), "the running footer numbers the page"
 

@@ -118,8 +118,8 @@ def test_the_locale_names_the_region_and_assess_says_it_took_it_from_there(
     if region == "JP":  # the language in effect is Japanese, and so is the note
         assert data["lang"] == "ja"
         assert stderr == [
-            f"kneeguide: note: ロケール {where} から地域 JP（日本、救急番号 119）を使用しました。"
-            "別の地域は --region で指定できます"
+            f"kneeguide: お知らせ：ロケール {where} から地域 JP（日本、救急番号 119）を使用しました。"
+            "別の地域は --region で指定できます。"
         ]
     else:
         assert data["lang"] == "en"

@@ -108,7 +108,7 @@ def test_a_reworded_english_text_keeps_its_translation_attached_and_held_for_rev
     assert found == [
         f"{catalogue}:{where}: the English of messages.disclaimer changed since its 'ja' translation was "
         "made: review the translation against the new English (kneeguide rules strings --lang ja --update "
-        "DIR keeps it as a draft beside the old English)"
+        f"{rules_copy} keeps it as a draft beside the old English)"
     ]
 
     # rules strings shows it beside the new and the old English, as changed
@@ -357,7 +357,9 @@ def test_a_papers_citation_reads_as_written_and_the_authors_own_ones_are_transla
     wrote themselves ("kneeguide authors: ...") is theirs to translate, and is."""
     rules = load_rules()
     own = [r for r in rules.references.values() if r.citation["en"].startswith("kneeguide")]
-    papers = [r for r in rules.references.values() if not r.citation["en"].startswith("kneeguide")]
+    papers = [
+        r for r in rules.references.values() if r.citation["en"].startswith(("Wells", "Stiell", "Coakley"))
+    ]
     assert own and all(r.citation["ja"] != r.citation["en"] for r in own)
     assert papers and all(r.citation["ja"] == r.citation["en"] for r in papers)
     sources = [e.source for e in rules.acupuncture.evidence if e.source["en"].startswith("kneeguide")]

@@ -246,3 +246,5 @@ def rules_strings(
     sys.stdout.write(
         yaml.safe_dump(listed, allow_unicode=True, sort_keys=False, width=1000) if listed else ""
     )
+    if missing and not listed:  # an empty listing should not look like a failure to read
+        sys.stderr.write(f"every text has a reviewed '{lang}' translation\n")

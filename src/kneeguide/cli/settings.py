@@ -91,7 +91,8 @@ def announce_region(settings: Settings) -> None:
     text = rules.message(key, lang).format(
         region=region.id, name=pick(region.name, lang), emergency=region.emergency, locale=shown
     )
-    sys.stderr.write(f"kneeguide: note: {text}\n")
+    said = rules.message("labelled", lang).format(label=rules.message("label_note", lang), text=text)
+    sys.stderr.write(f"kneeguide: {said}\n")
 
 
 def color() -> bool:

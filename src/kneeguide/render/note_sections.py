@@ -98,7 +98,8 @@ def scores(a: Assessment, rules: RuleSet, m: Words, *, heading: str | None = Non
         blocks += [Block("p", note) for note in _score_notes(s, rules, m)]
         items = []
         for i in s.items:
-            item = m("note_item_points").format(item=marked(m, i.present, i.text), points=f"{i.points:+g}")
+            points = m.ty.signed(i.points)
+            item = m("note_item_points").format(item=marked(m, i.present, i.text), points=points)
             items.append(m("note_proxy_item").format(item=item) if i.proxy else item)
         blocks.append(Block("cols", items))
     return blocks

@@ -148,7 +148,7 @@ def scores_section(a: Assessment, rules: RuleSet, *, items: bool) -> Section:
         lines += [Line(note, depth=1, style="dim") for note in score_notes(s, rules, a.lang)]
         if items and s.applicable is not False:
             for item in s.items:
-                text = ty.paren(item.text, f"{item.points:+g}")
+                text = ty.paren(item.text, ty.signed(item.points))
                 if item.proxy:
                     text = ty.paren(text, rules.message("label_proxy", a.lang))
                 lines.append(Line(text, mark=item_mark(item.present), depth=1))

@@ -96,6 +96,12 @@ class Typography(NamedTuple):
             out = self._m("sentences").format(first=out, second=text)
         return out
 
+    def signed(self, value: float) -> str:
+        """Points with their sign, as a score item adds them: "+1", "-2"; 「＋1」 is not used,
+        but Japanese writes the minus as 「−2」 (``minus_sign``), never a hyphen."""
+        text = f"{value:+g}"
+        return self._m("minus_sign") + text[1:] if text.startswith("-") else text
+
     def quantity(self, value: float, unit: str) -> str:
         """A number with its unit: "3 days", "1 day", 「3日」. Units are written in the plural
         in English ("days"); one of them is singular."""

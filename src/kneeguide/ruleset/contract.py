@@ -263,6 +263,8 @@ MESSAGE_IDS = [
     "no_terminal",
     "warn_disabled",
     "warn_untranslated",
+    "label_note",
+    "minus_sign",
     "ask_overwrite",
     "label_date",
     "label_patient",

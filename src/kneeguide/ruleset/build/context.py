@@ -217,11 +217,18 @@ def _unusable(
         )
     return Problem(
         f"the English of {text_id} changed since its '{lang}' translation was made: review the translation "
-        f"against the new English (kneeguide rules strings --lang {lang} --update DIR keeps it as a draft "
+        f"against the new English (kneeguide rules strings --lang {lang} --update "
+        f"{_rules_dir(entry.location.path)} keeps it as a draft "
         "beside "
         "the old English)",
         entry.location,
     )
+
+
+def _rules_dir(catalogue: str) -> str:
+    """The rules folder of a catalogue's display path (``rules`` of ``rules/locale/ja/x.po``)."""
+    folder, found, _ = catalogue.rpartition("/locale/")
+    return folder if found and folder else "DIR"
 
 
 def _placeholders(text: str) -> set[str]:
