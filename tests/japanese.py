@@ -78,7 +78,8 @@ _KEPT = [
 _COMMAND = re.compile(
     r"(?:\S*python[\d.]*\s+-m\s+)?(?<![A-Za-z0-9_])kneeguide"
     r"(?:\s+(?:assess|questions|interview|note|export|batch|rules|config|--?[\w-]+))"
-    r"(?:[ \t]+(?:--?[\w-]+(?:=\S+)?|[\w~.\-]*/[\w./~\-]*|[\w.\-]+\.\w+"  # options, paths, files
+    r"(?:(?:[ \t]+|[ \t]+\\\n[ \t]*)"  # words apart, or a shell line continuation (" \" at a line end)
+    r"(?:--?[\w-]+(?:=\S+)?|[\w~.\-]*/[\w./~\-]*|[\w.\-]+\.\w+"  # options, paths, files
     r"|'[^'\n]*'|\"[^\"\n]*\"|…|\.\.\.|[A-Z_]+))*"  # quoted values, "…", placeholders
 )
 #: The rest of a command the terminal wrapped onto the next rows: Latin text, no indent.

@@ -94,7 +94,8 @@ def test_a_japanese_locale_means_japanese_and_region_jp(tmp_path: Path) -> None:
     }
     done = kneeguide("assess", "-a", "saddle_numbness=yes", "--format", "json", env=env)
     assert '"lang": "ja"' in done.stdout and '"call": "119"' in done.stdout
-    assert done.stderr.startswith("kneeguide: note: ロケール ja_JP.UTF-8 から地域 JP（日本、救急番号 119）")
+    said = "kneeguide: お知らせ：ロケール ja_JP.UTF-8 から地域 JP（日本、救急番号 119）"
+    assert done.stderr.startswith(said)
 
 
 @pytest.mark.parametrize(

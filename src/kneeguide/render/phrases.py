@@ -74,7 +74,9 @@ def phrases(word: str) -> list[str]:
             phrases[-1] += phrase
         else:
             phrases.append(phrase)
-    if lone:
+    if lone and phrases and (lone[0] in NO_START or phrases[-1][-1] in NO_END):
+        phrases[-1] += lone  # a last small kana or mark never starts a line of its own
+    elif lone:
         phrases.append(lone)
     return phrases
 

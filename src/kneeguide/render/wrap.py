@@ -17,7 +17,7 @@ import re
 
 from wcwidth import wcswidth, wcwidth
 
-from kneeguide.render.phrases import GLUE, NO_START, phrases
+from kneeguide.render.phrases import GLUE, NO_END, NO_START, phrases
 
 _phrases = phrases  # the name tests/test_interview_terminal.py imports
 
@@ -66,6 +66,8 @@ def _cut(piece: str, width: int) -> list[str]:
                 keep -= 1
                 while keep > 1 and line[keep] in NO_START:
                     keep -= 1
+            while keep > 1 and line[keep - 1] in NO_END:  # nor may an opening bracket end the line
+                keep -= 1
             keep = max(keep, 1)
             carry = line[keep:]
             lines.append(line[:keep])
