@@ -77,7 +77,7 @@ _KEPT = [
 #: A command line the user is told to type: kneeguide, its command, options and values.
 _COMMAND = re.compile(
     r"(?:\S*python[\d.]*\s+-m\s+)?(?<![A-Za-z0-9_])kneeguide"
-    r"(?:\s+(?:assess|questions|interview|note|export|batch|rules|config|--?[\w-]+))"
+    r"(?:(?:\s+|[ \t]+\\\n[ \t]*)(?:assess|questions|interview|note|export|batch|rules|config|--?[\w-]+))"
     r"(?:(?:[ \t]+|[ \t]+\\\n[ \t]*)"  # words apart, or a shell line continuation (" \" at a line end)
     r"(?:--?[\w-]+(?:=\S+)?|[\w~.\-]*/[\w./~\-]*|[\w.\-]+\.\w+"  # options, paths, files
     r"|'[^'\n]*'|\"[^\"\n]*\"|…|\.\.\.|[A-Z_]+))*"  # quoted values, "…", placeholders
