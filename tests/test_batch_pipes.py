@@ -81,6 +81,8 @@ def test_sigterm_while_batch_waits_on_a_live_pipe_exits_130_with_the_resume_row(
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # as a plain shell runs it: the record must come out without an unbuffered interpreter
+        env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
     )
     assert child.stdin is not None and child.stdout is not None and child.stderr is not None
     try:

@@ -186,7 +186,11 @@ class _Stdout:
     """Records straight to stdout, with the calls of :class:`kneeguide.files.AtomicWriter`."""
 
     def write(self, text: str) -> None:
+        """One block of records, passed on at once: a reader at the other end of a pipe gets
+        each record as it is assessed (Python holds a pipe's output in its buffer otherwise,
+        unless ``PYTHONUNBUFFERED`` is set)."""
         sys.stdout.write(text)
+        sys.stdout.flush()
 
     def abandon(self) -> None:
         """After a failed write (a closed pipe): close stdout, so that nothing more is tried."""
