@@ -331,6 +331,8 @@ def _splits(lines: list[str], n: int, vocabulary: frozenset[str]) -> Iterator[tu
     a, b = tail.group(), head_match.group()
     if re.fullmatch(r"[0-9a-f]{16,}", a + b):
         return  # a digest is longer than any line: cut where it must be
+    if re.search(r"/\S*$", previous):
+        return  # so is a file path wider than the terminal (a session's, in the resume hint)
     numeric = a.isdigit() and (b.isdigit() or b[0] in ",.%")
     word = (a + b) in vocabulary and not (a in vocabulary and b in vocabulary)
     if numeric or word:

@@ -138,3 +138,12 @@ def test_every_interview_screen_is_japanese_throughout(family: str) -> None:
             assert flat(rules.message("offer_note", "ja")) in flat(output.text), output.text[-2000:]
     hits = [hit for output in found for hit in output.hits]
     assert not hits, listed(found)
+
+
+def test_a_path_wider_than_the_terminal_is_cut_where_it_must_be_not_split() -> None:
+    """The resume hint's session path is longer than an 80-column row: the terminal cuts it
+    at the edge, which is no broken word; a word cut at a line end still is."""
+    path_rows = "再開するには：\n    /tmp/a/data/sessions/2\n0261201-114329.json"
+    assert [h for h in scan(path_rows) if h.category == "split"] == []
+    word_rows = "深部静脈血栓症のWell\nsスコアは4点です。"
+    assert [h.found for h in scan(word_rows, vocabulary={"Wells"}) if h.category == "split"] == ["Well⏎s"]
