@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -142,3 +143,20 @@ def test_reporting_a_red_flag_feature_never_lowers_the_level(
     for earlier in (before, {**before, qid: better}):
         after = {**earlier, qid: worse}
         assert assess(after, rules=RULES).triage.level >= assess(earlier, rules=RULES).triage.level
+
+
+@pytest.mark.parametrize(
+    ("answers", "feature"),
+    [
+        # a possible clot (urgent) stayed urgent only while it led the causes
+        ({"pitting_oedema": "yes", "fainting": "yes"}, ("lump_behind_knee", "yes")),
+        # bruising to the ankle (a burst cyst, urgent) lost its level to a pulsating lump
+        ({"able_to_bear_weight": "yes", "bruising_to_ankle": "yes"}, ("lump_pulsating", "yes")),
+    ],
+)
+def test_the_cases_the_random_search_found_never_lower_the_level(
+    answers: dict[str, Any], feature: tuple[str, str]
+) -> None:
+    qid, worse = feature
+    before = assess(answers, rules=RULES).triage.level
+    assert assess({**answers, qid: worse}, rules=RULES).triage.level >= before

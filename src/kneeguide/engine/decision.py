@@ -91,8 +91,10 @@ def decide_on(rules: RuleSet, truth: Truth) -> Decision:
         candidates += remembered(p.seen_floors, floors, _floors_part, p, floors)
     leading = [c.cause for c in causes if c.strength != "less_likely"]
     if leading:
-        strong = [c.cause for c in causes[1:] if c.strength == "strong"]
-        candidates += [(p.cause_levels[i], "cause", i) for i in [leading[0], *strong]]
+        # every cause at least possible counts, not the first alone: an answer that makes
+        # another cause lead (a lump behind the knee, beside a possible clot) must never
+        # take away the level of a dangerous one that is still possible
+        candidates += [(p.cause_levels[i], "cause", i) for i in leading]
     elif not candidates:
         candidates.append((p.no_cause, "none", 0))
     level = max(candidates)[0]
