@@ -34,7 +34,8 @@ from kneeguide.ids import Audience
 from kneeguide.interview.flow import Flow
 from kneeguide.interview.prompts import BACK, HELP, NONE, NOT_SURE, Checklist, Single
 from kneeguide.interview.terminal import TerminalAsker
-from kneeguide.render.wrap import _phrases, fit, hang, wrap
+from kneeguide.render.phrases import phrases
+from kneeguide.render.wrap import fit, hang, wrap
 from kneeguide.ruleset.model import RuleSet, pick
 
 pty = pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
@@ -83,7 +84,7 @@ def test_japanese_wraps_between_phrases_and_keeps_punctuation_off_the_line_start
     for text in texts(rules, "ja"):
         text = text.replace(" ", "")  # one run of phrases, so the lines join back exactly
         breaks = {0}
-        for phrase in _phrases(text):
+        for phrase in phrases(text):
             breaks.add(max(breaks) + len(phrase))
         for width in (40, 50, 80):
             lines = wrap(text, width)

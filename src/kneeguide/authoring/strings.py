@@ -68,9 +68,19 @@ def _rows(found: Texts, lang: str) -> list[StringRow]:
 
 def orphans(directory: Path | None, lang: str) -> list[str]:
     """The ids in the ``lang`` catalogues that no text of the rules has (renamed or removed)."""
-    found = _texts(directory)
+    return _orphans(_texts(directory), lang)
+
+
+def _orphans(found: Texts, lang: str) -> list[str]:
     known = {text_id for text_id, _, _ in found.english}
     return sorted(set(found.catalog.get(lang, {})) - known)
+
+
+def catalogue_update(directory: Path | None, lang: str) -> tuple[dict[str, bytes], list[str]]:
+    """:func:`updated_catalogues` and :func:`orphans` of one reading of the rules: what
+    ``kneeguide rules strings --update`` writes, and the entries it drops."""
+    found = _texts(directory)
+    return _updated(found, lang), _orphans(found, lang)
 
 
 def updated_catalogues(directory: Path | None, lang: str) -> dict[str, bytes]:
@@ -79,7 +89,10 @@ def updated_catalogues(directory: Path | None, lang: str) -> dict[str, bytes]:
     entry; a translation of since-reworded English is kept as a draft, with the old
     English as gettext's previous ``msgid``; reviewed and draft states are kept; entries no
     text has are left out (:func:`orphans` names them)."""
-    found = _texts(directory)
+    return _updated(_texts(directory), lang)
+
+
+def _updated(found: Texts, lang: str) -> dict[str, bytes]:
     rows = _rows(found, lang)
     by_file: dict[str, list[tuple[str, str, str, str, bool, str]]] = {}
     for row in rows:

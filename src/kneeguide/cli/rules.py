@@ -206,7 +206,7 @@ def rules_strings(
     States: reviewed (shown to readers), draft (fuzzy in its catalogue), changed (made from
     English since reworded) and missing; only reviewed translations are ever shown.
     """
-    from kneeguide.authoring.strings import orphans, string_rows, updated_catalogues
+    from kneeguide.authoring.strings import catalogue_update, string_rows
 
     if update:
         if directory is None:
@@ -220,8 +220,8 @@ def rules_strings(
             )
         from kneeguide.files import write_atomic
 
-        dropped = orphans(directory, lang)
-        for name, data in updated_catalogues(directory, lang).items():
+        catalogues, dropped = catalogue_update(directory, lang)
+        for name, data in catalogues.items():
             target = directory / name
             target.parent.mkdir(parents=True, exist_ok=True)
             if not target.exists() or target.read_bytes() != data:

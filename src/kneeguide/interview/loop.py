@@ -260,7 +260,7 @@ class Interview:
             if self.audience is Audience.PRACTITIONER:
                 rules = self.flow.why(qid, self.lang)
                 if rules:
-                    joined = self.m("interview_list_separator").join(rules)
+                    joined = self.m("cond_separator").join(rules)
                     lines.append("  " + self.m("why_asked", rules=joined))
         return "\n".join(lines)
 

@@ -335,7 +335,7 @@ class TerminalAsker:
         @keys.add("enter", eager=True)
         def enter(event: KeyPressEvent) -> None:
             value = control.get_pointed_at().value
-            titles = self.m("interview_list_separator").join(control.title_of(q) for q in chosen())
+            titles = self.m("cond_separator").join(control.title_of(q) for q in chosen())
             if value in ACTIONS:
                 if value == HELP:
                     self.kept[tuple(items)] = chosen()

@@ -19,8 +19,6 @@ from wcwidth import wcswidth, wcwidth
 
 from kneeguide.render.phrases import GLUE, NO_END, NO_START, phrases
 
-_phrases = phrases  # the name tests/test_interview_terminal.py imports
-
 #: A unit after a number and a space ("10 cm", "38 °C", "0.5 SD"), which stays on the
 #: number's line.
 _UNIT = re.compile(r"(?:°[CF]?|%|cm|mm|mmHg|kg|mg|mL|SD|SMD)(?![A-Za-z])")

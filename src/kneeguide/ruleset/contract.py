@@ -237,7 +237,6 @@ MESSAGE_IDS = [
     "ask_path",
     "saved_to",
     "interrupted",
-    "interview_list_separator",
     "confirm_default_yes",
     "confirm_default_no",
     "confirm_yes",
