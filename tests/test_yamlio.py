@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from kneeguide.errors import RulesError
+from kneeguide.errors import Problem, RulesError
 from kneeguide.ruleset.yamlio import parse
 
 
@@ -52,3 +52,26 @@ def test_syntax_errors_point_to_line_and_column() -> None:
 def test_deep_nesting_is_refused() -> None:
     with pytest.raises(RulesError, match="nesting"):
         parse("a: " + "[" * 200 + "]" * 200 + "\n", "deep.yaml")
+
+
+def test_every_duplicate_and_refused_value_of_a_file_is_reported_at_once() -> None:
+    with pytest.raises(RulesError) as info:
+        parse("a: 1\na: 2\nb: !!binary aGk=\nc: !!int 1.5\nb: 3\n", "x.yaml")
+    assert info.value.lines() == [
+        "x.yaml:2:1: duplicate key 'a' (first defined at line 1)",
+        "x.yaml:3:4: tag 'tag:yaml.org,2002:binary' is not allowed",
+        "x.yaml:4:4: '1.5' is not an integer",
+        "x.yaml:5:1: duplicate key 'b' (first defined at line 3)",
+    ]
+
+
+def test_a_checker_can_take_the_problems_and_the_document_to_report_everything() -> None:
+    """The answer checker or a schema goes on with the first of two duplicate values,
+    so one run names the duplicate and every other problem of the file."""
+    found: list[Problem] = []
+    doc = parse("age: 30\nage: 31\nsex: x\n", "a.yaml", problems=found)
+    assert doc == {"age": 30, "sex": "x"}
+    assert [str(p) for p in found] == ["a.yaml:2:1: duplicate key 'age' (first defined at line 1)"]
+    found.clear()
+    assert parse('{"a": 1, "a": 2}', "a.json", problems=found) == {"a": 1}
+    assert len(found) == 1

@@ -1,4 +1,5 @@
-"""Writing files so that nothing is half-written and answers stay private.
+"""Writing files so that nothing is half-written and answers stay private
+(reading small files within bounds is :mod:`kneeguide.inputs.bounded`).
 
 Every file kneeguide writes goes through :class:`AtomicWriter` (whole texts
 through :func:`write_atomic`, which uses it): a temporary file in the same

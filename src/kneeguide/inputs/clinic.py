@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from kneeguide.errors import InputError, KneeguideError, Location, Problem
+from kneeguide.inputs.bounded import read_regular
 from kneeguide.ruleset.model import pick
 from kneeguide.ruleset.schema.shapes import F, ListOf, Record
 from kneeguide.ruleset.schema.spec import Str, Text
@@ -65,24 +66,27 @@ PROFILE = Record(
         F("accepts", ListOf(Str()), doc="which referrals the clinic accepts"),
     )
 )
+#: The most a clinic profile may hold, in bytes: a real one is under 2 KiB.
 MAX_BYTES = 64 * 1024
 
 
 def load_clinic(path: str | Path) -> Clinic:
     """The clinic profile at ``path``; raises :class:`InputError` listing every problem
-    of a file that is unreadable, larger than 64 KiB, unparsable or off :data:`PROFILE`."""
+    of a file that is missing, not a regular file (a FIFO or ``/dev/zero`` is refused
+    before a byte is read), unreadable, larger than 64 KiB, unparsable or off
+    :data:`PROFILE` (all the duplicate keys and wrong values of a file that parses).
+
+    A ``.json`` profile is read as JSON; any other as YAML by its 1.2 core schema, so
+    ``hours: 10:00-18:00`` or ``hours: 10:00`` is the text the clinic wrote.
+    The bytes are UTF-8, with or without a BOM (:func:`~kneeguide.ruleset.yamlio.decode`).
+    """
     shown = str(path)
+    data = read_regular(path, MAX_BYTES, "clinic profile")
+    problems: list[Problem] = []
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(f"cannot read clinic profile: {exc.strerror}", Location(shown))]) from None
-    if len(data) > MAX_BYTES:
-        raise InputError([Problem("clinic profile larger than 64 KiB", Location(shown))])
-    try:
-        doc = parse(decode(data, shown), shown)
+        doc = parse(decode(data, shown), shown, problems=problems)
     except KneeguideError as exc:
         raise InputError(exc.problems) from None
-    problems: list[Problem] = []
     PROFILE.check(doc, location_of(doc, Location(shown, 1, 1)), problems)
     if problems:
         raise InputError(problems)

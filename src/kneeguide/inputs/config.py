@@ -52,6 +52,10 @@ def config_schema() -> Record:
     )
 
 
+#: The most a config file may hold, in bytes (five settings need under 200).
+MAX_BYTES = 64 * 1024
+
+
 def config_path() -> Path:
     """``KNEEGUIDE_CONFIG`` if set, else ``config.yaml`` in the user config directory."""
     override = os.environ.get("KNEEGUIDE_CONFIG")
@@ -63,34 +67,60 @@ def config_path() -> Path:
 
 
 def load_config() -> dict[str, Any]:
-    """The config file's settings ({} without a file); raises :class:`InputError`
-    listing every problem of a file larger than 64 KiB, unparsable or off the schema."""
+    """The config file's settings.
+
+    ``{}`` when the file does not exist (yet: the interview creates it when it
+    remembers a region, at ``KNEEGUIDE_CONFIG`` too) or is ``os.devnull`` (the usual
+    way to say "no config file"). Raises :class:`InputError` with one line naming the
+    file for anything else that is not a readable regular file of at most 64 KiB (a
+    directory, a FIFO, ``/dev/zero``: refused before a byte is read), and listing every
+    problem of a file that does not parse or is off :func:`config_schema`.
+    """
     path = config_path()
-    if not path.is_file():
+    if str(path) == os.devnull:
         return {}
-    return _settings_in(path.read_bytes(), str(path))
+    from kneeguide.inputs.bounded import read_regular
+
+    try:
+        data = read_regular(path, MAX_BYTES, "config file")
+    except InputError as exc:
+        if not os.path.lexists(path):
+            return {}
+        raise _named(exc) from None
+    return _settings_in(data, str(path))
+
+
+def _named(exc: InputError) -> InputError:
+    """``exc`` with each line naming ``KNEEGUIDE_CONFIG`` when the file's name came from
+    it: a person who set it long ago may not think of it."""
+    override = os.environ.get("KNEEGUIDE_CONFIG")
+    if not override:
+        return exc
+    return InputError([p._replace(location=Location(f"KNEEGUIDE_CONFIG={override}")) for p in exc.problems])
 
 
 def _settings_in(data: bytes, shown: str) -> dict[str, Any]:
     """The settings of a config file's bytes; raises :class:`InputError` naming ``shown``."""
-    if len(data) > 64 * 1024:
+    if len(data) > MAX_BYTES:
         raise InputError([Problem("config file larger than 64 KiB", Location(shown))])
     simple = _simple_settings(data)
     return simple if simple is not None else _yaml_settings(data, shown)
 
 
 def _yaml_settings(data: bytes, shown: str) -> dict[str, Any]:
-    """The settings of any config file, read as YAML as strictly as the rules and
-    checked against :func:`config_schema`; raises :class:`InputError` naming ``shown``."""
+    """The settings of any config file, read as YAML (1.2 core schema; JSON for a
+    ``.json`` file) as strictly as the rules and checked against :func:`config_schema`;
+    raises :class:`InputError` naming ``shown`` with every problem found. The bytes are
+    UTF-8, with or without a BOM."""
     from kneeguide.ruleset.yamlio import decode, location_of, parse
 
+    problems: list[Problem] = []
     try:
-        doc = parse(decode(data, shown), shown)
+        doc = parse(decode(data, shown), shown, problems=problems)
     except KneeguideError as exc:
         raise InputError(exc.problems) from None
-    if doc is None:
+    if doc is None and not problems:
         return {}
-    problems: list[Problem] = []
     config_schema().check(doc, location_of(doc, Location(shown, 1, 1)), problems)
     if problems:
         raise InputError(problems)
@@ -189,6 +219,7 @@ def remember_region(region: str) -> Path:
     was; ``WriteError`` when it cannot be written.
     """
     from kneeguide.files import private_dir, write_atomic
+    from kneeguide.inputs.bounded import read_regular
 
     code = region.strip().upper()
     if code not in REGIONS:
@@ -197,7 +228,7 @@ def remember_region(region: str) -> Path:
     target = path.resolve() if path.is_symlink() else path
     if target.exists() and not target.is_file():
         raise InputError([Problem("not a regular file; cannot save the region here", Location(str(path)))])
-    old = target.read_bytes() if target.exists() else b""
+    old = read_regular(target, MAX_BYTES, "config file") if target.exists() else b""
     wanted = {**_settings_in(old, str(path)), "region": code}
     text = _with_region(old.decode("utf-8-sig"), code)
     try:

@@ -17,8 +17,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from kneeguide.errors import InputError, Location, Problem
+from kneeguide.errors import InputError, KneeguideError, Location, Problem
 from kneeguide.files import private_dir, write_atomic
+from kneeguide.inputs.bounded import read_regular
 
 FORMAT = "kneeguide-session"
 VERSION = 1
@@ -100,43 +101,86 @@ class Session:
 
     @classmethod
     def load(cls, path: Path) -> Session:
-        where = Location(str(path))
+        """The session saved at ``path``.
+
+        The file must be a regular file of at most :data:`MAX_BYTES` (a FIFO or
+        ``/dev/zero`` is refused before a byte is read) holding strict JSON (no
+        duplicate key, no ``NaN``) with the fields :meth:`save` writes. Raises
+        :class:`InputError` with one line naming the file (and, when the file is
+        damaged, its intact previous copy). The answers come back as saved, not yet
+        checked: the caller checks them against the rules it runs with, as every
+        other answer is checked (``kneeguide.ruleset.answers.check_answers``).
+        """
+        from kneeguide.ruleset.jsonio import parse_json
+        from kneeguide.ruleset.yamlio import decode, to_plain
+
+        shown = str(path)
+        where = Location(shown)
+        data = read_regular(path, MAX_BYTES, "session file", _READ_KEYS)
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError([Problem("session file not found", where, "session_not_found")]) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError([Problem(f"cannot read session: {exc}", where, "session_unreadable")]) from None
-        except json.JSONDecodeError as exc:
-            at = Location(str(path), exc.lineno, exc.colno)
-            message = f"session file is damaged: {exc.msg}"
+            raw = to_plain(parse_json(decode(data, shown), shown))
+        except KneeguideError as exc:
+            first = exc.problems[0]
+            message = f"session file is damaged: {first.message}"
             prev = path.with_name(path.name + ".prev")
             if prev.exists():
                 message += f"; the previous copy is intact: kneeguide interview --resume {prev}"
-                problem = Problem(message, at, "session_damaged_prev", (("prev", str(prev)),))
+                problem = Problem(message, first.location, "session_damaged_prev", (("prev", str(prev)),))
             else:
-                problem = Problem(message, at, "session_damaged")
+                problem = Problem(message, first.location, "session_damaged")
             raise InputError([problem]) from None
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             raise InputError([Problem("not a kneeguide session file", where, "session_not_a_session")])
         try:
             return cls(
                 path=path,
-                audience=str(raw["audience"]),
-                region=str(raw["region"]),
-                lang=str(raw["lang"]),
-                rules_digest=str(raw["rules_digest"]),
-                answers=dict(raw["answers"]),
-                steps=[list(map(str, s)) for s in raw["steps"]],
-                individually=list(map(str, raw.get("individually", []))),
-                emergency_shown=bool(raw.get("emergency_shown", False)),
-                status=str(raw.get("status", "in_progress")),
-                created=str(raw.get("created", _now())),
-                updated=str(raw.get("updated", _now())),
+                audience=_field(raw, "audience", str),
+                region=_field(raw, "region", str),
+                lang=_field(raw, "lang", str),
+                rules_digest=_field(raw, "rules_digest", str),
+                answers=dict(_field(raw, "answers", dict)),
+                steps=_field(raw, "steps", (list, _IDS)),
+                individually=_field(raw, "individually", _IDS, []),
+                emergency_shown=_field(raw, "emergency_shown", bool, False),
+                status=_field(raw, "status", str, "in_progress"),
+                created=_field(raw, "created", str, _now()),
+                updated=_field(raw, "updated", str, _now()),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except ValueError as exc:
             problem = Problem(f"session file is incomplete ({exc})", where, "session_incomplete")
             raise InputError([problem]) from None
+
+
+#: The most a session file may hold, in bytes: a whole interview saves under 20 KiB.
+MAX_BYTES = 4 * 1024 * 1024
+#: The message keys of a session file that cannot be read (see ``files.read_regular``).
+_READ_KEYS = {
+    "not_found": "session_not_found",
+    "directory": "session_not_regular",
+    "not_regular": "session_not_regular",
+    "too_large": "session_too_large",
+    "unreadable": "session_unreadable",
+}
+
+
+_REQUIRED: Any = object()
+_SHAPES = {str: "text", bool: "true or false", list: "a list", dict: "a mapping"}
+#: The shape of a list field: (list, the shape of each item).
+_IDS = (list, str)
+
+
+def _field(raw: dict[str, Any], name: str, shape: Any, default: Any = _REQUIRED) -> Any:
+    """``raw[name]`` if it has ``shape`` (a type, or ``(list, item shape)``); raises
+    ValueError naming the field when it is missing (and required) or of another shape."""
+    value = raw.get(name, default)
+    if value is _REQUIRED:
+        raise ValueError(f"no '{name}'")
+    kind, inner = shape if isinstance(shape, tuple) else (shape, None)
+    if not isinstance(value, kind):
+        raise ValueError(f"'{name}': expected {_SHAPES[kind]}, found {type(value).__name__}")
+    for item in value if inner is not None else ():
+        _field({name: item}, name, inner)
+    return value
 
 
 def latest_in_progress() -> Path | None:

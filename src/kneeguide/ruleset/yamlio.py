@@ -1,177 +1,75 @@
-"""Reading YAML strictly and safely, keeping where every value came from.
+"""Reading YAML (and JSON) strictly and safely, keeping where every value came from.
 
 PyYAML on its own silently keeps the last of two duplicate keys (a second
-``when:`` would vanish), turns ``no`` into ``False`` and ``NO`` into a boolean,
-and happily expands an alias bomb. For rules that decide urgency none of that is
-acceptable, so this module:
+``when:`` would vanish), reads by YAML 1.1 (``no`` is ``False``, ``10:00`` the
+number 600, ``2026-12-01`` a date, ``6_4`` the number 64) and happily expands an
+alias bomb. For rules that decide urgency, and answers that decide a level, none of
+that is acceptable, so this module:
 
 * uses the safe loader only (libyaml's C parser when present), so no Python tag
   can construct an object;
-* rejects duplicate keys, with both places named;
-* resolves only ``true``/``false`` as booleans (YAML 1.2 style), so ``yes``,
-  ``no`` and ``unsure`` stay the words the rules mean;
+* resolves plain scalars by the YAML 1.2 core schema only: ``true``/``false``,
+  ``null``/``~``, decimal, ``0o`` and ``0x`` integers and decimal floats (``.inf``
+  and ``.nan`` included); everything else stays text;
+* rejects duplicate keys, with both places named, and reports every such problem
+  of a file in one go;
 * bounds file size, nesting depth and the size after alias expansion
   (a "billion laughs" file fails in milliseconds);
+* reads JSON as JSON (:mod:`kneeguide.ruleset.jsonio`), never as YAML, with the
+  same located containers and the same duplicate-key rule;
 * returns :class:`Mapping`/:class:`Sequence` containers that remember the
   ``file:line:col`` of themselves and of each key and item.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any, ClassVar
 
 import yaml
 
 from kneeguide.errors import Location, Problem, RulesError
+from kneeguide.ruleset.located import MAX_BYTES
+from kneeguide.ruleset.located import Mapping as Mapping
+from kneeguide.ruleset.located import Sequence as Sequence
+from kneeguide.ruleset.located import item_location as item_location
+from kneeguide.ruleset.located import key_location as key_location
+from kneeguide.ruleset.located import location_of as location_of
+from kneeguide.ruleset.yamlnodes import Builder, Fail
 
 try:  # libyaml is much faster; fall back to the pure-Python parser
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-MAX_BYTES = 2 * 1024 * 1024
-MAX_DEPTH = 40
-MAX_NODES = 200_000
-
-
-class Mapping(dict[str, Any]):
-    """A dict that knows its own location and each key's location."""
-
-    location: Location
-    key_locations: dict[str, Location]
-
-
-class Sequence(list[Any]):
-    """A list that knows its own location and each item's location."""
-
-    location: Location
-    item_locations: list[Location]
-
-
-def location_of(value: Any, default: Location) -> Location:
-    return getattr(value, "location", default)
-
-
-def key_location(mapping: Any, key: str, default: Location) -> Location:
-    locs = getattr(mapping, "key_locations", None)
-    if locs and key in locs:
-        return locs[key]  # type: ignore[no-any-return]
-    return location_of(mapping, default)
-
-
-def item_location(seq: Any, index: int, default: Location) -> Location:
-    locs = getattr(seq, "item_locations", None)
-    if locs and index < len(locs):
-        return locs[index]  # type: ignore[no-any-return]
-    return location_of(seq, default)
-
 
 class _Loader(_BaseLoader):
-    """Safe loader with YAML 1.2 booleans, duplicate-key and bomb checks."""
+    """Safe loader that resolves plain scalars by the YAML 1.2 core schema, nothing more."""
 
     yaml_implicit_resolvers: ClassVar[dict[str, Any]] = {}  # type: ignore[misc]
 
 
-# Copy the safe resolvers, replacing the YAML 1.1 boolean one by true/false only.
-for _first, _resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
-    for _tag, _regexp in _resolvers:
-        if _tag == "tag:yaml.org,2002:bool":
-            continue
+#: The YAML 1.2 core schema (spec 1.2.2, 10.3.2): what a plain scalar means when it is
+#: not text. PyYAML's YAML 1.1 resolvers would read ``10:00`` as the sexagesimal 600,
+#: ``2026-12-01`` as a date, ``6_4`` as 64, ``0b11`` as 3 and ``yes``/``no``/``on``/``off``
+#: as booleans; under the core schema all of those stay the text the person wrote.
+_CORE = (
+    ("tag:yaml.org,2002:null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"true|True|TRUE|false|False|FALSE", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", list("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+        list("-+.0123456789"),
+    ),
+    # Not core: kept only so that a merge key is refused by name rather than read as text.
+    ("tag:yaml.org,2002:merge", r"<<", ["<"]),
+)
+for _tag, _pattern, _firsts in _CORE:
+    _regexp = re.compile(f"^(?:{_pattern})$")
+    for _first in _firsts:
         _Loader.yaml_implicit_resolvers.setdefault(_first, []).append((_tag, _regexp))
-_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-for _first in "tTfF":
-    _Loader.yaml_implicit_resolvers.setdefault(_first, []).append(("tag:yaml.org,2002:bool", _BOOL))
-
-
-def _loc(path: str, node: yaml.Node) -> Location:
-    return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-class _Builder:
-    """Turns a composed node tree into located containers, with limits."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.budget = MAX_NODES  # total values built, counting alias re-use
-
-    def build(self, node: yaml.Node, depth: int = 0) -> Any:
-        self.budget -= 1
-        if self.budget < 0:
-            raise _Fail("document is too large once aliases are expanded", _loc(self.path, node))
-        if depth > MAX_DEPTH:
-            raise _Fail(f"nesting deeper than {MAX_DEPTH} levels", _loc(self.path, node))
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            self._check_tag(node, "tag:yaml.org,2002:seq")
-            seq = Sequence()
-            seq.location = _loc(self.path, node)
-            seq.item_locations = []
-            for item in node.value:
-                seq.append(self.build(item, depth + 1))
-                seq.item_locations.append(_loc(self.path, item))
-            return seq
-        if isinstance(node, yaml.MappingNode):
-            self._check_tag(node, "tag:yaml.org,2002:map")
-            mapping = Mapping()
-            mapping.location = _loc(self.path, node)
-            mapping.key_locations = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise _Fail("merge keys ('<<') are not supported", _loc(self.path, key_node))
-                key = self.build(key_node, depth + 1)
-                if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
-                    raise _Fail("mapping keys must be plain words", _loc(self.path, key_node))
-                key = str(key)
-                if key in mapping:
-                    first = mapping.key_locations[key]
-                    raise _Fail(
-                        f"duplicate key '{key}' (first defined at line {first.line})",
-                        _loc(self.path, key_node),
-                    )
-                mapping[key] = self.build(value_node, depth + 1)
-                mapping.key_locations[key] = _loc(self.path, key_node)
-            return mapping
-        raise _Fail("unsupported YAML node", _loc(self.path, node))  # pragma: no cover
-
-    def _check_tag(self, node: yaml.Node, expected: str) -> None:
-        if node.tag != expected:
-            raise _Fail(f"tag '{node.tag}' is not allowed", _loc(self.path, node))
-
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        tag = node.tag
-        value = node.value
-        if tag == "tag:yaml.org,2002:str":
-            return value
-        if tag == "tag:yaml.org,2002:null":
-            return None
-        if tag == "tag:yaml.org,2002:bool":
-            return value.lower() == "true"
-        if tag == "tag:yaml.org,2002:int":
-            try:
-                return (
-                    int(value.replace("_", ""), 0)
-                    if value[:2] in ("0x", "0o")
-                    else int(value.replace("_", ""))
-                )
-            except ValueError:
-                raise _Fail(f"not an integer: {value!r}", _loc(self.path, node)) from None
-        if tag == "tag:yaml.org,2002:float":
-            try:
-                number = float(value.replace("_", ""))
-            except ValueError:
-                raise _Fail(f"not a number: {value!r}", _loc(self.path, node)) from None
-            if number != number or number in (float("inf"), float("-inf")):
-                raise _Fail(f"not a finite number: {value!r}", _loc(self.path, node))
-            return number
-        raise _Fail(f"tag '{tag}' is not allowed", _loc(self.path, node))
-
-
-class _Fail(Exception):
-    def __init__(self, message: str, location: Location) -> None:
-        super().__init__(message)
-        self.problem = Problem(message, location)
 
 
 def decode(data: bytes, path: str) -> str:
@@ -187,10 +85,28 @@ def decode(data: bytes, path: str) -> str:
         ) from None
 
 
-def parse(text: str, path: str) -> Any:
-    """Parse one YAML document into located containers; raise RulesError on any problem."""
+def parse(text: str, path: str, *, problems: list[Problem] | None = None) -> Any:
+    """One document of ``text`` (read from ``path``) as located containers: JSON for a
+    ``.json`` file and for anything but a ``.yaml``/``.yml`` file that starts with ``{``
+    or ``[`` (stdin included), YAML by the 1.2 core schema otherwise.
+
+    Returns None for an empty document, else a :class:`Mapping`, :class:`Sequence`,
+    str, int, float, bool or None. Raises :class:`RulesError` listing every problem
+    found: all the duplicate keys and refused values of a file that parsed, or the one
+    place where the syntax broke (``invalid YAML: ...`` or ``invalid JSON: ...``).
+
+    ``problems``: a caller that goes on to check the document (the answer checker, a
+    schema) and wants to report everything at once passes a list; the problems that
+    leave the document readable (a duplicate key, whose first value is kept; a refused
+    tag or value, read as null) are then appended to it and the document returned.
+    A syntax error or a limit still raises.
+    """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise RulesError([Problem(f"file larger than {MAX_BYTES // 1024} KiB", Location(path))])
+    if is_json(text, path):
+        from kneeguide.ruleset.jsonio import parse_json
+
+        return parse_json(text, path, problems=problems)
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
@@ -212,12 +128,30 @@ def parse(text: str, path: str) -> Any:
         loader.dispose()
     if node is None:
         return None
+    builder = Builder(path)
     try:
-        return _Builder(path).build(node)
-    except _Fail as fail:
-        raise RulesError([fail.problem]) from None
+        doc = builder.build(node)
+    except Fail as fail:
+        raise RulesError([*builder.problems, fail.problem]) from None
     except RecursionError:
         raise RulesError([Problem("nesting too deep", Location(path))]) from None
+    if builder.problems and problems is None:
+        raise RulesError(builder.problems)
+    if problems is not None:
+        problems.extend(builder.problems)
+    return doc
+
+
+def is_json(text: str, path: str) -> bool:
+    """Whether :func:`parse` reads ``text`` as JSON: a ``.json`` file always, a ``.yaml``
+    or ``.yml`` file never, anything else (``<stdin>``, ``/dev/fd/3``, ``answers.txt``)
+    when its first character after white space is ``{`` or ``[``."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix == ".json":
+        return True
+    if suffix in (".yaml", ".yml"):
+        return False
+    return text.lstrip(" \t\r\n\ufeff")[:1] in ("{", "[")
 
 
 def _reader_problem(exc: yaml.reader.ReaderError, text: str, path: str) -> Problem:

@@ -101,6 +101,9 @@ class Number(Spec):
             kind = "an integer" if self.integer else "a number"
             out.append(Problem(f"expected {kind}, found {type_name(value)}", loc))
             return
+        if value != value or value in (float("inf"), float("-inf")):  # YAML's .inf and .nan
+            out.append(Problem(f"expected a finite number, found {value}", loc))
+            return
         if self.minimum is not None and value < self.minimum:
             out.append(Problem(f"{value} is below the minimum {self.minimum:g}", loc))
         if self.maximum is not None and value > self.maximum:
@@ -150,6 +153,8 @@ class Scalar(Spec):
     def check(self, value: Any, loc: Location, out: list[Problem]) -> None:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             out.append(Problem(f"expected a word or a number, found {type_name(value)}", loc))
+        elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+            out.append(Problem(f"expected a word or a finite number, found {value}", loc))
 
     def json_schema(self) -> JSON:
         return {"type": ["string", "number"]}
