@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from typing import Any, TextIO, TypeVar
+from typing import Any, TypeVar
 
 from kneeguide.batch.blocks import BLOCK, Job, Rendered, process_block, render_block
 from kneeguide.batch.reading import Line, Record, jsonl_lines
@@ -43,9 +43,10 @@ def run_rendered(
     return _shared(job, records, workers, arriving, render_block, _render_block)
 
 
-def run_text(job: Job, stream: TextIO, workers: int) -> Iterator[Rendered]:
+def run_text(job: Job, stream: Iterator[str], workers: int) -> Iterator[Rendered]:
     """:func:`run_rendered` for a JSON Lines file and several workers.
 
+    ``stream`` gives the file's lines (:func:`~kneeguide.batch.reading.file_lines`).
     The lines go to the workers as they are, a few hundred at a time, and each
     worker numbers, reads, assesses, formats and tallies its share (from row
     ``job.resume_from``): this process only reads text and writes text.

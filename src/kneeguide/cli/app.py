@@ -14,9 +14,10 @@ from typing import Annotated, Any
 
 import typer
 
-from kneeguide.cli.guard import EXIT_OK, debugging, guarded, set_debug
+from kneeguide.cli.guard import EXIT_OK, debugging, guarded, set_debug, stdout_failed
 from kneeguide.cli.options import RESUME_LATEST, DebugOption
 from kneeguide.cli.settings import announce_region, load, resolve
+from kneeguide.cli.stdout import StdoutFailed, checked_stdout, flush_stdout
 from kneeguide.cli.streams import output_as
 from kneeguide.errors import InputError, Problem
 from kneeguide.version import __version__
@@ -44,31 +45,65 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the command in ``argv`` (default: ``sys.argv[1:]``) and exit.
 
     Anything unexpected becomes one line and exit status 1, not a traceback
-    (unless ``--debug``); a closed stdout (``| head``) ends quietly.
+    (unless ``--debug``); a closed stdout (``| head``) ends quietly. Standard output is
+    written whole or the command fails loudly: a full disk or an I/O error, during the
+    command or in the last flush (done here, not left to the interpreter, which would
+    only say "Exception ignored" and exit 120), is one line and exit status 2.
     """
     args = sys.argv[1:] if argv is None else list(argv)
     set_debug("--debug" in args)
-    output_as("text")  # any stdout encoding: a JSON writer switches to escapes (cli.streams)
+    checked_stdout()  # every byte written or StdoutFailed (cli.stdout)
+    output_as("text")  # any stdout encoding: a JSON writer switches to escapes (cli.stdout)
     if "--resume" in args:  # `--resume` with no FILE means the latest interrupted interview
         at = args.index("--resume")
         if at + 1 == len(args) or args[at + 1].startswith("-"):
             args.insert(at + 1, RESUME_LATEST)
     try:
-        build(next((a for a in args if not a.startswith("-")), None))(args=args, prog_name="kneeguide")
+        try:
+            # Not standalone: click's usage errors come here to be said in one line
+            # (cli.usage), and the exit status comes back as a value.
+            app = build(next((a for a in args if not a.startswith("-")), None))
+            status = app(args=args, prog_name="kneeguide", standalone_mode=False)
+        except SystemExit as done:
+            flush_stdout()  # a failure here is the command's: what it wrote did not all arrive
+            raise done from None
+        flush_stdout()
+        sys.exit(status if isinstance(status, int) else EXIT_OK)
     except SystemExit:
         raise
+    except StdoutFailed as exc:
+        if debugging():
+            raise
+        _stdout_to_devnull()  # what is still held would fail again at exit ("Exception ignored")
+        sys.exit(stdout_failed(exc.strerror or str(exc)))
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): nothing worth a traceback.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _stdout_to_devnull()
         sys.exit(EXIT_OK)
     except Exception as exc:
+        from kneeguide.cli.usage import usage_error
+        from kneeguide.render.escape import terminal
+
+        named = next((a for a in args if not a.startswith("-")), "")
+        known = named in COMMANDS or named in GROUPS
+        usage = usage_error(exc, f"kneeguide {named}" if known else "kneeguide")  # one line, a hint, exit 2
+        if usage is not None:
+            sys.stderr.write(terminal(usage[0]) + "\n")  # it may echo what was typed
+            sys.exit(usage[1])
         if debugging():
             raise
         sys.stderr.write(
             f"kneeguide: internal error: {type(exc).__name__} (run again with --debug for details)\n"
         )
         sys.exit(1)
+
+
+def _stdout_to_devnull() -> None:
+    """Point standard output's descriptor at the null device: what the streams still hold
+    goes nowhere at exit, quietly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
 
 
 def build(name: str | None) -> typer.Typer:
@@ -138,13 +173,16 @@ def _root(
 def _assess_piped(data: bytes) -> None:
     """Answers arrived on a pipe: no prompts, JSON out."""
     from kneeguide import api
+    from kneeguide.cli.assess import say_if_nothing_answered
     from kneeguide.ids import ReportFormat
     from kneeguide.inputs.sources import collect_answers
     from kneeguide.render import render
 
     settings = resolve(None, None, None, None)  # the same order as assess: config, locale, default
     rules = settings.rules
-    answers = collect_answers(rules, "-", [], data)
+    # the one answer reader of every command; no --encoding here, so a message names assess's
+    answers = collect_answers(rules, "-", [], data, option="kneeguide assess -f - --encoding")
+    say_if_nothing_answered(answers, rules, settings.lang)
     result = api.assess(answers, rules=rules, region=settings.region, lang=settings.lang)
     sys.stdout.write(render(ReportFormat.JSON, result, rules))
     announce_region(settings)

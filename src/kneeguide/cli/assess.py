@@ -5,7 +5,7 @@ imports only what the chosen format needs.
 """
 
 import sys
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -16,6 +16,7 @@ from kneeguide.cli.options import (
     ClinicOption,
     DebugOption,
     DetailsOption,
+    EncodingOption,
     ForceOption,
     LangOption,
     LevelId,
@@ -29,6 +30,9 @@ from kneeguide.cli.streams import output_as
 from kneeguide.ids import Level, ReportFormat
 from kneeguide.inputs.sources import collect_answers
 
+if TYPE_CHECKING:
+    from kneeguide.ruleset.model import Answers, RuleSet
+
 
 @guarded
 def assess(
@@ -39,6 +43,7 @@ def assess(
             "--answer", "-a", help="One answer as id=value; repeatable; wins over FILE.", metavar="ID=VALUE"
         ),
     ] = None,
+    encoding: EncodingOption = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.TEXT,
     region: RegionOption = None,
     audience: Annotated[
@@ -64,7 +69,8 @@ def assess(
 
     settings = resolve(lang, region, audience, rules_dir)
     rules = settings.rules
-    clean = collect_answers(rules, answers, answer or [])
+    clean = collect_answers(rules, answers, answer or [], encoding=encoding)
+    say_if_nothing_answered(clean, rules, settings.lang)
     result = api.assess(
         clean, rules=rules, region=settings.region, audience=settings.audience, lang=settings.lang
     )
@@ -81,3 +87,13 @@ def assess(
     sys.stdout.flush()
     if fail_on is not None and result.triage.level >= Level.parse(fail_on):
         raise typer.Exit(EXIT_FAIL_ON)
+
+
+def say_if_nothing_answered(answers: "Answers", rules: "RuleSet", lang: str) -> None:
+    """One line on stderr when no question was answered (the set is still assessed): every
+    red flag is then "not excluded", which must not pass for a finding."""
+    from kneeguide.inputs.sources import nothing_answered
+
+    line = nothing_answered(rules, answers, lang)
+    if line is not None:
+        sys.stderr.write(f"kneeguide: {line}\n")

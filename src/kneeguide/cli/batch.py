@@ -7,7 +7,6 @@ resume from (exit status 130); a failed write leaves OUTPUT as it was.
 """
 
 import contextlib
-import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -15,15 +14,25 @@ from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, Optional
 
 import typer
 
-from kneeguide.cli.guard import EXIT_ERROR, EXIT_INTERRUPTED, guarded
-from kneeguide.cli.options import AudienceId, DebugOption, RegionOption, RulesOption
+from kneeguide.batch.output import crlf
+from kneeguide.cli.guard import EXIT_ERROR, EXIT_INTERRUPTED, guarded, say
+from kneeguide.cli.options import (
+    AudienceId,
+    DebugOption,
+    DelimiterOption,
+    EncodingOption,
+    RegionOption,
+    RulesOption,
+)
 from kneeguide.cli.settings import announce_region, batch_settings, load
+from kneeguide.cli.stdout import StdoutFailed
 from kneeguide.errors import InputError, Location, Problem
 from kneeguide.files import AtomicWriter
 from kneeguide.ids import Audience, RecordFormat
 
 if TYPE_CHECKING:
     from kneeguide.batch.blocks import Job
+    from kneeguide.batch.reading import Input
     from kneeguide.batch.tally import Tally
     from kneeguide.ruleset.model import RuleSet
 
@@ -53,6 +62,14 @@ def batch(
         int, typer.Option("--resume-from", min=1, help="Skip input records before this row.", metavar="ROW")
     ] = 1,
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel", help="CSV for Excel: UTF-8 with a byte order mark and CRLF line ends (implies CSV)."
+        ),
+    ] = False,
+    encoding: EncodingOption = None,
+    delimiter: DelimiterOption = ",",
     region: RegionOption = None,
     audience: Annotated[AudienceId, typer.Option("--audience")] = Audience.LAY.id,
     rules_dir: RulesOption = None,
@@ -69,7 +86,9 @@ def batch(
 
     rules = load(rules_dir)
     in_fmt = _format_of(None if source == "-" else source, input_format)
-    out_fmt = _format_of(output, output_format)
+    if excel and output_format is RecordFormat.JSONL:
+        raise InputError([Problem("--excel writes CSV: it cannot go with --output-format jsonl")])
+    out_fmt = RecordFormat.CSV if excel else _format_of(output, output_format)
     settings = batch_settings(rules, region, audience)
     job = Job(
         rules, api.region_of(rules, settings.region), Audience[audience.upper()], full, out_fmt, resume_from
@@ -78,8 +97,13 @@ def batch(
     settle()
     raw = _open(source)
     try:
-        sink = _sink(output, force, out_fmt)
-        tally, interrupted = _run(job, raw, in_fmt, workers, sink, output or "<stdout>")
+        from kneeguide.batch.reading import DELIMITERS, open_input
+
+        # what would spoil every record (the encoding, a CSV header) is refused before any is written
+        shown = "<stdin>" if source == "-" else source
+        given = open_input(raw, shown, in_fmt is RecordFormat.CSV, encoding, DELIMITERS[delimiter])
+        sink = _sink(output, force, out_fmt, bom=excel, crlf=excel)
+        tally, interrupted = _run(job, given, workers, sink, output or "<stdout>")
     finally:
         if raw is not sys.stdin.buffer:
             raw.close()
@@ -87,38 +111,30 @@ def batch(
     _summary(tally, rules, interrupted)
 
 
-def _run(
-    job: "Job", raw: BinaryIO, in_fmt: RecordFormat, workers: int, sink: "Sink", shown: str
-) -> "tuple[Tally, bool]":
-    """Assess every record of ``raw`` into ``sink``, block by block, and count them.
+def _run(job: "Job", given: "Input", workers: int, sink: "Sink", shown: str) -> "tuple[Tally, bool]":
+    """Assess every record of ``given`` into ``sink``, block by block, and count them.
 
     Returns the tally and whether the run was interrupted (Ctrl-C, SIGTERM, SIGHUP);
     what was written by then is whole records. A failed write abandons ``sink``
-    and raises ``InputError`` (naming ``shown``) or ``WriteError``.
+    and raises ``InputError`` (naming ``shown``) or ``WriteError``; so does input
+    from a pipe that turns out not to be text (``InputError``, after the records before it).
     """
-    import stat
-
     from kneeguide.batch.pool import run_rendered, run_text
-    from kneeguide.batch.reading import arriving_lines, jsonl_lines, read_csv, text_stream
     from kneeguide.batch.tally import Tally
     from kneeguide.cli.signals import interrupt_on_signals, signals_held
 
-    arriving = not stat.S_ISREG(os.fstat(raw.fileno()).st_mode)  # a pipe or a terminal: as records come
-    # what arrives is read by a thread waiting on the pipe: with os.read, which holds no lock at exit
-    text = None if arriving else text_stream(raw)
-    stream: Iterable[str] = arriving_lines(raw.fileno()) if text is None else text
     # JSON lines are parsed with their block (by its worker, with --workers): little waits parsed
-    records: Iterable[Any] = read_csv(stream) if in_fmt is RecordFormat.CSV else jsonl_lines(stream)
+    records: Iterable[Any] = given.records
     if job.resume_from > 1:
         records = (r for r in records if r.row >= job.resume_from)
     interrupt_on_signals()
     tally = Tally()
     progress = _progress()
     try:
-        if workers > 1 and in_fmt is RecordFormat.JSONL and text is not None:
-            results = run_text(job, text, workers)  # the workers read the lines themselves
+        if workers > 1 and given.lines is not None:
+            results = run_text(job, given.lines, workers)  # the workers read the lines themselves
         else:
-            results = run_rendered(job, records, workers, arriving=arriving)
+            results = run_rendered(job, records, workers, arriving=given.arriving)
         for done in results:
             with signals_held():  # a block is written and counted as one step
                 sink.write(done.text)
@@ -129,6 +145,8 @@ def _run(
         return tally, True
     except OSError as exc:  # a full disk or a vanished folder while writing
         sink.abandon()
+        if isinstance(exc, StdoutFailed):
+            raise  # said as every command says it (kneeguide.cli.app.main)
         raise InputError([Problem(f"cannot write: {exc.strerror}", Location(shown))]) from None
     except BaseException:
         sink.abandon()
@@ -158,8 +176,7 @@ def _open(source: str) -> BinaryIO:
 def _summary(tally: "Tally", rules: "RuleSet", interrupted: bool) -> None:
     """The summary on stderr (with the disabled red flags and the disclaimer); exit 130
     when interrupted, 2 when a record failed."""
-    for line in tally.lines(rules):
-        sys.stderr.write(f"kneeguide batch: {line}\n")
+    say(tally.lines(rules), "kneeguide batch")  # escaped: a line may echo an id from the input
     if interrupted:
         sys.stderr.write(
             f"kneeguide batch: interrupted after row {tally.last_row}; "
@@ -183,12 +200,31 @@ def _progress() -> Callable[[int], None] | None:
 
 
 class _Stdout:
-    """Records straight to stdout, with the calls of :class:`kneeguide.files.AtomicWriter`."""
+    """Records straight to stdout, with the calls of :class:`kneeguide.files.AtomicWriter`.
+
+    ``utf8``: write UTF-8 bytes whatever the terminal's encoding (a CSV for Excel is a
+    UTF-8 file, even through ``>`` on a cp932 console). On a terminal, what a record
+    echoes from the input is shown, not acted on (:func:`~kneeguide.render.escape.terminal_records`)."""
+
+    def __init__(self, utf8: bool = False, fmt: RecordFormat = RecordFormat.JSONL) -> None:
+        self.utf8 = utf8
+        self.json = fmt is RecordFormat.JSONL
+        self.tty = sys.stdout.isatty()
 
     def write(self, text: str) -> None:
         """One block of records, passed on at once: a reader at the other end of a pipe gets
         each record as it is assessed (Python holds a pipe's output in its buffer otherwise,
-        unless ``PYTHONUNBUFFERED`` is set)."""
+        unless ``PYTHONUNBUFFERED`` is set). A write that does not all arrive raises
+        (``StdoutFailed``, ``BrokenPipeError``)."""
+        if self.tty:
+            from kneeguide.render.escape import terminal_records
+
+            text = terminal_records(text, self.json)
+        if self.utf8:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text.encode("utf-8"))
+            sys.stdout.buffer.flush()
+            return
         sys.stdout.write(text)
         sys.stdout.flush()
 
@@ -201,17 +237,41 @@ class _Stdout:
         sys.stdout.flush()
 
 
-#: Where records go: both take whole blocks of text, and are committed or abandoned.
-Sink = _Stdout | AtomicWriter
+class _Excel:
+    """A CSV sink for Excel around another: every record line ends in CRLF (a line break
+    inside a quoted cell stays as it is)."""
+
+    def __init__(self, sink: "_Stdout | AtomicWriter") -> None:
+        self.sink = sink
+
+    def write(self, text: str) -> None:
+        self.sink.write(crlf(text))
+
+    def abandon(self) -> None:
+        self.sink.abandon()
+
+    def commit(self) -> None:
+        self.sink.commit()
 
 
-def _sink(output: str | None, force: bool, fmt: RecordFormat) -> Sink:
+#: Where records go: all take whole blocks of text, and are committed or abandoned.
+Sink = _Stdout | AtomicWriter | _Excel
+
+
+def _sink(
+    output: str | None, force: bool, fmt: RecordFormat, *, bom: bool = False, crlf: bool = False
+) -> Sink:
     """Where the records go: stdout (no OUTPUT, or ``-``), or OUTPUT written atomically,
     owner-only. An existing OUTPUT without ``force`` is a ``WriteError``; so is a folder
-    that takes no file. A CSV output starts with its header."""
+    that takes no file. A CSV output starts with its header; ``bom`` puts a UTF-8 byte
+    order mark before it (Excel then reads the file as UTF-8, not as the system's code
+    page: 佐藤, not 菴占陸), ``crlf`` ends each record line in CRLF (``--excel`` gives
+    both; an input that had a BOM should give ``bom``)."""
     from kneeguide.batch.output import csv_header
 
-    sink: Sink = _Stdout() if output is None or output == "-" else AtomicWriter(Path(output), force=force)
+    to_stdout = output is None or output == "-"
+    plain = _Stdout(bom, fmt) if to_stdout else AtomicWriter(Path(output or "-"), force=force)
+    sink: Sink = _Excel(plain) if crlf and fmt is RecordFormat.CSV else plain
     if fmt is RecordFormat.CSV:
-        sink.write(csv_header())
+        sink.write(("\ufeff" if bom else "") + csv_header())
     return sink

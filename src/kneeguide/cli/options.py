@@ -69,6 +69,44 @@ DetailsOption = Annotated[
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
+
+
+def _encoding(name: Optional[str]) -> Optional[str]:  # noqa: UP045
+    """``--encoding``: a name Python knows as a text encoding, else a usage error."""
+    from kneeguide.inputs.encoding import checked_encoding
+
+    try:
+        return checked_encoding(name)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _delimiter(word: str) -> str:
+    """``--delimiter``: ``,``, ``;`` or ``tab``, else a usage error."""
+    if word.lower() not in (",", ";", "tab", "\t", "\\t"):
+        raise typer.BadParameter(f"'{word}': use ',', ';' or tab")
+    return word.lower()
+
+
+EncodingOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--encoding",
+        help="Input text encoding when not UTF-8 (which may have a BOM) or UTF-16/32 with a BOM, "
+        "e.g. cp932 for a CSV from Japanese Excel.",
+        metavar="NAME",
+        callback=_encoding,
+    ),
+]
+DelimiterOption = Annotated[
+    str,
+    typer.Option(
+        "--delimiter",
+        help="CSV input: the cell separator, ',' ';' or tab.",
+        metavar="CHAR",
+        callback=_delimiter,
+    ),
+]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
 
 #: What ``--resume`` without a FILE stands for (``main`` puts it in): the latest

@@ -3,8 +3,14 @@
 Every command that takes one answer set reads it here, so a file, a pipe and
 ``-a`` options are read and checked the same way: JSON or YAML (or a FHIR
 QuestionnaireResponse, e.g. one that ``kneeguide export --fhir`` wrote), at most
-1 MiB, every problem reported with its location. The module knows nothing of
-the command line beyond the ``-a`` prefix of the messages about assignments.
+1 MiB, in UTF-8 or another encoding said out loud (:mod:`kneeguide.inputs.encoding`),
+every problem reported with its location. The module knows nothing of the command
+line beyond the ``-a`` prefix of the messages about assignments.
+
+Every answer set, whatever its source, is checked by one function,
+:func:`kneeguide.ruleset.answers.check_answers`; a key given twice is refused
+in every form (the file parser for JSON and YAML, :mod:`kneeguide.batch.jsonlines`
+for JSON Lines, the CSV header, ``-a``).
 """
 
 from __future__ import annotations
@@ -21,24 +27,30 @@ if TYPE_CHECKING:
 MAX_ANSWERS_BYTES = 1024 * 1024
 
 
-def read_answers(source: str, data: bytes | None = None) -> tuple[dict[str, Any], str]:
+def read_answers(
+    source: str, data: bytes | None = None, encoding: str | None = None, option: str = "--encoding"
+) -> tuple[dict[str, Any], str]:
     """Read raw answers from the file ``source``, or stdin when ``source`` is ``'-'``.
 
-    ``data``, when given, is the content already read from ``source``. Returns the
-    parsed mapping (question id → raw value, not yet checked) and the name to show
-    in messages (``<stdin>`` for ``'-'``). Raises :class:`InputError` when the file
-    is missing, unreadable, larger than :data:`MAX_ANSWERS_BYTES`, not JSON or YAML,
-    empty, or not a mapping.
+    ``data``, when given, is the content already read from ``source``; ``encoding``
+    is ``--encoding`` (None: UTF-8 or what a BOM says) and ``option`` how a message
+    names it. Returns the parsed mapping (question id → raw value, not yet checked)
+    and the name to show in messages (``<stdin>`` for ``'-'``). Raises
+    :class:`InputError` when the file is missing, unreadable, larger than
+    :data:`MAX_ANSWERS_BYTES`, not text in its encoding, not JSON or YAML, empty,
+    or not a mapping.
     """
-    from kneeguide.ruleset.yamlio import decode, parse
+    from kneeguide.inputs.encoding import decode
+    from kneeguide.ruleset.yamlio import parse
 
     shown = "<stdin>" if source == "-" else source
     if data is None:
         data = _read(source, shown)
     if len(data) > MAX_ANSWERS_BYTES:
         raise InputError([Problem("answers larger than 1 MiB", Location(shown), "err_answers_too_large")])
+    text = decode(data, shown, encoding, option)
     try:
-        doc = parse(decode(data, shown), shown)
+        doc = parse(text, shown)
     except KneeguideError as exc:
         raise InputError(exc.problems) from None
     if doc is None:
@@ -76,20 +88,26 @@ def _read(source: str, shown: str) -> bytes:
 
 
 def collect_answers(
-    rules: RuleSet, answers_file: str | None, assignments: list[str], data: bytes | None = None
+    rules: RuleSet,
+    answers_file: str | None,
+    assignments: list[str],
+    data: bytes | None = None,
+    encoding: str | None = None,
+    option: str = "--encoding",
 ) -> Answers:
-    """The checked answers of ``answers_file`` (see :func:`read_answers`) and of
-    ``assignments`` (``id=value`` strings, which win over the file).
+    """The checked answers of ``answers_file`` (see :func:`read_answers`, with ``encoding``
+    and ``option``) and of ``assignments`` (``id=value`` strings, which win over the file).
 
     Raises one :class:`InputError` listing every unknown id and bad value of both,
-    each located (the file's line, or ``-a`` for an assignment).
+    each located (the file's line, or ``-a`` for an assignment). No answers at all is
+    not an error (see :func:`nothing_answered`).
     """
     from kneeguide.ruleset.answers import check_answers, parse_assignments
 
     problems: list[Problem] = []
     clean: Answers = {}
     if answers_file is not None:
-        raw, shown = read_answers(answers_file, data)
+        raw, shown = read_answers(answers_file, data, encoding, option)
         where = Location(shown)
         if raw.get("resourceType") == "QuestionnaireResponse":
             from kneeguide.inputs.fhir import answers_from_response
@@ -110,3 +128,16 @@ def collect_answers(
     if problems:
         raise InputError(problems)
     return clean
+
+
+def nothing_answered(rules: RuleSet, answers: Answers, lang: str) -> str | None:
+    """The line to say on stderr when ``answers`` is empty (no answers given, ``{}``, every
+    value null, a FHIR response without answers), else None.
+
+    Such a set is still assessed, but every red flag is then "not excluded": a
+    person must hear that nothing was answered rather than take the result as a
+    finding.
+    """
+    if answers:
+        return None
+    return rules.message("nothing_answered", lang)

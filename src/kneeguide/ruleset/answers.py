@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,9 +22,35 @@ YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0"})
 UNSURE = frozenset({"unsure", "unknown", "not sure", "dont know", "don't know", "?"})
 
+#: A number as a person or a spreadsheet writes it: digits, an optional sign and
+#: decimal point. ``float()`` also takes ``6_4`` (64), ``1e-400`` (0), ``inf`` and
+#: digits of every script; none of those is an answer anyone meant, so they are refused.
+#: Full-width digits (what a Japanese keyboard types) count as digits.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
+
+
+class NumberText(str):
+    """A number in a JSON or YAML file that no float holds as written (``1e-400`` reads as
+    0.0): kept as its text, so the check refuses it with the value as the file has it."""
+
+
+def json_float(text: str) -> float | NumberText:
+    """``parse_float`` for :func:`json.loads`: the float, or :class:`NumberText` when the
+    float would not be the number written (an underflow to zero)."""
+    value = float(text)
+    if value == 0 and any(c in "123456789" for c in text.split("e")[0].split("E")[0]):
+        return NumberText(text)
+    return value
+
 
 def parse_value(question: Question, raw: Any) -> AnswerValue:
-    """Normalise one answer or raise ValueError saying what was expected."""
+    """Normalise one answer or raise ValueError saying what was expected.
+
+    ``raw`` is whatever a file, a pipe, a CSV cell or ``-a`` gave (any JSON or YAML
+    value); a value of the wrong shape (a list, an object) is a ValueError like any
+    other wrong value, never another exception.
+    """
     if isinstance(raw, str) and raw.strip().lower() in UNSURE:
         return "unsure"  # any question may be answered "unsure": it stays unknown
     if question.type == "yn":
@@ -45,7 +72,10 @@ def parse_value(question: Question, raw: Any) -> AnswerValue:
                 if choice.id == word:
                     return choice.id
         raise ValueError(question.expected())
-    number = _number(raw, integer=question.type == "int")
+    try:
+        number = _number(raw, integer=question.type == "int")
+    except ValueError:
+        raise ValueError(question.expected()) from None  # the range, whatever was wrong
     if question.minimum is not None and number < question.minimum:
         raise ValueError(question.expected())
     if question.maximum is not None and number > question.maximum:
@@ -54,16 +84,17 @@ def parse_value(question: Question, raw: Any) -> AnswerValue:
 
 
 def _number(raw: Any, *, integer: bool) -> int | float:
+    """A JSON/YAML number, or a string in :data:`PLAIN_NUMBER` notation, as a finite number."""
     if isinstance(raw, bool):
         raise ValueError("a number")
     value: float
     if isinstance(raw, (int, float)):
         value = raw
     elif isinstance(raw, str):
-        try:
-            value = float(raw.strip())
-        except ValueError:
-            raise ValueError("a number") from None
+        text = raw.strip().translate(_FULL_WIDTH)
+        if not PLAIN_NUMBER.fullmatch(text):
+            raise ValueError("a number")
+        value = float(text)
     else:
         raise ValueError("a number")
     try:
@@ -80,6 +111,8 @@ def _number(raw: Any, *, integer: bool) -> int | float:
 
 
 def _show(raw: Any) -> str:
+    if isinstance(raw, NumberText):
+        return str(raw)  # a number in the file, shown as written
     if isinstance(raw, str):
         return repr(raw)
     try:
@@ -95,7 +128,14 @@ def check_answers(
     where: Location | None = None,
     locations: Mapping[str, Location] | None = None,
 ) -> tuple[Answers, list[Problem]]:
-    """Validate a mapping of answers; return the clean answers and the problems."""
+    """Validate a mapping of answers; return the clean answers and the problems.
+
+    The one check of every answer set, whatever it came from (an answers file,
+    stdin, ``-a``, a batch record, a FHIR QuestionnaireResponse, a saved session):
+    every unknown id and every bad value is a :class:`Problem` naming the id, the
+    value and what was expected, located at ``locations[id]`` (else ``where``).
+    ``None`` is "not answered". Never raises for any value.
+    """
     clean: Answers = {}
     problems: list[Problem] = []
     for key, value in raw.items():
@@ -210,7 +250,8 @@ def parse_answers(raw: Mapping[str, Any], questions: Mapping[str, Question]) -> 
 
 
 def parse_assignments(items: Iterable[str]) -> dict[str, str]:
-    """``["age=64", "calf_swelling=yes"]`` → a raw mapping; malformed items raise."""
+    """``["age=64", "calf_swelling=yes"]`` → a raw mapping; malformed items, and an id
+    given twice (which one was meant?), raise :class:`InputError`."""
     out: dict[str, str] = {}
     problems: list[Problem] = []
     for item in items:
@@ -219,7 +260,21 @@ def parse_assignments(items: Iterable[str]) -> dict[str, str]:
         if not sep or not key:
             problems.append(Problem(f"-a {item!r}: expected id=value, e.g. -a calf_swelling=yes"))
             continue
+        if key in out:
+            problems.append(duplicate(key, None, prefix="-a "))
+            continue
         out[key] = value.strip()
     if problems:
         raise InputError(problems)
     return out
+
+
+def duplicate(key: str, location: Location | None, prefix: str = "") -> Problem:
+    """The problem of an answer given twice (two keys in one JSON object or YAML mapping,
+    two CSV columns, two ``-a``): refused everywhere, since either value may be the meant one."""
+    return Problem(
+        f"{prefix}duplicate key '{key}': answered twice",
+        location,
+        "err_duplicate_answer",
+        (("id", key), ("prefix", prefix)),
+    )

@@ -1,0 +1,231 @@
+"""One answer reader for every path: the same duplicate, type and range checks, the same messages.
+
+``assess --answers``/``-a``, plain ``kneeguide`` with piped input, ``batch`` (JSON Lines and
+CSV), FHIR and sessions all end in :func:`kneeguide.ruleset.answers.check_answers`; a key given
+twice is refused in every form instead of keeping one of the values. Each fault is a small file
+under ``tests/inputs/answers/``, run through the real command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kneeguide.batch import jsonlines
+from kneeguide.batch.reading import Line, parse_line
+from kneeguide.errors import InputError
+from kneeguide.ruleset.answers import check_answers, json_float, parse_assignments
+from kneeguide.ruleset.model import RuleSet
+
+INPUTS = Path(__file__).parent / "inputs" / "answers"
+AGE_RANGE = "expected a whole number from 0 to 120"
+
+
+def kneeguide(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kneeguide", *args],
+        input=stdin.decode() if stdin is not None else "",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+def records(done: subprocess.CompletedProcess[str]) -> dict[Any, dict[str, Any]]:
+    """The batch records by id."""
+    return {r["id"]: r for r in map(json.loads, done.stdout.splitlines())}
+
+
+def messages(record: dict[str, Any]) -> list[str]:
+    return [e["message"] for e in record["errors"]]
+
+
+# --- duplicates, in every format -----------------------------------------------------------------
+
+
+def test_a_key_twice_in_a_jsonl_record_is_an_error_record_naming_it() -> None:
+    """It kept the last value (unsure) while `assess --answers` refused the same object."""
+    done = kneeguide("batch", str(INPUTS / "duplicate.jsonl"))
+    out = records(done)
+    assert done.returncode == 2
+    assert out["a"]["ok"] is False  # the id is still given, to match the row to its patient
+    assert out["a"]["errors"] == [
+        {"field": "calf_swelling", "message": "duplicate key 'calf_swelling': answered twice"}
+    ]
+    assert out["b"]["ok"] is True
+
+
+def test_an_id_twice_is_refused_too() -> None:
+    out = records(kneeguide("batch", str(INPUTS / "duplicate-id.jsonl")))
+    assert out[None]["errors"][0]["field"] == "id"
+
+
+@pytest.mark.parametrize(("name", "line"), [("duplicate.json", 4), ("duplicate.yaml", 3)])
+def test_a_key_twice_in_an_answers_file_is_refused_at_its_line(name: str, line: int) -> None:
+    done = kneeguide("assess", "-f", str(INPUTS / name))
+    assert done.returncode == 2 and done.stdout == ""
+    assert f"{name}:{line}:" in done.stderr and "duplicate key 'calf_swelling'" in done.stderr
+
+
+def test_a_csv_with_a_column_twice_is_refused_naming_the_column() -> None:
+    """It kept the second column's value."""
+    done = kneeguide("batch", str(INPUTS / "duplicate-column.csv"))
+    assert done.returncode == 2 and done.stdout == ""
+    assert "duplicate-column.csv:1:4: duplicate key 'calf_swelling'" in done.stderr
+
+
+def test_an_answer_given_twice_with_a_is_refused() -> None:
+    done = kneeguide("assess", "-a", "calf_swelling=yes", "-a", "calf_swelling=unsure")
+    assert done.returncode == 2
+    assert "kneeguide: -a duplicate key 'calf_swelling': answered twice" in done.stderr
+    with pytest.raises(InputError):
+        parse_assignments(["age=30", "age=31"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c:d", "id"]), st.sampled_from([1, "x", "y:z", None]))))
+def test_the_colon_count_never_lets_a_duplicate_through(pairs: list[tuple[str, Any]]) -> None:
+    """The quick test (one ':' per key proves no key twice) against the careful reading."""
+    text = "{" + ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in pairs) + "}"
+    keys = [k for k, _ in pairs]
+    record = parse_line(Line(1, text))
+    if len(set(keys)) < len(keys):
+        assert record.answers is None and "duplicate key" in record.problems[0][1]
+    else:
+        assert record.problems == ()
+        assert jsonlines.quick_object(text) in (None, dict(pairs))
+
+
+# --- numbers -----------------------------------------------------------------------------------
+
+
+NUMBERS = {
+    "json-underflow": "age: 1e-400 is not valid",  # json reads 0.0: refused, not read as 0
+    "underscore": "age: '6_4' is not valid",  # float() reads 64
+    "exponent-text": "age: '1e-400' is not valid",
+    "infinity": "age: 'inf' is not valid",
+    "hex": "age: '0x40' is not valid",
+    "comma": "age: '6,4' is not valid",
+    "arabic-indic": "is not valid",  # float() reads any script's digits
+    "plain": None,
+    "full-width": None,  # what a Japanese keyboard types
+    "whole-float": None,
+    "json-exponent": None,  # a JSON number written by a program, read exactly
+}
+
+
+def test_number_spellings_in_jsonl_are_read_or_refused_with_the_id_value_and_range() -> None:
+    out = records(kneeguide("batch", str(INPUTS / "numbers.jsonl")))
+    assert set(out) == set(NUMBERS)
+    for ident, refusal in NUMBERS.items():
+        if refusal is None:
+            assert out[ident]["ok"] is True, (ident, out[ident])
+        else:
+            [message] = messages(out[ident])
+            assert refusal in message and message.endswith(AGE_RANGE), (ident, message)
+            assert out[ident]["errors"][0]["field"] == "age"
+
+
+def test_number_spellings_in_csv_are_checked_the_same_way() -> None:
+    out = records(kneeguide("batch", str(INPUTS / "numbers.csv")))
+    assert {k: v["ok"] for k, v in out.items()} == {
+        "underscore": False,
+        "exponent": False,
+        "comma": False,
+        "plain": True,
+        "full-width": True,
+    }
+
+
+@pytest.mark.parametrize("name", ["underflow.json", "underflow.yaml"])
+def test_an_underflowing_age_in_an_answers_file_is_refused_not_read_as_zero(name: str) -> None:
+    done = kneeguide("assess", "-f", str(INPUTS / name))
+    assert done.returncode == 2
+    assert "age:" in done.stderr and "1e-400" in done.stderr and AGE_RANGE in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "clean"),
+    [("64", 64), (" 64 ", 64), ("+64", 64), ("64.0", 64), ("６４", 64), ("0", 0), (64, 64), (64.0, 64)],
+)
+def test_plain_numbers_are_read(rules: RuleSet, value: Any, clean: int) -> None:
+    answers, problems = check_answers({"age": value}, rules.questions)
+    assert problems == [] and answers == {"age": clean}
+
+
+@pytest.mark.parametrize(
+    "value", ["6_4", "1e-400", "1e2", "inf", "nan", "0x40", "6,4", "١٢", "64.5", "", ".", "1.2.3"]
+)
+def test_other_spellings_are_refused_with_the_expected_range(rules: RuleSet, value: Any) -> None:
+    answers, problems = check_answers({"age": value}, rules.questions)
+    assert answers == {} and len(problems) == 1
+    assert problems[0].message.startswith("age: ") and problems[0].message.endswith(AGE_RANGE)
+
+
+def test_json_float_keeps_an_underflow_as_its_text() -> None:
+    assert json_float("1e-400") == "1e-400" and json_float("0e-400") == 0.0 and json_float("1.5") == 1.5
+    assert jsonlines.loads('{"age": 1e-400}') == {"age": "1e-400"}
+
+
+# --- shapes and empty sets ---------------------------------------------------------------------------
+
+
+def test_answers_of_the_wrong_shape_are_errors_never_internal_errors() -> None:
+    done = kneeguide("batch", str(INPUTS / "wrong-shape.jsonl"))
+    out = records(done)
+    assert done.returncode == 2 and "internal error" not in done.stderr
+    assert all(not r["ok"] and r["errors"][0]["field"] for r in out.values())
+    done = kneeguide("assess", "-f", str(INPUTS / "wrong-shape.json"))
+    assert done.returncode == 2 and "internal error" not in done.stderr
+    assert len(done.stderr.splitlines()) == 3  # every problem of the file, one line each
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+        max_leaves=8,
+    )
+)
+def test_any_value_for_any_question_is_an_answer_or_a_problem(value: Any) -> None:
+    from kneeguide.api import load_rules
+
+    questions = load_rules().questions
+    for qid in ("age", "calf_swelling", "side", "pain_score"):
+        answers, problems = check_answers({qid: value}, questions)
+        assert len(answers) + len(problems) <= 1
+        assert all(p.message.startswith(f"{qid}: ") for p in problems)
+
+
+@pytest.mark.parametrize("how", ["no answers", "empty.json", "all-null.yaml", "fhir-empty.json", "piped {}"])
+def test_an_empty_answer_set_is_assessed_but_says_nothing_was_answered(how: str) -> None:
+    if how == "no answers":
+        done = kneeguide("assess", "--format", "json")
+    elif how == "piped {}":
+        done = kneeguide(stdin=b"{}\n")
+    else:
+        done = kneeguide("assess", "-f", str(INPUTS / how), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stderr.splitlines() if "nothing was answered" in line]
+    assert len(said) == 1 and said[0].startswith("kneeguide: ")
+    assert len(json.loads(done.stdout)["not_excluded"]) > 0
+
+
+def test_the_empty_answer_warning_is_said_in_japanese() -> None:
+    done = kneeguide("assess", "--lang", "ja")
+    assert done.returncode == 0 and "回答が1つもありません" in done.stderr
+
+
+def test_one_answer_is_enough_to_say_nothing() -> None:
+    done = kneeguide("assess", "-a", "age=30", "--format", "json")
+    assert done.returncode == 0 and "nothing was answered" not in done.stderr
