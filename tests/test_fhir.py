@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +19,12 @@ from fhir.resources.R4B.riskassessment import RiskAssessment
 from stories import EVERY_WARNING
 
 from kneeguide.api import assess, load_rules
+from kneeguide.evaluate import conditions
+from kneeguide.ids import Audience
 from kneeguide.inputs.fhir import answers_from_response
+from kneeguide.interview.flow import Flow
 from kneeguide.render import fhir
+from kneeguide.render.fhir_questionnaire import holds, not_false
 from kneeguide.ruleset.answers import parse_answers
 
 CLASSES = {
@@ -57,22 +63,237 @@ def test_the_bundle_and_every_resource_validate(tmp_path: Path) -> None:
         CLASSES[entry["resource"]["resourceType"]].model_validate(entry["resource"])
 
 
-def test_the_questionnaire_has_every_question_and_enable_when_from_ask_if() -> None:
+def questions_of(q: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The question items of a Questionnaire, by linkId, at any depth (help items left out)."""
+    found: dict[str, dict[str, Any]] = {}
+    for item in q["item"]:
+        if item["type"] == "group":
+            found.update(questions_of(item))
+        elif item["type"] != "display":
+            found[item["linkId"]] = item
+    return found
+
+
+def test_the_questionnaire_has_every_question_of_its_audience_worded_for_it() -> None:
+    rules = load_rules()
+    for audience in Audience:
+        q = fhir.questionnaire(rules, "en", audience)
+        Questionnaire.model_validate(q)
+        items = questions_of(q)
+        assert set(items) == {x.id for x in rules.questions.values() if audience in x.audiences}
+        assert all(items[x]["text"] == rules.questions[x].wording(audience)["en"] for x in items)
+        assert q["url"].endswith(":" + audience.id)
+    lay, practitioner = (set(questions_of(fhir.questionnaire(rules, "en", a))) for a in Audience)
+    assert "calf_difference_cm" in practitioner - lay  # an examination item
+    assert "leg_dent_when_pressed" in lay - practitioner  # its lay stand-in
+    pulsating = questions_of(fhir.questionnaire(rules))["lump_pulsating"]
+    yes, unsure = ({"system": fhir.ANSWER_SYSTEM, "code": c} for c in ("yes", "unsure"))
+    assert pulsating["enableWhen"] == [
+        {"question": "lump_behind_knee", "operator": "=", "answerCoding": yes},
+        {"question": "lump_behind_knee", "operator": "=", "answerCoding": unsure},
+        {"question": "lump_behind_knee", "operator": "exists", "answerBoolean": False},
+    ]
+    assert pulsating["enableBehavior"] == "any"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_sections_come_in_interview_order_as_groups(lang: str) -> None:
+    rules = load_rules()
+    q = fhir.questionnaire(rules, lang, Audience.LAY)
+    Questionnaire.model_validate(q)
+    assert all(item["type"] == "group" for item in q["item"])
+    order = [s.id for s in rules.sections]
+    shown = [item["linkId"].removeprefix("section.") for item in q["item"]]
+    assert shown == [s for s in order if s in shown] and "examination" not in shown
+    titles = {s.id: s.title.get(lang, s.title["en"]) for s in rules.sections}
+    assert [item["text"] for item in q["item"]] == [titles[s] for s in shown]
+    assert q["language"] == lang
+
+
+def test_a_follow_up_comes_right_after_the_last_question_that_opens_it() -> None:
+    rules = load_rules()
+    for audience in Audience:
+        q = fhir.questionnaire(rules, "en", audience)
+        order = list(questions_of(q))
+        group = {qid: g["linkId"] for g in q["item"] for qid in questions_of(g)}
+        for qid in order:
+            question = rules.questions[qid]
+            if question.ask_if is None:
+                continue
+            parents = [p for p in conditions.questions_in(question.ask_if) if p in order]
+            last = max(order.index(p) for p in parents)
+            assert last < order.index(qid), qid  # never above a question that opens it
+            if group[order[last]] == group[qid]:  # right after it, or after its other follow-ups
+                between = order[last + 1 : order.index(qid)]
+                assert all(rules.questions[b].ask_if is not None for b in between), (qid, between)
+            else:  # opened from an earlier section: it stays in its own
+                assert group[qid] == "section." + question.section, qid
+    order = list(questions_of(fhir.questionnaire(rules)))
+    # the issue's example: "does moving the toes hurt" was far above the calf pain that opens it
+    assert order.index("pain_moving_toes") == order.index("calf_pain") + 1
+    assert order.index("lump_pulsating") == order.index("lump_behind_knee") + 1
+    assert order.index("lump_growing") == order.index("lump_pulsating") + 1
+
+
+def test_number_items_carry_their_range_and_type() -> None:
+    rules = load_rules()
+    items = questions_of(fhir.questionnaire(rules, "en", Audience.PRACTITIONER))
+    numbers = [x for x in rules.questions.values() if x.type in ("int", "number")]
+    assert {x.id for x in numbers} <= set(items)
+    for x in numbers:
+        item = items[x.id]
+        value = "valueInteger" if x.type == "int" else "valueDecimal"
+        assert item["type"] == ("integer" if x.type == "int" else "decimal")
+        bounds = {e["url"].rsplit("/", 1)[1]: e[value] for e in item.get("extension", []) if value in e}
+        expected = {k: v for k, v in (("minValue", x.minimum), ("maxValue", x.maximum)) if v is not None}
+        assert bounds == expected and all(
+            type(v) is (int if x.type == "int" else float) for v in bounds.values()
+        )
+    assert {e["url"]: e["valueInteger"] for e in items["age"]["extension"]} == {
+        "http://hl7.org/fhir/StructureDefinition/minValue": 0,
+        "http://hl7.org/fhir/StructureDefinition/maxValue": 120,
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_help_texts_are_help_buttons(lang: str) -> None:
+    rules = load_rules()
+    items = questions_of(fhir.questionnaire(rules, lang))
+    for qid, item in items.items():
+        question = rules.questions[qid]
+        if question.help is None:
+            assert "item" not in item
+            continue
+        (help_item,) = item["item"]
+        assert help_item["type"] == "display" and help_item["text"] == question.help.get(
+            lang, question.help["en"]
+        )
+        (control,) = help_item["extension"]
+        assert control["url"] == "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+        assert control["valueCodeableConcept"]["coding"][0]["code"] == "help"
+
+
+def test_yes_no_and_choice_items_offer_not_sure_as_the_interview_does() -> None:
+    rules = load_rules()
+    items = questions_of(fhir.questionnaire(rules))
+    codes = {
+        qid: [o["valueCoding"]["code"] for o in item.get("answerOption", [])] for qid, item in items.items()
+    }
+    assert codes["calf_swelling"] == ["yes", "no", "unsure"]
+    assert codes["onset"] == ["sudden", "gradual", "unsure"]
+    assert codes["sex"] == ["female", "male", "other", "unspecified"]  # offer_unsure: false
+    assert items["calf_swelling"]["answerOption"][2]["valueCoding"]["display"] == "Not sure"
+
+
+# -- enableWhen: exactly kneeguide's own skipping ---------------------------------------------------
+
+
+def _when_holds(when: dict[str, Any], answers: dict[str, Any]) -> bool:
+    """One enableWhen condition as FHIR R4 reads it: a disabled or unanswered item has no answer."""
+    value = answers.get(when["question"])
+    if when["operator"] == "exists":
+        return (value is not None) == when["answerBoolean"]
+    if value is None:
+        return False
+    if "answerCoding" in when:
+        return value == when["answerCoding"]["code"] and when["operator"] == "="
+    target = when.get("answerInteger", when.get("answerDecimal"))
+    if isinstance(value, str):
+        return False
+    return {">=": value >= target, ">": value > target, "<=": value <= target, "<": value < target}[
+        when["operator"]
+    ]
+
+
+def form_enabled(
+    rules: Any, q: dict[str, Any], filled: dict[str, Any], audience: Audience
+) -> dict[str, bool]:
+    """Which question items a FHIR client enables once ``filled`` is entered: the answers of
+    disabled items do not count, so it is worked out until nothing changes."""
+    items = questions_of(q)
+    in_form = frozenset(items)
+    answers = {k: v for k, v in filled.items() if k in items}
+    while True:
+        enabled = {}
+        for qid, item in items.items():
+            if "enableWhen" in item:
+                tests = [_when_holds(w, answers) for w in item["enableWhen"]]
+                enabled[qid] = any(tests) if item.get("enableBehavior") == "any" else all(tests)
+            elif any("enableWhenExpression" in e["url"] for e in item.get("extension", [])):
+                question = rules.questions[qid]
+                assert question.ask_if is not None
+                enabled[qid] = holds(not_false(rules, question.ask_if, in_form), answers)
+            else:
+                enabled[qid] = True
+        kept = {k: v for k, v in answers.items() if enabled[k]}
+        if kept == answers:
+            return enabled
+        answers = kept
+
+
+def _story(rules: Any, rng: random.Random, ids: list[str]) -> dict[str, Any]:
+    flow = Flow(rules, Audience.LAY)
+    story: dict[str, Any] = {}
+    for qid in ids:
+        question = rules.questions[qid]
+        if rng.random() < 0.25:
+            continue  # unanswered
+        if question.type == "yn":
+            story[qid] = rng.choice(["yes", "no", "yes", "no", "unsure"])
+        elif question.type == "choice":
+            story[qid] = rng.choice(
+                [c.id for c in question.choices] + (["unsure"] if question.offer_unsure else [])
+            )
+        else:
+            story[qid] = rng.choice(flow.candidates(question))
+    return story
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+def test_enable_when_shows_exactly_what_kneeguide_would_ask(audience: Audience) -> None:
+    rules = load_rules()
+    q = fhir.questionnaire(rules, "en", audience)
+    flow = Flow(rules, audience)
+    read = set()
+    for question in rules.questions.values():
+        if question.ask_if is not None:
+            read |= conditions.questions_in(question.ask_if) | {question.id}
+    ids = sorted(read)
+    rng = random.Random(16)
+    stories = [_story(rules, rng, ids) for _ in range(1500)]
+    coded = [p for p in ids if rules.questions[p].type in ("yn", "choice")]  # a number item holds no "unsure"
+    stories += [{}, {p: "unsure" for p in coded}, {p: "no" for p in ids if rules.questions[p].type == "yn"}]
+    for story in stories:
+        enabled = form_enabled(rules, q, story, audience)
+        entered = {k: v for k, v in story.items() if enabled.get(k)}
+        for qid, shown in enabled.items():
+            assert shown == flow.applies(rules.questions[qid], entered), (qid, entered)
+        for group in q["item"]:  # a section is shown while one of its questions is
+            when = [_when_holds(w, entered) for w in group.get("enableWhen", [])]
+            shown = not when or any(when) if group.get("enableBehavior") == "any" else all(when)
+            assert shown == any(enabled[i["linkId"]] for i in group["item"]), group["linkId"]
+
+
+def test_the_issue_s_skipping_faults() -> None:
     rules = load_rules()
     q = fhir.questionnaire(rules)
-    items = {i["linkId"]: i for i in q["item"]}
-    assert set(items) == set(rules.questions)
-    pulsating = items["lump_pulsating"]
-    assert pulsating["enableWhen"] == [
-        {
-            "question": "lump_behind_knee",
-            "operator": "=",
-            "answerCoding": {"system": fhir.ANSWER_SYSTEM, "code": "yes"},
-        }
-    ]
-    assert items["age"]["type"] == "integer" and items["duration_days"]["type"] == "decimal"
-    codes = [o["valueCoding"]["code"] for o in items["calf_swelling"]["answerOption"]]
-    assert codes == ["yes", "no", "unsure"]
+    enabled = form_enabled(rules, q, {"injury": "unsure"}, Audience.LAY)
+    assert enabled["injury_mechanism"] and enabled["pop_felt"]  # "unsure" hid them
+    assert not form_enabled(rules, q, {"injury": "no"}, Audience.LAY)["injury_mechanism"]
+    assert not form_enabled(rules, q, {"sex": "male", "age": 30}, Audience.LAY)["pregnant"]  # shown for men
+    assert form_enabled(rules, q, {"sex": "female", "age": 30}, Audience.LAY)["pregnant"]
+    assert not form_enabled(rules, q, {"sex": "female", "age": 61}, Audience.LAY)["pregnant"]
+    assert form_enabled(rules, q, {"sex": "female"}, Audience.LAY)["pregnant"]  # age unknown: asked
+    text = json.dumps(q)
+    assert '"answerDecimal"' not in text or all(  # age is compared as an integer
+        w.get("question") != "age" or "answerInteger" in w
+        for item in questions_of(q).values()
+        for w in item.get("enableWhen", [])
+    )
+    pregnant = questions_of(q)["pregnant"]
+    (expression,) = [e for e in pregnant["extension"] if "enableWhenExpression" in e["url"]]
+    assert "linkId='sex'" in expression["valueExpression"]["expression"]
+    assert "$this >= 10" in expression["valueExpression"]["expression"]
 
 
 @pytest.mark.parametrize("answers", STORIES)
@@ -154,3 +375,26 @@ def test_an_unfinished_session_exports_in_progress(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["entry"][2]["resource"]["status"] == "in-progress"
+
+
+def test_the_export_holds_the_questionnaire_of_the_audience_and_its_response(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("audience: practitioner\nregion: JP\n")
+    source = tmp_path / "answers.json"
+    source.write_text(json.dumps(STORIES[2]))
+    done = subprocess.run(
+        [sys.executable, "-m", "kneeguide", "export", "--fhir", "--answers", str(source)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "KNEEGUIDE_CONFIG": str(config)},
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    Bundle.model_validate(data)
+    questionnaire, response = data["entry"][0]["resource"], data["entry"][2]["resource"]
+    assert (
+        questionnaire["url"].endswith(":practitioner") and response["questionnaire"] == questionnaire["url"]
+    )
+    assert "calf_difference_cm" in questions_of(questionnaire)
+    assert "leg_dent_when_pressed" not in questions_of(questionnaire)

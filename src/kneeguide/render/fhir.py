@@ -15,10 +15,11 @@ import hashlib
 from typing import Any
 
 from kneeguide.engine import Assessment
-from kneeguide.evaluate import conditions
-from kneeguide.ruleset.model import Answers, AnswerValue, Question, RuleSet, pick
+from kneeguide.ids import Audience
+from kneeguide.render.fhir_questionnaire import ANSWER_SYSTEM, questionnaire, questionnaire_url
+from kneeguide.ruleset.model import Answers, AnswerValue, Question, RuleSet
 
-ANSWER_SYSTEM = "urn:kneeguide:answer"
+__all__ = ["ANSWER_SYSTEM", "bundle", "questionnaire", "questionnaire_response", "risk_assessment"]
 LEVEL_SYSTEM = "urn:kneeguide:triage-level"
 FLAG_SYSTEM = "urn:kneeguide:red-flag"
 
@@ -26,79 +27,6 @@ FLAG_SYSTEM = "urn:kneeguide:red-flag"
 def _uuid(*parts: str) -> str:
     digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
     return f"urn:uuid:{digest[:8]}-{digest[8:12]}-4{digest[13:16]}-8{digest[17:20]}-{digest[20:32]}"
-
-
-def questionnaire_url(rules: RuleSet) -> str:
-    """The Questionnaire's canonical URL: one per rule-set version."""
-    return f"urn:kneeguide:questionnaire:{rules.version}"
-
-
-def _item_type(q: Question) -> str:
-    return {"yn": "choice", "choice": "choice", "int": "integer", "number": "decimal"}[q.type]
-
-
-def _enable_when(q: Question) -> tuple[list[dict[str, Any]], str | None]:
-    """``ask_if`` as enableWhen. Conditions FHIR cannot express exactly are widened
-    (asked more often, never less): only their answer tests are kept."""
-    cond = q.ask_if
-    if cond is None:
-        return [], None
-    behavior = "any" if isinstance(cond, conditions.Any) else "all"
-    leaves = [cond] if not isinstance(cond, (conditions.All, conditions.Any)) else list(cond.children)
-    out: list[dict[str, Any]] = []
-    for leaf in leaves:
-        if isinstance(leaf, conditions.AnswerIs):
-            values = sorted(leaf.values)
-            if len(values) > 1 and behavior == "all" and len(leaves) > 1:
-                continue  # "one of several" inside "all of": not expressible; widen
-            if len(values) > 1:
-                behavior = "any"
-            out += [
-                {
-                    "question": leaf.question,
-                    "operator": "=",
-                    "answerCoding": {"system": ANSWER_SYSTEM, "code": v},
-                }
-                for v in values
-            ]
-        elif isinstance(leaf, conditions.AnswerCompare):
-            op = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}[leaf.op]
-            out.append({"question": leaf.question, "operator": op, "answerDecimal": leaf.threshold})
-    if not out:
-        return [], None
-    return out, (behavior if len(out) > 1 else None)
-
-
-def questionnaire(rules: RuleSet, lang: str = "en") -> dict[str, Any]:
-    """A Questionnaire resource of every question, worded in ``lang`` for the lay reader."""
-    items = []
-    for q in rules.questions.values():
-        item: dict[str, Any] = {"linkId": q.id, "text": pick(q.lay, lang), "type": _item_type(q)}
-        if q.type == "yn":
-            item["answerOption"] = [
-                {"valueCoding": {"system": ANSWER_SYSTEM, "code": c, "display": c}}
-                for c in ("yes", "no", "unsure")
-            ]
-        elif q.type == "choice":
-            item["answerOption"] = [
-                {"valueCoding": {"system": ANSWER_SYSTEM, "code": c.id, "display": pick(c.text, lang)}}
-                for c in q.choices
-            ]
-        when, behavior = _enable_when(q)
-        if when:
-            item["enableWhen"] = when
-            if behavior:
-                item["enableBehavior"] = behavior
-        items.append(item)
-    return {
-        "resourceType": "Questionnaire",
-        "url": questionnaire_url(rules),
-        "version": rules.version,
-        "name": "KneeguidePosteriorKneePain",
-        "title": pick(rules.title, lang),
-        "status": "active",
-        "item": items,
-    }
 
 
 def _answer_value(q: Question, value: AnswerValue) -> dict[str, Any]:
@@ -109,15 +37,19 @@ def _answer_value(q: Question, value: AnswerValue) -> dict[str, Any]:
     return {"valueDecimal": float(value)}
 
 
-def questionnaire_response(rules: RuleSet, answers: Answers, *, completed: bool = True) -> dict[str, Any]:
-    """A QuestionnaireResponse of checked ``answers`` (``in-progress`` unless ``completed``)."""
+def questionnaire_response(
+    rules: RuleSet, answers: Answers, *, completed: bool = True, audience: Audience = Audience.LAY
+) -> dict[str, Any]:
+    """A QuestionnaireResponse of checked ``answers`` (``in-progress`` unless ``completed``),
+    answering the Questionnaire of ``audience``: one flat item per answer, which
+    :mod:`kneeguide.inputs.fhir` reads back exactly (it reads the sections' groups too)."""
     items = [
         {"linkId": qid, "answer": [_answer_value(rules.questions[qid], value)]}
         for qid, value in answers.items()
     ]
     return {
         "resourceType": "QuestionnaireResponse",
-        "questionnaire": questionnaire_url(rules),
+        "questionnaire": questionnaire_url(rules, audience),
         "status": "completed" if completed else "in-progress",
         "item": items,
     }
@@ -161,9 +93,12 @@ def bundle(rules: RuleSet, a: Assessment, *, completed: bool = True) -> dict[str
     seed = a.rules_digest + repr(sorted(a.answers.items()))
     patient_url, response_url = _uuid(seed, "patient"), _uuid(seed, "response")
     entries = [
-        {"fullUrl": _uuid(seed, "questionnaire"), "resource": questionnaire(rules, a.lang)},
+        {"fullUrl": _uuid(seed, "questionnaire"), "resource": questionnaire(rules, a.lang, a.audience)},
         {"fullUrl": patient_url, "resource": {"resourceType": "Patient", "active": True}},
-        {"fullUrl": response_url, "resource": questionnaire_response(rules, a.answers, completed=completed)},
+        {
+            "fullUrl": response_url,
+            "resource": questionnaire_response(rules, a.answers, completed=completed, audience=a.audience),
+        },
         {"fullUrl": _uuid(seed, "risk"), "resource": risk_assessment(a, patient_url, response_url)},
     ]
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}

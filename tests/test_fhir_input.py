@@ -1,0 +1,231 @@
+"""A FHIR QuestionnaireResponse is read completely or refused: nothing dropped, nothing guessed.
+
+Each file under tests/inputs/fhir/ is one shape a forms tool or another system sends
+(group items, answers nested under an answer, every value[x], codings of LOINC and
+SNOMED CT, UCUM quantities) or one fault (a value type that carries none of our
+answers, an unknown code, a repeated linkId, two answers, malformed parts); the real
+``kneeguide assess`` reads it and gives the answers and level, or exit 2 with one line
+per problem naming the linkId and the JSON path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kneeguide.api import assess, load_rules
+from kneeguide.errors import InputError
+from kneeguide.inputs.fhir import answers_from_response
+
+INPUTS = Path(__file__).parent / "inputs" / "fhir"
+
+#: file → the answers read from it (each also assessed: the level must be the same as of the
+#: same answers given as a plain JSON answers file).
+READ: dict[str, dict[str, Any]] = {
+    # the issue's example: inside group items (was: {} and "soon", exit 0)
+    "grouped.json": {"short_of_breath": "yes", "calf_swelling": "yes"},
+    "answer_item.json": {"injury": "yes", "injury_mechanism": "twisting", "pop_felt": "yes"},
+    "every_value_type.json": {
+        "calf_swelling": "yes",  # valueBoolean
+        "sex": "female",  # valueCoding, our own system
+        "short_of_breath": "yes",  # LOINC LA33-6
+        "chest_pain": "no",  # LOINC LA32-8
+        "coughing_blood": "unsure",  # LOINC LA4489-6 Unknown
+        "fainting": "unsure",  # LOINC LA12688-0 Don't know
+        "fever": "yes",  # SNOMED CT 373066001
+        "redness": "no",  # SNOMED CT 373067005
+        "warmth": "unsure",  # SNOMED CT 261665006
+        "age": 64,  # valueInteger
+        "duration_days": 3.5,  # valueDecimal
+        "pain_score": 7,  # valueString "7"
+        "calf_difference_cm": 2.5,  # valueQuantity 25 mm
+    },
+    "quantity_inches.json": {"calf_difference_cm": 3.81},  # 1.5 [in_i]
+    "quantity_metres.json": {"calf_difference_cm": 3},  # 0.03 m
+}
+
+#: file → the lines expected on stderr (each a fragment of one line), in order.
+REFUSED: dict[str, list[str]] = {
+    "value_date.json": [
+        "item[0].item[0].answer[0] (linkId 'age'): valueDate cannot carry a kneeguide answer"
+    ],
+    "value_attachment.json": ["item[0].answer[0] (linkId 'calf_pain'): valueAttachment cannot carry"],
+    "coding_unknown_system.json": [
+        "(linkId 'calf_pain'): valueCoding http://terminology.hl7.org/CodeSystem/v2-0136|Y"
+    ],
+    "coding_unknown_loinc.json": [
+        "(linkId 'calf_pain'): valueCoding http://loinc.org|LA6576-8 cannot be read"
+    ],
+    "coding_without_system.json": ["(linkId 'calf_pain'): valueCoding 'yes' without a system cannot be read"],
+    "quantity_not_a_length.json": ["(linkId 'calf_difference_cm'): valueQuantity 3 kg is not in a length"],
+    "repeated_linkid.json": [
+        "item[1].item[0] (linkId 'calf_pain'): linkId repeated (first at item[0].item[0])"
+    ],
+    "two_answers.json": ["item[0] (linkId 'calf_pain'): 2 answers to one question; expected one"],
+    "answer_object.json": ["item[0] (linkId 'calf_pain'): 'answer' must be a list of answers"],
+    "answer_number.json": ["item[0] (linkId 'age'): 'answer' must be a list of answers"],
+    "item_not_a_list.json": ["QuestionnaireResponse item: 'item' must be a list of items"],
+    "missing_linkid.json": ["QuestionnaireResponse item[0]: the item has no linkId"],
+    "several_problems.json": [  # every problem, not the first
+        "item[0].item[0].answer[0] (linkId 'age'): valueDate",
+        "item[0].item[1]: the item has no linkId",
+        "item[0].item[2] (linkId 'calf_pain'): 2 answers",
+        "item[0].item[3].answer[0] (linkId 'sex'): valueCoding urn:other|xx",
+    ],
+    # read, then checked like any answers file: the common checker's message
+    "out_of_range.json": ["age: 150 is not valid; expected a whole number from 0 to 120"],
+}
+
+
+def kneeguide(*args: str) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("kneeguide")
+    command = [exe] if exe else [sys.executable, "-m", "kneeguide"]
+    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=60, env=dict(os.environ))
+
+
+def problems(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("kneeguide: ") and "region" not in line]
+
+
+def test_every_fixture_is_in_a_table() -> None:
+    assert {p.name for p in INPUTS.glob("*.json")} == set(READ) | set(REFUSED) | {
+        "quantity_no_unit_question.json"
+    }
+
+
+@pytest.mark.parametrize("name", sorted(READ))
+def test_a_response_is_read_whole_and_gives_the_level_of_its_answers(name: str) -> None:
+    done = kneeguide("assess", "--answers", str(INPUTS / name), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["answers"] == READ[name]
+    assert result["triage"]["level"] == assess(READ[name], rules=load_rules()).triage.level.id
+
+
+def test_group_items_are_not_dropped_the_issue_s_example() -> None:
+    done = kneeguide("assess", "--answers", str(INPUTS / "grouped.json"), "--format", "json")
+    assert json.loads(done.stdout)["triage"]["level"] == "emergency"
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_what_cannot_be_read_is_refused_with_one_line_per_problem(name: str) -> None:
+    done = kneeguide("assess", "--answers", str(INPUTS / name), "--format", "json")
+    assert done.returncode == 2, done.stdout[:300]
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    lines = problems(done.stderr)
+    assert len(lines) == len(REFUSED[name]), lines
+    for line, fragment in zip(lines, REFUSED[name], strict=True):
+        assert fragment in line
+        assert f"{INPUTS / name}:" in line  # located in the file, at the item's line
+
+
+def test_a_quantity_on_a_question_without_a_unit_is_refused() -> None:
+    rules = load_rules()
+    resource = json.loads((INPUTS / "quantity_no_unit_question.json").read_text())
+    with pytest.raises(InputError) as caught:
+        answers_from_response(resource, rules.questions)
+    (line,) = caught.value.lines()
+    assert "(linkId 'pain_score'): valueQuantity 3 cm: this question takes a number, no unit" in line
+
+
+def test_a_quantity_in_the_question_s_own_unit_is_read_as_it_is() -> None:
+    rules = load_rules()
+    resource = {
+        "resourceType": "QuestionnaireResponse",
+        "item": [
+            {
+                "linkId": "age",
+                "answer": [
+                    {"valueQuantity": {"value": 64, "system": "http://unitsofmeasure.org", "code": "a"}}
+                ],
+            },
+            {"linkId": "duration_days", "answer": [{"valueQuantity": {"value": 3, "code": "h"}}]},
+        ],
+    }
+    with pytest.raises(InputError) as caught:
+        answers_from_response(resource, rules.questions)
+    (line,) = caught.value.lines()  # hours are not days: refused, not converted by a guess
+    assert "(linkId 'duration_days'): valueQuantity 3 h is not in 'd'" in line
+    del resource["item"][1]
+    assert answers_from_response(resource, rules.questions) == {"age": 64}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"valueBoolean": "yes"}, "valueBoolean 'yes' is not a valid boolean"),
+        ({"valueInteger": 3.5}, "valueInteger 3.5 is not a valid integer"),
+        ({"valueInteger": True}, "valueInteger True is not a valid integer"),
+        ({"valueDecimal": "3.5"}, "valueDecimal '3.5' is not a valid decimal"),
+        ({"valueString": 7}, "valueString 7 is not a valid string"),
+        ({"valueCoding": "yes"}, "valueCoding must be an object with a code"),
+        ({"valueQuantity": {"unit": "cm"}}, "valueQuantity must be an object with a numeric value"),
+        (
+            {"valueQuantity": {"value": 3, "system": "http://example.org/units", "code": "cm"}},
+            "has no UCUM unit",
+        ),
+        ({}, "the answer has no value[x]"),
+        (
+            {"valueInteger": 1, "valueString": "1"},
+            "the answer has several values (valueInteger, valueString)",
+        ),
+        ({"valueDateTime": "2024-01-01T10:00:00Z"}, "valueDateTime cannot carry a kneeguide answer"),
+        (
+            {"valueReference": {"reference": "Observation/1"}},
+            "valueReference cannot carry a kneeguide answer",
+        ),
+    ],
+)
+def test_a_malformed_value_names_the_item(value: dict[str, Any], expected: str) -> None:
+    resource = {
+        "resourceType": "QuestionnaireResponse",
+        "item": [{"linkId": "calf_difference_cm", "answer": [value]}],
+    }
+    with pytest.raises(InputError) as caught:
+        answers_from_response(resource)
+    (line,) = caught.value.lines()
+    assert line.startswith("QuestionnaireResponse item[0].answer[0] (linkId 'calf_difference_cm'): ")
+    assert expected in line
+
+
+def test_display_and_unanswered_items_give_nothing_and_a_group_is_read_through() -> None:
+    resource = {
+        "resourceType": "QuestionnaireResponse",
+        "item": [
+            {"linkId": "section.leg", "text": "Leg", "item": [{"linkId": "calf_pain.help", "text": "Help"}]},
+            {"linkId": "calf_pain"},
+            {"linkId": "calf_swelling", "answer": [{"valueBoolean": False}]},
+        ],
+    }
+    assert answers_from_response(resource) == {"calf_swelling": False}
+
+
+def test_a_linkid_repeated_under_an_answer_is_refused_too() -> None:
+    yes = {"valueCoding": {"system": "urn:kneeguide:answer", "code": "yes"}}
+    nested = {
+        "linkId": "injury_mechanism",
+        "answer": [{"valueCoding": {"system": "urn:kneeguide:answer", "code": "fall"}}],
+    }
+    resource = {
+        "resourceType": "QuestionnaireResponse",
+        "item": [{"linkId": "injury", "answer": [{**yes, "item": [nested]}]}, nested],
+    }
+    with pytest.raises(InputError) as caught:
+        answers_from_response(resource)
+    assert caught.value.lines() == [
+        "QuestionnaireResponse item[1] (linkId 'injury_mechanism'): "
+        "linkId repeated (first at item[0].answer[0].item[0])"
+    ]
+
+
+def test_another_resource_is_not_read_as_answers() -> None:
+    with pytest.raises(InputError, match="not a FHIR QuestionnaireResponse"):
+        answers_from_response({"resourceType": "Questionnaire"})
