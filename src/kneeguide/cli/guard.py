@@ -3,7 +3,9 @@
 A problem that is the user's (bad answers, bad rules, a file that cannot be
 written) is printed as ``kneeguide: <problem>`` on stderr, one line per problem,
 in the language of the running command when the rules can say it, and the
-command exits 2. ``--debug`` lets the traceback through instead.
+command exits 2. ``--debug`` lets the traceback through instead. What a line echoes from
+the input (an unknown id, a value, a file name) is shown, never acted on: its control
+and bidirectional characters are written as escapes (:func:`kneeguide.render.escape.terminal`).
 """
 
 from __future__ import annotations
@@ -60,14 +62,32 @@ def guarded(func: F) -> F:
         except KneeguideError as exc:
             if _debug:
                 raise
-            for line in _localized(exc):
-                sys.stderr.write(f"kneeguide: {line}\n")
+            say(_localized(exc))
             raise typer.Exit(EXIT_ERROR) from None
         except KeyboardInterrupt:
             sys.stderr.write("kneeguide: interrupted\n")
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def say(lines: list[str], prefix: str = "kneeguide") -> None:
+    """Each line on stderr as ``prefix: line``, its control characters escaped (one line
+    each, whatever the input held)."""
+    from kneeguide.render.escape import terminal  # only when there is something to say
+
+    sys.stderr.write("".join(f"{prefix}: {terminal(line)}\n" for line in lines))
+
+
+def stdout_failed(reason: str) -> int:
+    """Say that standard output took not everything (``reason``: the OS's words, "No space
+    left on device"), in the command's language where the rules say it; the exit status."""
+    line = f"cannot write to standard output: {reason}"
+    rules, lang = _speak.get("rules"), _speak.get("lang", "en")
+    if rules is not None and lang != "en" and lang in rules.messages.get("stdout_failed", {}):
+        line = str(rules.messages["stdout_failed"][lang]).format(reason=reason)
+    say([line])
+    return EXIT_ERROR
 
 
 def _localized(exc: KneeguideError) -> list[str]:

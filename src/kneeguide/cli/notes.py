@@ -166,7 +166,7 @@ def note_text(
         start, end = session_times(session)
         incomplete = unfinished(session, rules, result.answers)
         head = Letterhead(start, end, patient, profile, appendix, incomplete, to, doctor)
-    return draw(fmt, letter(result, rules, head), rules, result.lang)
+    return draw(fmt, letter(result, rules, head, fmt), rules, result.lang)  # fields escaped for fmt
 
 
 def for_clinician(result: "Assessment", rules: "RuleSet") -> "Assessment":

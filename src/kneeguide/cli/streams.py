@@ -19,6 +19,8 @@ Some code pages hold a character only as another: cp932 writes 〜 (WAVE DASH) a
 (MINUS SIGN) with the bytes it reads back as ～ and －. Text may take that look-alike,
 but a JSON or HTML document must read back as exactly the same data, so there such a
 character is escaped too (:class:`_Exact`).
+
+Standard output written whole, or a clear failure: :mod:`kneeguide.cli.stdout`.
 """
 
 from __future__ import annotations

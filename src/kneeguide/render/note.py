@@ -16,6 +16,12 @@ the letter in its own form (:func:`letter`):
 Point anatomy, evidence and references follow in an appendix
 (:mod:`kneeguide.render.note_appendix`), which may be left out.
 
+Every field a person gave (the patient, the addressee, the clinic profile) is made safe
+for the format it is drawn in before a word is built around it
+(:mod:`kneeguide.render.escape`): on one line in every format, and in Markdown with no
+character that could open a heading, a list, a link or HTML; in plain text with no word
+that could begin a line looking like the letter's own headings. HTML escapes every text.
+
 One document model (:mod:`kneeguide.render.note_blocks`) drawn three ways, so the
 interview's end, ``assess --note`` and ``kneeguide note`` give the same letter for the
 same answers. The sections both forms share are built here, in the language's own
@@ -72,10 +78,23 @@ def build(
     return letter(a, rules, head)
 
 
-def letter(a: Assessment, rules: RuleSet, head: Letterhead) -> list[Block]:
+def letter(a: Assessment, rules: RuleSet, head: Letterhead, fmt: NoteFormat | None = None) -> list[Block]:
     """The letter's blocks for assessment ``a`` with the letterhead ``head``, in the form
-    of its language (:data:`FORMS`): a Japanese 紹介状, or the English memo for every other."""
-    return FORMS.get(a.lang, english_letter)(a, rules, head)
+    of its language (:data:`FORMS`): a Japanese 紹介状, or the English memo for every other.
+    The fields a person gave are escaped for ``fmt`` (:func:`given_fields`); without a
+    format, only put on one line (enough for HTML, which escapes every text itself)."""
+    return FORMS.get(a.lang, english_letter)(a, rules, given_fields(head, fmt))
+
+
+def given_fields(head: Letterhead, fmt: NoteFormat | None) -> Letterhead:
+    """``head`` with the fields a person gave made safe for ``fmt`` (see the module)."""
+    from kneeguide.render.escape import markdown, one_line, plain
+
+    if fmt is NoteFormat.MARKDOWN:
+        return head.escaped(markdown)
+    if fmt is NoteFormat.TEXT:
+        return head.escaped(plain)
+    return head.escaped(one_line)
 
 
 def english_letter(a: Assessment, rules: RuleSet, head: Letterhead) -> list[Block]:

@@ -11,6 +11,7 @@ letter says 「年齢：64歳」 and 「2〜6」 where an English one says "Age:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -103,6 +104,28 @@ class Letterhead(NamedTuple):
     incomplete: bool = False
     to: str | None = None
     doctor: str | None = None
+
+    def escaped(self, escape: Callable[[str], str]) -> Letterhead:
+        """The letterhead with every field a person gave passed through ``escape`` (one of
+        :mod:`kneeguide.render.escape`): the patient, ``to``, ``doctor`` and the clinic
+        profile's name, address, phone, e-mail and hours, in every language it gives them."""
+
+        def given(text: str | None) -> str | None:
+            return None if text is None else escape(text)
+
+        clinic = self.clinic
+        if clinic is not None:
+            clinic = clinic._replace(
+                name=escape(clinic.name),
+                address=escape(clinic.address),
+                phone=escape(clinic.phone),
+                email=escape(clinic.email),
+                hours=escape(clinic.hours),
+                texts={f: {lang: escape(t) for lang, t in by.items()} for f, by in clinic.texts.items()},
+            )
+        return self._replace(
+            patient=given(self.patient), to=given(self.to), doctor=given(self.doctor), clinic=clinic
+        )
 
     def stamp(self, lang: str = "en") -> str:
         """The date and time to the minute; a range when the interview took longer."""
