@@ -207,18 +207,52 @@ def test_any_value_for_any_question_is_an_answer_or_a_problem(value: Any) -> Non
         assert all(p.message.startswith(f"{qid}: ") for p in problems)
 
 
-@pytest.mark.parametrize("how", ["no answers", "empty.json", "all-null.yaml", "fhir-empty.json", "piped {}"])
+@pytest.mark.parametrize(
+    "how", ["no answers", "empty.json", "all-null.yaml", "fhir-empty.json", "piped {}", "note", "export"]
+)
 def test_an_empty_answer_set_is_assessed_but_says_nothing_was_answered(how: str) -> None:
     if how == "no answers":
         done = kneeguide("assess", "--format", "json")
     elif how == "piped {}":
         done = kneeguide(stdin=b"{}\n")
+    elif how == "note":
+        done = kneeguide("note", "-f", str(INPUTS / "empty.json"), "--format", "text")
+    elif how == "export":
+        done = kneeguide("export", "--fhir", "-f", str(INPUTS / "empty.json"))
     else:
         done = kneeguide("assess", "-f", str(INPUTS / how), "--format", "json")
     assert done.returncode == 0, done.stderr
     said = [line for line in done.stderr.splitlines() if "nothing was answered" in line]
     assert len(said) == 1 and said[0].startswith("kneeguide: ")
-    assert len(json.loads(done.stdout)["not_excluded"]) > 0
+    if how not in ("note", "export"):
+        assert len(json.loads(done.stdout)["not_excluded"]) > 0
+
+
+@pytest.mark.parametrize("command", [("note", "--format", "text"), ("export", "--fhir")])
+def test_note_and_export_read_a_cp932_answers_file_with_encoding_as_assess_does(
+    command: tuple[str, ...],
+) -> None:
+    source = str(Path(__file__).parent / "inputs" / "encodings" / "cp932-answers.yaml")
+    refused = kneeguide(*command, "-f", source)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.count("\n") == 1 and "--encoding cp932" in refused.stderr
+    done = kneeguide(*command, "-f", source, "--encoding", "cp932")
+    assert done.returncode == 0, done.stderr
+    assessed = kneeguide("assess", "-f", source, "--encoding", "cp932", "--format", "json")
+    assert json.loads(assessed.stdout)["answers"] == {"age": 64, "calf_swelling": "yes", "sex": "male"}
+    if command[0] == "export":
+        bundle = json.loads(done.stdout)
+        response = next(
+            e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse"
+        )
+        assert {item["linkId"] for item in _leaves(response["item"])} == {"age", "calf_swelling", "sex"}
+
+
+def _leaves(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for item in items:
+        out += _leaves(item["item"]) if "item" in item else [item]
+    return out
 
 
 def test_the_empty_answer_warning_is_said_in_japanese() -> None:

@@ -377,13 +377,17 @@ def test_an_unfinished_session_exports_in_progress(tmp_path: Path) -> None:
     assert data["entry"][2]["resource"]["status"] == "in-progress"
 
 
-def test_the_export_holds_the_questionnaire_of_the_audience_and_its_response(tmp_path: Path) -> None:
+@pytest.mark.parametrize("chosen_by", ["config", "--audience"])
+def test_the_export_holds_the_questionnaire_of_the_audience_and_its_response(
+    tmp_path: Path, chosen_by: str
+) -> None:
     config = tmp_path / "config.yaml"
-    config.write_text("audience: practitioner\nregion: JP\n")
+    config.write_text("audience: practitioner\nregion: JP\n" if chosen_by == "config" else "region: JP\n")
     source = tmp_path / "answers.json"
     source.write_text(json.dumps(STORIES[2]))
+    option = ["--audience", "practitioner"] if chosen_by == "--audience" else []
     done = subprocess.run(
-        [sys.executable, "-m", "kneeguide", "export", "--fhir", "--answers", str(source)],
+        [sys.executable, "-m", "kneeguide", "export", "--fhir", "--answers", str(source), *option],
         capture_output=True,
         text=True,
         timeout=120,

@@ -7,6 +7,7 @@ Each fault is a small file in ``tests/inputs/messages/`` run through the real co
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
@@ -193,6 +194,12 @@ def test_broken_json_is_never_called_yaml(loader_name: str, monkeypatch: pytest.
         with pytest.raises(RulesError) as info:
             yamlio.parse(text, shown)
         assert all(": invalid JSON: " in line for line in info.value.lines()), info.value.lines()
+
+
+def test_flow_style_yaml_on_stdin_is_read_as_yaml_not_refused_as_json() -> None:
+    done = kneeguide("assess", "--answers", "-", "--format", "json", stdin="{age: 64, calf_swelling: yes}\n")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["answers"] == {"age": 64, "calf_swelling": "yes"}
 
 
 def test_piped_json_that_breaks_is_located_on_stdin() -> None:

@@ -98,6 +98,26 @@ def test_excel_csv_has_a_bom_and_crlf_and_reads_back_the_same() -> None:
     assert excel_rows == plain_rows
 
 
+@pytest.mark.parametrize("piped", [False, True], ids=["file", "pipe"])
+def test_a_csv_that_came_with_a_bom_goes_back_with_one(tmp_path: Path, piped: bool) -> None:
+    with_bom = "\ufeffid,calf_swelling\n佐藤,yes\n".encode()
+    source = tmp_path / "from-excel.csv"
+    source.write_bytes(with_bom)
+    args = ("batch", "-", "--input-format", "csv") if piped else ("batch", str(source))
+    done = subprocess.run(
+        [sys.executable, "-m", "kneeguide", *args, "--output-format", "csv"],
+        input=with_bom if piped else None,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"\xef\xbb\xbfrow,id,") and "佐藤" in done.stdout.decode("utf-8-sig")
+    plain_input = kneeguide(
+        "batch", "-", "--input-format", "csv", "--output-format", "csv", stdin="id,calf_swelling\nx,yes\n"
+    )
+    assert plain_input.stdout.startswith(b"row,id,")  # no BOM in, none out (without --excel)
+
+
 def test_crlf_leaves_a_line_break_inside_a_quoted_cell_alone() -> None:
     assert crlf('1,"a\nb"\n2,"x""\ny"\n') == '1,"a\nb"\r\n2,"x""\ny"\r\n'
 

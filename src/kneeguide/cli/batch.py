@@ -102,7 +102,9 @@ def batch(
         # what would spoil every record (the encoding, a CSV header) is refused before any is written
         shown = "<stdin>" if source == "-" else source
         given = open_input(raw, shown, in_fmt is RecordFormat.CSV, encoding, DELIMITERS[delimiter])
-        sink = _sink(output, force, out_fmt, bom=excel, crlf=excel)
+        # a CSV from Excel with a BOM goes back to Excel with one (a pipe's BOM is known here for CSV)
+        bom = excel or (out_fmt is RecordFormat.CSV and given.decoder.bom)
+        sink = _sink(output, force, out_fmt, bom=bom, crlf=excel)
         tally, interrupted = _run(job, given, workers, sink, output or "<stdout>")
     finally:
         if raw is not sys.stdin.buffer:
@@ -266,7 +268,7 @@ def _sink(
     that takes no file. A CSV output starts with its header; ``bom`` puts a UTF-8 byte
     order mark before it (Excel then reads the file as UTF-8, not as the system's code
     page: 佐藤, not 菴占陸), ``crlf`` ends each record line in CRLF (``--excel`` gives
-    both; an input that had a BOM should give ``bom``)."""
+    both; an input that began with a BOM gives ``bom`` to a CSV output)."""
     from kneeguide.batch.output import csv_header
 
     to_stdout = output is None or output == "-"

@@ -21,6 +21,7 @@ from kneeguide.cli.options import (
     AnswersOption,
     AudienceId,
     ClinicOption,
+    EncodingOption,
     ForceOption,
     LangOption,
     PatientOption,
@@ -74,13 +75,16 @@ def note(
             help="Add the point anatomy, evidence and references after the letter.",
         ),
     ] = True,
+    encoding: EncodingOption = None,
     force: ForceOption = False,
     rules_dir: RulesOption = None,
 ) -> None:
     """Write the referral letter from a saved session, an answers file or stdin."""
     if (session is None) == (answers is None):
         raise InputError([Problem("give exactly one of --session FILE or --answers FILE|-")])
-    saved, settings, result = assess_saved(session, answers, lang, region, audience, rules_dir, empty=False)
+    saved, settings, result = assess_saved(
+        session, answers, lang, region, audience, rules_dir, empty=False, encoding=encoding
+    )
     clinic_path = clinic or settings.clinic
     if output is not None:
         write_note(
@@ -116,6 +120,14 @@ def export(
         typer.Option("--output", "-o", help="Write here instead of stdout."),
     ] = None,
     lang: LangOption = None,
+    region: RegionOption = None,
+    audience: Annotated[
+        Optional[AudienceId],  # noqa: UP045
+        typer.Option(
+            "--audience", help="The Questionnaire of whose interview (default: the session's, else lay)."
+        ),
+    ] = None,
+    encoding: EncodingOption = None,
     force: ForceOption = False,
     rules_dir: RulesOption = None,
 ) -> None:
@@ -124,7 +136,9 @@ def export(
 
     if not fhir:
         raise InputError([Problem("choose an export format: --fhir")])
-    saved, settings, result = assess_saved(session, answers, lang, None, None, rules_dir)
+    saved, settings, result = assess_saved(
+        session, answers, lang, region, audience, rules_dir, encoding=encoding
+    )
     completed = saved is None or saved.status == "completed"
     text = render.export(ExportFormat.FHIR, result, settings.rules, completed=completed)
     if output is None:
@@ -246,9 +260,12 @@ def assess_saved(
     rules_dir: Path | None,
     *,
     empty: bool = True,
+    encoding: str | None = None,
 ) -> "tuple[Session | None, Settings, Assessment]":
-    """Assess a saved session or an answers file: its settings unless options say otherwise.
-    Unless ``empty``, a session with no answers is refused: it has nothing to say."""
+    """Assess a saved session or an answers file (in ``encoding``, see ``--encoding``): its
+    settings unless options say otherwise. Unless ``empty``, a session with no answers is
+    refused: it has nothing to say. An answers file with no answers is assessed, with a
+    line on stderr saying so."""
     from kneeguide import api
     from kneeguide.inputs.sources import collect_answers
     from kneeguide.interview.session import Session
@@ -272,7 +289,10 @@ def assess_saved(
         if problems:
             raise InputError(problems)
     else:
-        clean = collect_answers(rules, answers, []) if answers is not None else {}
+        from kneeguide.cli.assess import say_if_nothing_answered
+
+        clean = collect_answers(rules, answers, [], encoding=encoding) if answers is not None else {}
+        say_if_nothing_answered(clean, rules, settings.lang)
     result = api.assess(
         clean, rules=rules, region=settings.region, audience=settings.audience, lang=settings.lang
     )

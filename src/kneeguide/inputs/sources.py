@@ -28,7 +28,11 @@ MAX_ANSWERS_BYTES = 1024 * 1024
 
 
 def read_answers(
-    source: str, data: bytes | None = None, encoding: str | None = None, option: str = "--encoding"
+    source: str,
+    data: bytes | None = None,
+    encoding: str | None = None,
+    option: str = "--encoding",
+    problems: list[Problem] | None = None,
 ) -> tuple[dict[str, Any], str]:
     """Read raw answers from the file ``source``, or stdin when ``source`` is ``'-'``.
 
@@ -39,6 +43,11 @@ def read_answers(
     :class:`InputError` when the file is missing, unreadable, larger than
     :data:`MAX_ANSWERS_BYTES`, not text in its encoding, not JSON or YAML, empty,
     or not a mapping.
+
+    ``problems``: a list to which the problems that leave the document readable (a
+    key given twice, a refused value) are appended instead of raised, so that the
+    caller reports them together with the answer checker's (see
+    :func:`kneeguide.ruleset.yamlio.parse`).
     """
     from kneeguide.inputs.encoding import decode
     from kneeguide.ruleset.yamlio import parse
@@ -50,7 +59,7 @@ def read_answers(
         raise InputError([Problem("answers larger than 1 MiB", Location(shown), "err_answers_too_large")])
     text = decode(data, shown, encoding, option)
     try:
-        doc = parse(text, shown)
+        doc = parse(text, shown, problems=problems)
     except KneeguideError as exc:
         raise InputError(exc.problems) from None
     if doc is None:
@@ -107,12 +116,14 @@ def collect_answers(
     problems: list[Problem] = []
     clean: Answers = {}
     if answers_file is not None:
-        raw, shown = read_answers(answers_file, data, encoding, option)
+        raw, shown = read_answers(answers_file, data, encoding, option, problems)
         where = Location(shown)
         if raw.get("resourceType") == "QuestionnaireResponse":
             from kneeguide.inputs.fhir import answers_from_response
 
-            raw = answers_from_response(raw)
+            if problems:  # a response with a key twice is not read further
+                raise InputError(problems)
+            raw = answers_from_response(raw, rules.questions)
         from kneeguide.ruleset.yamlio import key_location
 
         locations = {k: key_location(raw, k, where) for k in raw}

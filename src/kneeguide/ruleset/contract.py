@@ -342,6 +342,7 @@ MESSAGE_IDS = [
     "err_answers_empty",
     "err_answers_not_mapping",
     "err_duplicate_answer",
+    "err_duplicate_key",
     "err_encoding_not_utf8",
     "err_encoding_guess",
     "err_encoding_invalid",

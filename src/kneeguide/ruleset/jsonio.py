@@ -150,7 +150,14 @@ class _Scanner:
             value, index = self.value(index + 1, depth + 1)
             if key in mapping:
                 first = mapping.key_locations[key].line
-                self.problems.append(Problem(f"duplicate key '{key}' (first defined at line {first})", where))
+                self.problems.append(
+                    Problem(
+                        f"duplicate key '{key}' (first defined at line {first})",
+                        where,
+                        "err_duplicate_key",
+                        (("id", key), ("first", str(first))),
+                    )
+                )
             else:
                 mapping[key] = value
                 mapping.key_locations[key] = where

@@ -145,13 +145,18 @@ def parse(text: str, path: str, *, problems: list[Problem] | None = None) -> Any
 def is_json(text: str, path: str) -> bool:
     """Whether :func:`parse` reads ``text`` as JSON: a ``.json`` file always, a ``.yaml``
     or ``.yml`` file never, anything else (``<stdin>``, ``/dev/fd/3``, ``answers.txt``)
-    when its first character after white space is ``{`` or ``[``."""
+    when it begins as JSON does: ``[``, or ``{`` and then a quoted key or ``}``. A ``{``
+    followed by a bare word (``{age: 64, calf_swelling: yes}``) is YAML in flow style,
+    which JSON never is."""
     suffix = os.path.splitext(path)[1].lower()
     if suffix == ".json":
         return True
     if suffix in (".yaml", ".yml"):
         return False
-    return text.lstrip(" \t\r\n\ufeff")[:1] in ("{", "[")
+    start = text.lstrip(" \t\r\n\ufeff")
+    if start[:1] == "{":
+        return start[1:].lstrip(" \t\r\n")[:1] in ('"', "}", "")
+    return start[:1] == "["
 
 
 def _reader_problem(exc: yaml.reader.ReaderError, text: str, path: str) -> Problem:

@@ -71,7 +71,12 @@ class Builder:
             if key in mapping:
                 first = mapping.key_locations[key]
                 self.problems.append(
-                    Problem(f"duplicate key '{key}' (first defined at line {first.line})", where)
+                    Problem(
+                        f"duplicate key '{key}' (first defined at line {first.line})",
+                        where,
+                        "err_duplicate_key",
+                        (("id", key), ("first", str(first.line))),
+                    )
                 )
                 continue
             mapping[key] = self.build(value_node, depth + 1)
