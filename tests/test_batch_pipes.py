@@ -22,7 +22,7 @@ from collections.abc import Callable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kneeguide.batch.reading import arriving_lines, text_stream
+from kneeguide.batch.lines import arriving_lines, text_stream
 from kneeguide.errors import InputError
 
 # the bytes that make line splitting and decoding interesting

@@ -20,9 +20,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kneeguide.batch.reading import Overlong, file_lines, lines_of, read_csv
+from kneeguide.batch.csv_records import read_csv
+from kneeguide.batch.lines import Overlong, file_lines, lines_of
 from kneeguide.errors import InputError
-from kneeguide.inputs.encoding import Decoder, decode, guess
+from kneeguide.inputs.encoding import Decoder, decode
+from kneeguide.inputs.encoding_guess import guess
 
 INPUTS = Path(__file__).parent / "inputs" / "encodings"
 NAMES = ["佐藤", "高橋"]

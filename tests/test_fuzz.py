@@ -33,7 +33,9 @@ from hypothesis import strategies as st
 
 from kneeguide.api import load_rules
 from kneeguide.batch.blocks import Job, process_block
-from kneeguide.batch.reading import Line, Record, jsonl_lines, parse_line, read_csv, text_stream
+from kneeguide.batch.csv_records import read_csv
+from kneeguide.batch.lines import text_stream
+from kneeguide.batch.reading import Line, Record, jsonl_lines, parse_line
 from kneeguide.errors import InputError, Problem, RulesError
 from kneeguide.ids import RULE_FILES, Audience
 from kneeguide.ruleset.answers import check_answers, parse_answers, parse_assignments

@@ -9,7 +9,10 @@ the blocks are shared out and the output order is still the input order.
 
 The stages, in the order a record meets them:
 
-* :mod:`reading` — text into numbered records (:mod:`jsonlines` reads JSON quickly);
+* :mod:`opening` — an input opened (a file checked whole, a pipe as it arrives);
+* :mod:`lines` — bytes into decoded lines of a bounded length;
+* :mod:`reading` — JSON Lines into numbered records (:mod:`jsonlines` reads JSON quickly),
+  :mod:`csv_records` — CSV into the same records;
 * :mod:`split` — records into blocks;
 * :mod:`blocks` — a block checked and decided together, output records in order;
 * :mod:`records` — the batch record of one answer set (or of its problems);

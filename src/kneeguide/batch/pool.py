@@ -46,7 +46,7 @@ def run_rendered(
 def run_text(job: Job, stream: Iterator[str], workers: int) -> Iterator[Rendered]:
     """:func:`run_rendered` for a JSON Lines file and several workers.
 
-    ``stream`` gives the file's lines (:func:`~kneeguide.batch.reading.file_lines`).
+    ``stream`` gives the file's lines (:func:`~kneeguide.batch.lines.file_lines`).
     The lines go to the workers as they are, a few hundred at a time, and each
     worker numbers, reads, assesses, formats and tallies its share (from row
     ``job.resume_from``): this process only reads text and writes text.

@@ -32,7 +32,7 @@ from kneeguide.ids import Audience, RecordFormat
 
 if TYPE_CHECKING:
     from kneeguide.batch.blocks import Job
-    from kneeguide.batch.reading import Input
+    from kneeguide.batch.opening import Input
     from kneeguide.batch.tally import Tally
     from kneeguide.ruleset.model import RuleSet
 
@@ -97,7 +97,8 @@ def batch(
     settle()
     raw = _open(source)
     try:
-        from kneeguide.batch.reading import DELIMITERS, open_input
+        from kneeguide.batch.csv_records import DELIMITERS
+        from kneeguide.batch.opening import open_input
 
         # what would spoil every record (the encoding, a CSV header) is refused before any is written
         shown = "<stdin>" if source == "-" else source

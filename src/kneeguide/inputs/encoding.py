@@ -8,7 +8,7 @@ text file a command reads, such as a clinic profile or the config):
   Excel's "Unicode text" write one);
 * anything else is refused, never decoded with replacement characters: one
   line naming ``file:line:col``, the byte, the encoding the bytes look like
-  (charset-normalizer, imported only then) and the option that reads them,
+  (:mod:`kneeguide.inputs.encoding_guess`) and the option that reads them,
   e.g. ``--encoding cp932`` for a CSV from Japanese Excel;
 * a NUL character is refused in every encoding: no text format kneeguide reads
   has one, and ASCII text in UTF-16 without a BOM is valid UTF-8 full of NULs,
@@ -22,9 +22,9 @@ checks and messages as :func:`decode` on whole bytes. UTF-8 is decoded with
 from __future__ import annotations
 
 import codecs
-from typing import NamedTuple
 
 from kneeguide.errors import InputError, Location, Problem
+from kneeguide.inputs.encoding_guess import DESCRIBED, SAMPLE, Guess, guess, wide_encoding
 
 #: Byte order marks and the codec that reads the text after one; UTF-32 LE first,
 #: since its BOM begins with UTF-16 LE's.
@@ -35,37 +35,6 @@ BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-
-#: When charset-normalizer finds several code pages that fit a short sample equally
-#: well (a few names decode as Japanese, Korean and Chinese alike), the first of these
-#: wins: kneeguide speaks English and Japanese, so its non-UTF-8 files come from
-#: Japanese or Western Windows (Excel's "CSV" on those systems).
-PREFERRED = ("cp932", "shift_jis", "euc_jp", "cp1252", "latin_1", "iso8859_15", "cp1250")
-#: What a person recognises a code page by, for the message.
-DESCRIBED = {
-    "cp932": "Shift_JIS, Japanese Windows",
-    "shift_jis": "Shift_JIS, Japanese",
-    "euc_jp": "EUC-JP, Japanese",
-    "cp1252": "Western European Windows",
-    "latin_1": "ISO-8859-1, Western European",
-    "utf-16-le": "UTF-16 little-endian without a byte order mark",
-    "utf-16-be": "UTF-16 big-endian without a byte order mark",
-    "utf-32-le": "UTF-32 little-endian without a byte order mark",
-    "utf-32-be": "UTF-32 big-endian without a byte order mark",
-}
-#: charset-normalizer's names → the codec name to give ``--encoding`` (Japanese
-#: Excel writes cp932, the Windows superset of Shift_JIS).
-_AS_OPTION = {
-    "shift_jis": "cp932",
-    "shift_jis_2004": "cp932",
-    "shift_jisx0213": "cp932",
-    "utf_16_le": "utf-16-le",
-    "utf_16_be": "utf-16-be",
-    "utf_32_le": "utf-32-le",
-    "utf_32_be": "utf-32-be",
-}
-#: The bytes charset-normalizer is shown: enough for a guess, bounded in time.
-_SAMPLE = 64 * 1024
 
 
 def codec_name(name: str) -> str:
@@ -78,55 +47,6 @@ def codec_name(name: str) -> str:
     if not getattr(info, "_is_text_encoding", True):
         raise LookupError(name)
     return "utf-8" if info.name == "utf-8" else info.name
-
-
-class Guess(NamedTuple):
-    """An encoding the bytes look like: the name for ``--encoding`` and how people know it."""
-
-    name: str
-    described: str
-
-
-def guess(sample: bytes) -> Guess | None:
-    """The encoding ``sample`` most likely is, or None when nothing fits (binary data).
-
-    A NUL in every other byte is UTF-16 (every fourth, UTF-32) without a BOM: ASCII
-    text in those; otherwise charset-normalizer decides, among the code pages it
-    finds equally good, in :data:`PREFERRED` order.
-    """
-    sample = sample[:_SAMPLE]
-    wide = _wide(sample)
-    if wide is not None:
-        return Guess(wide, DESCRIBED[wide])
-    from charset_normalizer import from_bytes  # only ever on the way to a refusal
-
-    matches = list(from_bytes(sample))
-    if not matches:
-        return None
-    best = min(m.chaos for m in matches)
-    close = [name for m in matches if m.chaos <= best + 0.1 for name in m.could_be_from_charset]
-    close.sort(key=lambda e: PREFERRED.index(e) if e in PREFERRED else len(PREFERRED))
-    name = _AS_OPTION.get(close[0], close[0])
-    if name in ("utf_8", "utf-8", "ascii"):
-        return None  # not what failed to decode
-    return Guess(name, DESCRIBED.get(name, ""))
-
-
-def _wide(sample: bytes) -> str | None:
-    """``utf-16-le`` etc. when the NULs sit where ASCII text in that encoding puts them."""
-    even, odd = sample[0::2], sample[1::2]
-    if len(sample) < 4 or not even or not odd:
-        return None
-    quads = [sample[i::4] for i in range(4)]
-    if quads[1].count(0) == quads[2].count(0) == len(quads[2]) and quads[0].count(0) < len(quads[0]) / 4:
-        return "utf-32-le"
-    if quads[0].count(0) == quads[1].count(0) == len(quads[1]) and quads[3].count(0) < len(quads[3]) / 4:
-        return "utf-32-be"
-    if odd.count(0) > len(odd) * 0.6 and even.count(0) < len(even) * 0.1:
-        return "utf-16-le"
-    if even.count(0) > len(even) * 0.6 and odd.count(0) < len(odd) * 0.1:
-        return "utf-16-be"
-    return None
 
 
 class NotText(InputError):
@@ -180,8 +100,8 @@ class Decoder:
                 if data.startswith(bom):
                     self.codec, data, self.bom = codec, data[len(bom) :], True
                     break
-        if len(self.sample) < _SAMPLE:
-            self.sample += data[: _SAMPLE - len(self.sample)]
+        if len(self.sample) < SAMPLE:
+            self.sample += data[: SAMPLE - len(self.sample)]
         text = self._utf8(data, final) if self.codec == "utf-8" else self._other(data, final)
         self.offset += len(data)
         if "\x00" in text:
@@ -242,17 +162,17 @@ class Decoder:
                 ),
                 before,
             )
-        if self.offset + start < _SAMPLE:  # the first bytes hold the bad one
+        if self.offset + start < SAMPLE:  # the first bytes hold the bad one
             sample = self.sample
         else:  # from the start of its line
             line_start = buf.rfind(b"\n", 0, start) + 1
-            sample = buf[line_start : line_start + _SAMPLE]
+            sample = buf[line_start : line_start + SAMPLE]
         raise NotText(_not_utf8(where, byte, guess(sample), self.option), before)
 
     def _refuse_nul(self, text: str) -> None:
         before = text[: text.index("\x00")]
         where = self._where(before)
-        wide = _wide(self.sample) if self.chosen is None and self.codec == "utf-8" else None
+        wide = wide_encoding(self.sample) if self.chosen is None and self.codec == "utf-8" else None
         if wide is not None:
             shown = f"{wide} ({DESCRIBED[wide]})"
             raise NotText(
