@@ -245,3 +245,6 @@ def test_the_escapes_of_a_field() -> None:
     assert markdown("<a href=x>") == "\\<a href=x\\>" and markdown("[a](b)") == "\\[a\\](b)"
     assert plain("x *** y ==== [H] - z") == "x \\*** y \\==== \\[H] - z"
     assert plain("田中【所見】") == "田中\\【所見】"
+    # what means nothing in plain text is shown as written (no Markdown escapes in a text letter)
+    assert plain("Sakura Clinic #2 · 2-3 Ginza * Chuo-ku") == "Sakura Clinic #2 · 2-3 Ginza * Chuo-ku"
+    assert plain("O'Brien_J. #12 [x](javascript:alert(1))") == "O'Brien_J. #12 [x](javascript:alert(1))"

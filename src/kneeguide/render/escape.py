@@ -18,9 +18,9 @@ Each function here keeps every character visible and the text on its line:
   would open a block (``#``, ``>``, ``-``, ``+``, ``=``, ``1.``) escaped too: no
   heading, list, quote, emphasis, code, HTML or link can come from the field;
 * :func:`plain`: :func:`one_line` for the plain-text letter, with a word that looks like
-  its markup (``***`` of the banner, ``===``/``---`` rulers, ``[Heading]``, ``* `` of
-  its lists) escaped with a backslash, so that wrapping cannot start a line that reads
-  as one of the letter's own.
+  its markup (``***`` of the banner, ``===``/``---`` rulers, ``[Heading]``) escaped with
+  a backslash, so that wrapping cannot start a line that reads as one of the letter's
+  own; everything else as written (plain text has no other markup).
 
 Pure functions on ``str``; no imports beyond ``re``, so the error path stays light.
 """
@@ -100,11 +100,12 @@ def markdown(text: str) -> str:
 
 
 #: A word the plain-text letter could take for its own markup at the start of a line:
-#: the banner's ``***``, a list's ``*``, a ruler or underline of ``=`` or ``-``, a
-#: bracketed run-in heading (``[…]``, ``【…】``), a Markdown-like heading or quote. A word
-#: starts after a space, or after any character that is not ASCII: Japanese is wrapped
-#: between phrases, with no space.
-_TEXT_MARK = re.compile(r"(?:^|(?<=[^\x21-\x7e]))(?=[*=#>\[【■●◆・]|-{2,})")
+#: the banner's ``***``, a ruler or underline of ``=`` or ``-`` (which under a wrapped
+#: line would make that line a heading), a bracketed run-in heading (``[Findings]``,
+#: ``【所見】``, a bracketed group that ends a word). Nothing else: a clinic's ``#2`` or an address's ``*`` mean nothing in
+#: plain text and are shown as written. A word starts after a space, or after any
+#: character that is not ASCII: Japanese is wrapped between phrases, with no space.
+_TEXT_MARK = re.compile(r"(?:^|(?<=[^\x21-\x7e]))(?=\*{3}|={2,}|-{2,}|\[[^\]]*\](?!\S)|【[^】]*】)")
 
 
 def plain(text: str) -> str:
