@@ -263,3 +263,14 @@ def test_the_empty_answer_warning_is_said_in_japanese() -> None:
 def test_one_answer_is_enough_to_say_nothing() -> None:
     done = kneeguide("assess", "-a", "age=30", "--format", "json")
     assert done.returncode == 0 and "nothing was answered" not in done.stderr
+
+
+def test_answers_piped_to_assess_without_answers_dash_are_pointed_at_not_silently_ignored() -> None:
+    """`echo '{…}' | kneeguide assess` assessed nothing and said only that nothing was answered."""
+    done = kneeguide("assess", "--format", "json", stdin=b'{"calf_swelling": "yes"}\n')
+    assert done.returncode == 0
+    assert "kneeguide: answers on standard input are read only with --answers - (or -f -)" in done.stderr
+    with_a = kneeguide("assess", "-a", "age=30", "--format", "json", stdin=b"{}\n")
+    assert "standard input" not in with_a.stderr  # answers were given another way
+    read = kneeguide("assess", "--answers", "-", "--format", "json", stdin=b'{"calf_swelling": "yes"}\n')
+    assert json.loads(read.stdout)["answers"] == {"calf_swelling": "yes"} and "standard input" not in read.stderr

@@ -71,6 +71,8 @@ def assess(
     rules = settings.rules
     clean = collect_answers(rules, answers, answer or [], encoding=encoding)
     say_if_nothing_answered(clean, rules, settings.lang)
+    if answers is None and not clean and _stdin_waits():
+        sys.stderr.write(f"kneeguide: {rules.message('stdin_not_read', settings.lang)}\n")
     result = api.assess(
         clean, rules=rules, region=settings.region, audience=settings.audience, lang=settings.lang
     )
@@ -97,3 +99,18 @@ def say_if_nothing_answered(answers: "Answers", rules: "RuleSet", lang: str) -> 
     line = nothing_answered(rules, answers, lang)
     if line is not None:
         sys.stderr.write(f"kneeguide: {line}\n")
+
+
+def _stdin_waits() -> bool:
+    """Whether standard input is a pipe or a file that may hold answers ``assess`` does not
+    read without ``--answers -`` (``echo '{…}' | kneeguide assess``): not a terminal and not
+    ``/dev/null``. Nothing is read from it: a parent that keeps the pipe open must not
+    make ``assess`` wait."""
+    import os
+    import stat
+
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (OSError, ValueError, AttributeError):  # no stdin at all
+        return False
+    return stat.S_ISFIFO(mode) or (stat.S_ISREG(mode) and os.fstat(sys.stdin.fileno()).st_size > 0)

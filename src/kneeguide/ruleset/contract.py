@@ -350,6 +350,7 @@ MESSAGE_IDS = [
     "err_encoding_nul",
     "err_csv_delimiter",
     "nothing_answered",
+    "stdin_not_read",
     "label_beyond_contract",
     "label_asked_if",
     "cond_answer",

@@ -73,7 +73,7 @@ def expected_text(question: Question, rules: "RuleSet", lang: str) -> str:
         return rules.message("expected_yn", lang)
     if question.type == "choice":
         return rules.message("expected_choice", lang).format(
-            choices=", ".join(c.id for c in question.choices)
+            choices=rules.message("list_separator", lang).join(c.id for c in question.choices)
         )
     kind = "int" if question.type == "int" else "number"
     if question.minimum is not None and question.maximum is not None:
