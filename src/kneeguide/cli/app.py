@@ -173,7 +173,7 @@ def _root(
 def _assess_piped(data: bytes) -> None:
     """Answers arrived on a pipe: no prompts, JSON out."""
     from kneeguide import api
-    from kneeguide.cli.assess import say_if_nothing_answered
+    from kneeguide.cli.settings import say_if_nothing_answered
     from kneeguide.ids import ReportFormat
     from kneeguide.inputs.sources import collect_answers
     from kneeguide.render import render

@@ -25,13 +25,13 @@ from kneeguide.cli.options import (
     RegionOption,
     RulesOption,
 )
-from kneeguide.cli.settings import announce_region, color, resolve, width
+from kneeguide.cli.settings import announce_region, color, resolve, say_if_nothing_answered, width
 from kneeguide.cli.streams import output_as
 from kneeguide.ids import Level, ReportFormat
 from kneeguide.inputs.sources import collect_answers
 
 if TYPE_CHECKING:
-    from kneeguide.ruleset.model import Answers, RuleSet
+    pass
 
 
 @guarded
@@ -89,16 +89,6 @@ def assess(
     sys.stdout.flush()
     if fail_on is not None and result.triage.level >= Level.parse(fail_on):
         raise typer.Exit(EXIT_FAIL_ON)
-
-
-def say_if_nothing_answered(answers: "Answers", rules: "RuleSet", lang: str) -> None:
-    """One line on stderr when no question was answered (the set is still assessed): every
-    red flag is then "not excluded", which must not pass for a finding."""
-    from kneeguide.inputs.sources import nothing_answered
-
-    line = nothing_answered(rules, answers, lang)
-    if line is not None:
-        sys.stderr.write(f"kneeguide: {line}\n")
 
 
 def _stdin_waits() -> bool:

@@ -17,7 +17,7 @@ from kneeguide.cli.guard import speak_as
 
 if TYPE_CHECKING:
     from kneeguide.inputs.config import RegionSource
-    from kneeguide.ruleset.model import RuleSet
+    from kneeguide.ruleset.model import Answers, RuleSet
 
 
 class Settings(NamedTuple):
@@ -74,6 +74,16 @@ def batch_settings(rules: RuleSet, region: str | None, audience: str) -> Setting
     return Settings(
         rules, "en", where.region or rules.default_region, audience, None, where.source, where.locale
     )
+
+
+def say_if_nothing_answered(answers: Answers, rules: RuleSet, lang: str) -> None:
+    """One line on stderr when no question was answered (the set is still assessed): every
+    red flag is then "not excluded", which must not pass for a finding."""
+    from kneeguide.inputs.sources import nothing_answered
+
+    line = nothing_answered(rules, answers, lang)
+    if line is not None:
+        sys.stderr.write(f"kneeguide: {line}\n")
 
 
 def announce_region(settings: Settings) -> None:

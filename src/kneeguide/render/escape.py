@@ -102,10 +102,14 @@ def markdown(text: str) -> str:
 #: A word the plain-text letter could take for its own markup at the start of a line:
 #: the banner's ``***``, a ruler or underline of ``=`` or ``-`` (which under a wrapped
 #: line would make that line a heading), a bracketed run-in heading (``[Findings]``,
-#: ``【所見】``, a bracketed group that ends a word). Nothing else: a clinic's ``#2`` or an address's ``*`` mean nothing in
-#: plain text and are shown as written. A word starts after a space, or after any
-#: character that is not ASCII: Japanese is wrapped between phrases, with no space.
-_TEXT_MARK = re.compile(r"(?:^|(?<=[^\x21-\x7e]))(?=\*{3}|={2,}|-{2,}|\[[^\]]*\](?!\S)|【[^】]*】)")
+#: ``【所見】``, a bracketed group that ends a word). Nothing else: a clinic's ``#2`` or an
+#: address's ``*`` mean nothing in plain text and are shown as written. A word starts
+#: after a space, or after any character that is not ASCII: Japanese is wrapped between
+#: phrases, with no space.
+_TEXT_MARK = re.compile(
+    r"(?:^|(?<=[^\x21-\x7e]))"  # a word's start
+    r"(?=\*{3}|={2,}|-{2,}|\[[^\]]*\](?!\S)|【[^】]*】)"  # banner, ruler, [Heading], 【見出し】
+)
 
 
 def plain(text: str) -> str:

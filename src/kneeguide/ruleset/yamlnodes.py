@@ -41,7 +41,8 @@ class Builder:
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
         if isinstance(node, yaml.SequenceNode):
-            self._check_tag(node, "tag:yaml.org,2002:seq")
+            if not self._allowed(node, "tag:yaml.org,2002:seq"):
+                return None  # refused, and read as nothing: not as the list it tags
             seq = Sequence()
             seq.location = _loc(self.path, node)
             seq.item_locations = []
@@ -50,7 +51,8 @@ class Builder:
                 seq.item_locations.append(_loc(self.path, item))
             return seq
         if isinstance(node, yaml.MappingNode):
-            self._check_tag(node, "tag:yaml.org,2002:map")
+            if not self._allowed(node, "tag:yaml.org,2002:map"):
+                return None
             return self._mapping(node, depth)
         raise Fail("unsupported YAML node", _loc(self.path, node))  # pragma: no cover
 
@@ -83,9 +85,12 @@ class Builder:
             mapping.key_locations[key] = where
         return mapping
 
-    def _check_tag(self, node: yaml.Node, expected: str) -> None:
+    def _allowed(self, node: yaml.Node, expected: str) -> bool:
+        """Whether ``node`` has its plain tag; else the problem is collected."""
         if node.tag != expected:
             self.problems.append(Problem(f"tag '{node.tag}' is not allowed", _loc(self.path, node)))
+            return False
+        return True
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         tag = node.tag
