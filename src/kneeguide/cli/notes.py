@@ -289,7 +289,7 @@ def assess_saved(
         if problems:
             raise InputError(problems)
     else:
-        from kneeguide.cli.assess import say_if_nothing_answered
+        from kneeguide.cli.settings import say_if_nothing_answered
 
         clean = collect_answers(rules, answers, [], encoding=encoding) if answers is not None else {}
         say_if_nothing_answered(clean, rules, settings.lang)
