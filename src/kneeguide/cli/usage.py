@@ -25,7 +25,7 @@ from typing import Any
 try:  # typer 0.28 carries its own copy of click; earlier versions use click itself
     from typer._click import exceptions as _click
 except ImportError:  # pragma: no cover - depends on the typer installed
-    from click import exceptions as _click  # type: ignore[import-not-found,no-redef]
+    from click import exceptions as _click  # type: ignore[import-not-found,no-redef,unused-ignore]
 
 #: Click's words for an option value that is not a whole number, and ours.
 _NOT_WHOLE = re.compile(r"(?P<value>'[^']*') is not a valid (?:int range|integer range|integer)\.?$")
