@@ -275,3 +275,55 @@ def test_answers_piped_to_assess_without_answers_dash_are_pointed_at_not_silentl
     read = kneeguide("assess", "--answers", "-", "--format", "json", stdin=b'{"calf_swelling": "yes"}\n')
     assert json.loads(read.stdout)["answers"] == {"calf_swelling": "yes"}
     assert "standard input" not in read.stderr
+
+
+# --- CSV: the header once, every row whose it is -------------------------------------------------
+
+
+def test_unknown_csv_columns_are_refused_once_at_the_header_as_written_with_the_nearest_id(
+    tmp_path: Path,
+) -> None:
+    """`ID,Age ,calf_pain` gave two unknown-id errors in every row, `id: null`, `Age ` trimmed."""
+    source = tmp_path / "forms.csv"
+    source.write_text("ID,Age ,calf_pain\r\na,40,yes\r\nb,41,no\r\n")
+    done = kneeguide("batch", str(source))
+    assert done.returncode == 2 and done.stdout == ""
+    assert [line for line in done.stderr.splitlines() if "column" in line] == [
+        f"kneeguide: {source}:1:1: unknown column 'ID': not a question id (did you mean 'id'?)",
+        f"kneeguide: {source}:1:2: unknown column 'Age ': not a question id (did you mean 'age'?)",
+    ]
+
+
+def test_a_row_of_the_wrong_width_keeps_its_id_and_names_what_is_extra_or_missing(tmp_path: Path) -> None:
+    source = tmp_path / "ragged.csv"
+    source.write_text("id,age,calf_pain\r\na,40,yes,extra\r\nb,40\r\n,41\r\n")
+    done = kneeguide("batch", str(source))
+    assert done.returncode == 2
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["id"], messages(r)) for r in rows] == [
+        ("a", ["expected 3 columns, found 4: extra 'extra'"]),
+        ("b", ["expected 3 columns, found 2: no cell for calf_pain"]),
+        (None, ["expected 3 columns, found 2: no cell for calf_pain"]),
+    ]
+
+
+def test_the_progress_counter_is_cleared_before_the_summary_on_a_terminal(tmp_path: Path) -> None:
+    """The summary began on the counter's line: `30,000 records assessed kneeguide batch: …`."""
+    import pexpect
+    import pyte
+
+    source = tmp_path / "many.jsonl"
+    source.write_text('{"age": 40}\n' * 2000)
+    screen = pyte.Screen(80, 24)
+    stream = pyte.ByteStream(screen)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "kneeguide", "batch", str(source), "--region", "JP", "-o", str(tmp_path / "out.jsonl")],
+        dimensions=(24, 80),
+        env={**os.environ, "TERM": "xterm"},
+    )
+    child.expect(pexpect.EOF, timeout=120)
+    stream.feed(child.before)
+    lines = [line.rstrip() for line in screen.display if line.strip()]
+    assert lines[0] == "kneeguide batch: 2000 records: soon 2000", lines
+    assert not any("records assessed" in line for line in lines)

@@ -13,7 +13,7 @@ at it. This module makes that choice and joins the readers
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import BinaryIO, NamedTuple
 
 from kneeguide.batch.csv_records import read_csv
@@ -42,9 +42,11 @@ def open_input(
     encoding: str | None = None,
     delimiter: str = ",",
     limit: int = MAX_LINE,
+    columns: Collection[str] | None = None,
 ) -> Input:
     """Get ``raw`` ready to be read as records, checking now what would fail every record:
-    a regular file's encoding, whole; a CSV header (which waits for a pipe's first line).
+    a regular file's encoding, whole; a CSV header (which waits for a pipe's first line),
+    whose names must be ``id`` or one of ``columns`` (the question ids) when given.
     Raises :class:`InputError`."""
     import os
     import stat
@@ -57,5 +59,5 @@ def open_input(
         decoder = Decoder(shown, encoding, track=False)  # the whole file's check
         stream = file_lines(raw, shown, encoding, limit, decoder)
     if csv_input:
-        return Input(read_csv(stream, delimiter, shown), None, arriving, decoder)
+        return Input(read_csv(stream, delimiter, shown, columns), None, arriving, decoder)
     return Input(jsonl_lines(stream), None if arriving else stream, arriving, decoder)

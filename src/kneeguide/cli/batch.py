@@ -102,7 +102,9 @@ def batch(
 
         # what would spoil every record (the encoding, a CSV header) is refused before any is written
         shown = "<stdin>" if source == "-" else source
-        given = open_input(raw, shown, in_fmt is RecordFormat.CSV, encoding, DELIMITERS[delimiter])
+        given = open_input(
+            raw, shown, in_fmt is RecordFormat.CSV, encoding, DELIMITERS[delimiter], columns=rules.questions
+        )
         # a CSV from Excel with a BOM goes back to Excel with one (a pipe's BOM is known here for CSV)
         bom = excel or (out_fmt is RecordFormat.CSV and given.decoder.bom)
         sink = _sink(output, force, out_fmt, bom=bom, crlf=excel)
@@ -154,6 +156,9 @@ def _run(job: "Job", given: "Input", workers: int, sink: "Sink", shown: str) -> 
     except BaseException:
         sink.abandon()
         raise
+    finally:
+        if progress is not None:
+            progress(None)  # the counter's line cleared for what stderr says next
     return tally, False
 
 
@@ -190,13 +195,14 @@ def _summary(tally: "Tally", rules: "RuleSet", interrupted: bool) -> None:
         raise typer.Exit(EXIT_ERROR)
 
 
-def _progress() -> Callable[[int], None] | None:
-    """A record counter on stderr, only when stderr is a terminal."""
+def _progress() -> Callable[[int | None], None] | None:
+    """A record counter on stderr, only when stderr is a terminal; ``None`` clears its line
+    (carriage return, then ECMA-48 "erase in line"), so the summary starts on a clean one."""
     if not sys.stderr.isatty():
         return None
 
-    def show(count: int) -> None:
-        sys.stderr.write(f"\r  {count:,} records assessed ")
+    def show(count: int | None) -> None:
+        sys.stderr.write("\r\x1b[K" if count is None else f"\r  {count:,} records assessed ")
         sys.stderr.flush()
 
     return show

@@ -349,6 +349,7 @@ MESSAGE_IDS = [
     "err_encoding_wide",
     "err_encoding_nul",
     "err_csv_delimiter",
+    "err_csv_unknown_column",
     "nothing_answered",
     "stdin_not_read",
     "label_beyond_contract",
