@@ -327,3 +327,13 @@ def test_the_progress_counter_is_cleared_before_the_summary_on_a_terminal(tmp_pa
     lines = [line.rstrip() for line in screen.display if line.strip()]
     assert lines[0] == "kneeguide batch: 2000 records: soon 2000", lines
     assert not any("records assessed" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [('{"id":"b","age":40\n', 19), ('{"id":"b","age":40\r\n', 19), ('{"id":"c" "age":4}\n', 11)],
+)
+def test_a_broken_jsonl_record_names_the_column_in_its_own_line(text: str, column: int) -> None:
+    """A record cut short was said to break at "column 1" (of the line after it)."""
+    record = parse_line(Line(7, text))
+    assert record.problems == ((None, f"invalid JSON: Expecting ',' delimiter (column {column})"),)

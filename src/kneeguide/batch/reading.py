@@ -60,7 +60,10 @@ def parse_line(line: Line) -> Record:
     try:
         data = jsonlines.loads(line.text)
     except json.JSONDecodeError as exc:
-        return Record(number, None, None, ((None, f"invalid JSON: {exc.msg} (column {exc.colno})"),))
+        # the column within the record's line: an error at its line end (a record cut short)
+        # is at the end of the text, not at "column 1" of the line after it
+        column = min(exc.pos, len(line.text.rstrip("\r\n"))) + 1
+        return Record(number, None, None, ((None, f"invalid JSON: {exc.msg} (column {column})"),))
     except jsonlines.DuplicateKey as exc:
         from kneeguide.ruleset.answers import duplicate
 
