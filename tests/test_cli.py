@@ -209,8 +209,9 @@ def test_python_dash_m_runs_the_same_program() -> None:
     assert done.returncode == 0 and done.stdout.startswith("kneeguide ")
 
 
-def loaded_by_assess_json(modules: tuple[str, ...]) -> list[str]:
-    """Which of ``modules`` (or their submodules) a fresh `assess --format json` imports.
+def loaded_by_assess_json(modules: tuple[str, ...], answers: tuple[str, ...] = ("-a", "age=30")) -> list[str]:
+    """Which of ``modules`` (or their submodules) a fresh `assess --format json` imports,
+    the answers given by ``answers``.
 
     Modules the interpreter had loaded before kneeguide was imported are not
     kneeguide's doing (a site-wide ``.pth`` file may import ``tempfile``, say, in an
@@ -221,7 +222,7 @@ def loaded_by_assess_json(modules: tuple[str, ...]) -> list[str]:
         "before = set(sys.modules)\n"
         "from kneeguide.cli import main\n"
         "try:\n"
-        "    main(['assess', '-a', 'age=30', '--format', 'json'])\n"
+        f"    main(['assess', *{list(answers)!r}, '--format', 'json'])\n"
         "except SystemExit:\n"
         "    pass\n"
         f"wanted = {modules!r}\n"
@@ -252,6 +253,18 @@ def test_a_warm_assess_json_loads_only_what_it_uses() -> None:
     loaded_by_assess_json(heavy)  # fills the rules cache
     expected = ["platformdirs"] if sys.platform != "linux" else []
     assert loaded_by_assess_json(heavy) == expected
+
+
+def test_answers_in_json_or_given_with_a_never_import_the_yaml_reader(tmp_path: Path) -> None:
+    """PyYAML costs about 6 ms of a start-up; JSON is read by the json module (issue 16)."""
+    answers = tmp_path / "answers.json"
+    answers.write_text('{"age": 30, "calf_swelling": "no"}')
+    loaded_by_assess_json(("yaml",))  # fills the rules cache
+    assert loaded_by_assess_json(("yaml",)) == []
+    assert loaded_by_assess_json(("yaml",), ("--answers", str(answers))) == []
+    yaml_answers = tmp_path / "answers.yaml"
+    yaml_answers.write_text("age: 30\n")
+    assert loaded_by_assess_json(("yaml",), ("--answers", str(yaml_answers))) == ["yaml"]
 
 
 def test_an_unknown_region_or_language_is_refused() -> None:

@@ -21,7 +21,7 @@ import yaml
 
 from kneeguide.errors import InputError, RulesError
 from kneeguide.inputs.clinic import load_clinic
-from kneeguide.ruleset import yamlio
+from kneeguide.ruleset import yamlio, yamlload
 
 INPUTS = Path(__file__).parent / "inputs" / "messages"
 
@@ -47,8 +47,8 @@ def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
     where PyYAML was built without libyaml): both must read alike."""
     if request.param == "pure-python":
         pure = type("_PureLoader", (yaml.SafeLoader,), {})
-        pure.yaml_implicit_resolvers = yamlio._Loader.yaml_implicit_resolvers
-        monkeypatch.setattr(yamlio, "_Loader", pure)
+        pure.yaml_implicit_resolvers = yamlload.Loader.yaml_implicit_resolvers
+        monkeypatch.setattr(yamlload, "Loader", pure)
     elif not yaml.__with_libyaml__:  # pragma: no cover - depends on how PyYAML was built
         pytest.skip("PyYAML was built without libyaml")
     yield request.param
@@ -185,7 +185,7 @@ def test_a_broken_json_file_is_said_to_be_invalid_json(name: str) -> None:
 @pytest.mark.parametrize("loader_name", ["libyaml", "pure-python"])
 def test_broken_json_is_never_called_yaml(loader_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     if loader_name == "pure-python":
-        monkeypatch.setattr(yamlio, "_Loader", None)  # JSON must not reach the YAML reader at all
+        monkeypatch.setattr(yamlload, "Loader", None)  # JSON must not reach the YAML reader at all
     for text, shown in (
         ('{\n\t"age": 30,\n}\n', "a.json"),
         ('{"age": 30,}', "<stdin>"),

@@ -73,6 +73,8 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existin
 
 def _encoding(name: Optional[str]) -> Optional[str]:  # noqa: UP045
     """``--encoding``: a name Python knows as a text encoding, else a usage error."""
+    if name is None:  # not given: nothing to check, nothing to import on every start-up
+        return None
     from kneeguide.inputs.encoding import checked_encoding
 
     try:

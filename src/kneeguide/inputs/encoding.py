@@ -22,9 +22,16 @@ checks and messages as :func:`decode` on whole bytes. UTF-8 is decoded with
 from __future__ import annotations
 
 import codecs
+from typing import TYPE_CHECKING
 
 from kneeguide.errors import InputError, Location, Problem
-from kneeguide.inputs.encoding_guess import DESCRIBED, SAMPLE, Guess, guess, wide_encoding
+
+if TYPE_CHECKING:
+    from kneeguide.inputs.encoding_guess import Guess
+
+#: The first bytes of an input kept for guessing its encoding when it is refused
+#: (:mod:`kneeguide.inputs.encoding_guess`, imported only then).
+SAMPLE = 64 * 1024
 
 #: Byte order marks and the codec that reads the text after one; UTF-32 LE first,
 #: since its BOM begins with UTF-16 LE's.
@@ -167,9 +174,13 @@ class Decoder:
         else:  # from the start of its line
             line_start = buf.rfind(b"\n", 0, start) + 1
             sample = buf[line_start : line_start + SAMPLE]
+        from kneeguide.inputs.encoding_guess import guess
+
         raise NotText(_not_utf8(where, byte, guess(sample), self.option), before)
 
     def _refuse_nul(self, text: str) -> None:
+        from kneeguide.inputs.encoding_guess import DESCRIBED, wide_encoding
+
         before = text[: text.index("\x00")]
         where = self._where(before)
         wide = wide_encoding(self.sample) if self.chosen is None and self.codec == "utf-8" else None

@@ -42,9 +42,6 @@ _AS_OPTION = {
     "utf_32_le": "utf-32-le",
     "utf_32_be": "utf-32-be",
 }
-#: The bytes charset-normalizer is shown: enough for a guess, bounded in time.
-SAMPLE = 64 * 1024
-
 
 class Guess(NamedTuple):
     """An encoding the bytes look like: the name for ``--encoding`` and how people know it."""
@@ -54,13 +51,13 @@ class Guess(NamedTuple):
 
 
 def guess(sample: bytes) -> Guess | None:
-    """The encoding ``sample`` most likely is, or None when nothing fits (binary data).
+    """The encoding ``sample`` (the first bytes, :data:`kneeguide.inputs.encoding.SAMPLE` at
+    most: enough for a guess, bounded in time) most likely is, or None when nothing fits.
 
     A NUL in every other byte is UTF-16 (every fourth, UTF-32) without a BOM: ASCII
     text in those; otherwise charset-normalizer decides, among the code pages it
     finds equally good, in :data:`PREFERRED` order.
     """
-    sample = sample[:SAMPLE]
     wide = wide_encoding(sample)
     if wide is not None:
         return Guess(wide, DESCRIBED[wide])
