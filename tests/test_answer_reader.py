@@ -337,3 +337,10 @@ def test_a_broken_jsonl_record_names_the_column_in_its_own_line(text: str, colum
     """A record cut short was said to break at "column 1" (of the line after it)."""
     record = parse_line(Line(7, text))
     assert record.problems == ((None, f"invalid JSON: Expecting ',' delimiter (column {column})"),)
+
+
+def test_the_summary_counts_one_record_in_the_singular(tmp_path: Path) -> None:
+    source = tmp_path / "one.jsonl"
+    source.write_text('{"age": 40}\n')
+    done = kneeguide("batch", str(source), "--region", "JP")
+    assert "kneeguide batch: 1 record: soon 1" in done.stderr.splitlines()

@@ -128,6 +128,13 @@ def test_excel_with_json_lines_is_refused_in_one_line() -> None:
     assert done.stderr.decode().count("\n") == 1 and "--excel" in done.stderr.decode()
 
 
+def test_excel_into_a_file_named_for_json_lines_is_refused_not_written_as_csv(tmp_path: Path) -> None:
+    target = tmp_path / "records.jsonl"
+    done = kneeguide("batch", str(INPUTS / "formulas.jsonl"), "--excel", "-o", str(target))
+    assert done.returncode == 2 and not target.exists()
+    assert done.stderr.decode().count("\n") == 1 and "name the output .csv" in done.stderr.decode()
+
+
 # --- the terminal ------------------------------------------------------------------
 
 #: What a terminal acts on: ESC, BEL, C1 controls, DEL, bidirectional overrides.

@@ -60,7 +60,8 @@ class Tally:
         order = [lvl.id for lvl in sorted(Level, reverse=True)]
         levels = ", ".join(f"{k} {self.levels[k]}" for k in order if self.levels[k])
         flags = ", ".join(f"{k} {v}" for k, v in self.red_flags.most_common())
-        out = [f"{self.records} records: {levels or 'none assessed'}"]
+        noun = "record" if self.records == 1 else "records"
+        out = [f"{self.records} {noun}: {levels or 'none assessed'}"]
         out.append(f"red flags: {flags or 'none'}")
         if self.errors:
             rows = ", ".join(map(str, self.error_rows)) + (

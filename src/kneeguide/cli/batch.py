@@ -88,6 +88,8 @@ def batch(
     in_fmt = _format_of(None if source == "-" else source, input_format)
     if excel and output_format is RecordFormat.JSONL:
         raise InputError([Problem("--excel writes CSV: it cannot go with --output-format jsonl")])
+    if excel and output is not None and output.lower().endswith((".jsonl", ".json", ".ndjson")):
+        raise InputError([Problem(f"--excel writes CSV: name the output .csv, not {output!r}")])
     out_fmt = RecordFormat.CSV if excel else _format_of(output, output_format)
     settings = batch_settings(rules, region, audience)
     job = Job(
