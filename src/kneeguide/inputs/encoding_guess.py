@@ -43,6 +43,7 @@ _AS_OPTION = {
     "utf_32_be": "utf-32-be",
 }
 
+
 class Guess(NamedTuple):
     """An encoding the bytes look like: the name for ``--encoding`` and how people know it."""
 
