@@ -7,6 +7,7 @@ import os
 import random
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from kneeguide.ids import Audience
 from kneeguide.inputs.fhir import answers_from_response
 from kneeguide.interview.flow import Flow
 from kneeguide.render import fhir
-from kneeguide.render.fhir_questionnaire import holds, not_false
+from kneeguide.render.fhir_questionnaire import asked_when, holds, not_false
 from kneeguide.ruleset.answers import parse_answers
 
 CLASSES = {
@@ -110,7 +111,37 @@ def test_sections_come_in_interview_order_as_groups(lang: str) -> None:
     assert q["language"] == lang
 
 
-def test_a_follow_up_comes_right_after_the_last_question_that_opens_it() -> None:
+def interview_sections(rules: Any, audience: Audience, story: dict[str, Any]) -> dict[str, str]:
+    """question id → the section in which the interview asks it, answering from ``story``
+    (a question the story leaves out is answered "unsure", so every follow-up stays open)."""
+    flow = Flow(rules, audience)
+    answers: dict[str, Any] = {}
+    asked: dict[str, str] = {}
+    while (step := flow.next_step(answers)) is not None:
+        for qid in step.questions:
+            asked[qid] = step.section
+            question = rules.questions[qid]
+            answers[qid] = story.get(qid, "unsure" if question.offer_unsure else flow.candidates(question)[0])
+    return asked
+
+
+def test_each_question_is_in_the_section_the_interview_asks_it_in() -> None:
+    rules = load_rules()
+    for audience in Audience:
+        q = fhir.questionnaire(rules, "en", audience)
+        group = {qid: g["linkId"] for g in q["item"] for qid in questions_of(g)}
+        rng = random.Random(5)
+        stories = [{}, {"fever": "yes", "injury": "yes", "lump_behind_knee": "yes"}]
+        stories += [
+            {x: rng.choice(["yes", "no"]) for x in group if rules.questions[x].type == "yn"}
+            for _ in range(20)
+        ]
+        for story in stories:
+            for qid, section in interview_sections(rules, audience, story).items():
+                assert group[qid] == "section." + section, (qid, story)
+
+
+def test_a_follow_up_comes_right_after_the_last_question_of_its_section_that_opens_it() -> None:
     rules = load_rules()
     for audience in Audience:
         q = fhir.questionnaire(rules, "en", audience)
@@ -118,19 +149,24 @@ def test_a_follow_up_comes_right_after_the_last_question_that_opens_it() -> None
         group = {qid: g["linkId"] for g in q["item"] for qid in questions_of(g)}
         for qid in order:
             question = rules.questions[qid]
+            assert group[qid] == "section." + question.section, qid  # never moved to another section
             if question.ask_if is None:
                 continue
-            parents = [p for p in conditions.questions_in(question.ask_if) if p in order]
+            parents = [p for p in conditions.questions_in(question.ask_if) if group.get(p) == group[qid]]
+            if not parents:
+                continue  # opened from other sections only: where the file puts it in its own
             last = max(order.index(p) for p in parents)
-            assert last < order.index(qid), qid  # never above a question that opens it
-            if group[order[last]] == group[qid]:  # right after it, or after its other follow-ups
-                between = order[last + 1 : order.index(qid)]
-                assert all(rules.questions[b].ask_if is not None for b in between), (qid, between)
-            else:  # opened from an earlier section: it stays in its own
-                assert group[qid] == "section." + question.section, qid
-    order = list(questions_of(fhir.questionnaire(rules)))
-    # the issue's example: "does moving the toes hurt" was far above the calf pain that opens it
-    assert order.index("pain_moving_toes") == order.index("calf_pain") + 1
+            assert last < order.index(qid), qid  # never above a question of its section that opens it
+            between = order[last + 1 : order.index(qid)]  # right after it, or after its other follow-ups
+            assert all(rules.questions[b].ask_if is not None for b in between), (qid, between)
+    q = fhir.questionnaire(rules)
+    order = list(questions_of(q))
+    emergency = list(questions_of(next(g for g in q["item"] if g["linkId"] == "section.emergency")))
+    # the review's example: "very unwell" (a red flag of infection) was in the last section,
+    # after a treatment question that also opens it; the interview asks it in the emergency screen
+    assert emergency.index("feels_very_unwell") == emergency.index("fever") + 1
+    # the issue's example: "does moving the toes hurt" right below the calf questions that open it
+    assert emergency.index("pain_moving_toes") == emergency.index("calf_tense") + 1
     assert order.index("lump_pulsating") == order.index("lump_behind_knee") + 1
     assert order.index("lump_growing") == order.index("lump_pulsating") + 1
 
@@ -271,6 +307,9 @@ def test_enable_when_shows_exactly_what_kneeguide_would_ask(audience: Audience) 
         for group in q["item"]:  # a section is shown while one of its questions is
             when = [_when_holds(w, entered) for w in group.get("enableWhen", [])]
             shown = not when or any(when) if group.get("enableBehavior") == "any" else all(when)
+            if any("enableWhenExpression" in e["url"] for e in group.get("extension", [])):
+                inside = [rules.questions[i["linkId"]] for i in group["item"]]
+                shown = holds(asked_when(rules, inside, frozenset(enabled)), entered)
             assert shown == any(enabled[i["linkId"]] for i in group["item"]), group["linkId"]
 
 
@@ -296,6 +335,62 @@ def test_the_issue_s_skipping_faults() -> None:
     assert "$this >= 10" in expression["valueExpression"]["expression"]
 
 
+def conformance(
+    response: dict[str, Any], questionnaire: dict[str, Any], audience: Audience = Audience.LAY
+) -> list[str]:
+    """What a validator checking ``response`` against ``questionnaire`` would reject (the
+    structure rules of QuestionnaireResponse: linkIds at the same place in the same nesting,
+    in the Questionnaire's order, a group with items and no answer, a question with answers
+    of its type and, for a choice, one of its options, no answer to a disabled item: by
+    ``enableWhen`` or by its FHIRPath ``enableWhenExpression``)."""
+    errors: list[str] = []
+    if response["questionnaire"] != questionnaire["url"]:
+        errors.append("questionnaire: not the url of the Questionnaire")
+    answers = {  # linkId → the code or number answered (as _when_holds reads it)
+        i["linkId"]: (lambda v: v["code"] if isinstance(v, dict) else v)(next(iter(i["answer"][0].values())))
+        for g in response.get("item", [])
+        for i in g.get("item", [])
+        if i.get("answer")
+    }
+
+    def walk(items: list[dict[str, Any]], defined: list[dict[str, Any]], path: str) -> None:
+        by_id = {d["linkId"]: d for d in defined}
+        order = [d["linkId"] for d in defined]
+        seen = [i["linkId"] for i in items if i["linkId"] in by_id]
+        if seen != sorted(seen, key=order.index) or len(set(seen)) != len(seen):
+            errors.append(f"{path}: items not in the Questionnaire's order, or repeated")
+        for item in items:
+            here = f"{path}/{item['linkId']}"
+            d = by_id.get(item["linkId"])
+            if d is None:
+                errors.append(f"{here}: no such item at this level of the Questionnaire")
+                continue
+            if d["type"] == "group":
+                if "answer" in item or not item.get("item"):
+                    errors.append(f"{here}: a group holds items, not answers")
+                walk(item.get("item", []), d.get("item", []), here)
+                continue
+            if len(item.get("answer", [])) != 1:
+                errors.append(f"{here}: not one answer")
+                continue
+            (key, value), *_ = item["answer"][0].items()
+            wanted = {"choice": "valueCoding", "integer": "valueInteger", "decimal": "valueDecimal"}[
+                d["type"]
+            ]
+            if key != wanted:
+                errors.append(f"{here}: {key} for a {d['type']} item")
+            elif d["type"] == "choice" and value not in [
+                {k: o["valueCoding"][k] for k in value} for o in d["answerOption"]
+            ]:
+                errors.append(f"{here}: not one of its answerOptions")
+            if not enabled[item["linkId"]]:
+                errors.append(f"{here}: answered while disabled")
+
+    enabled = form_enabled(load_rules(), questionnaire, answers, audience)
+    walk(response.get("item", []), questionnaire["item"], "")
+    return errors
+
+
 @pytest.mark.parametrize("answers", STORIES)
 def test_answers_round_trip_exactly_through_a_questionnaire_response(answers: dict[str, Any]) -> None:
     rules = load_rules()
@@ -306,20 +401,56 @@ def test_answers_round_trip_exactly_through_a_questionnaire_response(answers: di
     assert back == clean
 
 
-def test_assess_accepts_a_questionnaire_response(tmp_path: Path) -> None:
+@pytest.mark.parametrize("audience", list(Audience))
+def test_the_response_is_nested_like_its_questionnaire(audience: Audience) -> None:
+    """Was: a flat response to a Questionnaire of section groups, rejected by validators."""
     rules = load_rules()
-    response = fhir.questionnaire_response(rules, parse_answers(STORIES[0], rules.questions))
-    path = tmp_path / "qr.json"
-    path.write_text(json.dumps(response))
-    done = subprocess.run(
-        [sys.executable, "-m", "kneeguide", "assess", "--answers", str(path), "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
+    questionnaire = fhir.questionnaire(rules, "en", audience)
+    in_form = set(questions_of(questionnaire))
+    flow = Flow(rules, audience)
+    rng = random.Random(3)
+    for _ in range(40):
+        story = {k: v for k, v in _story(rules, rng, sorted(in_form)).items() if k in in_form}
+        entered = {k: v for k, v in story.items() if flow.applies(rules.questions[k], story)}
+        clean = parse_answers(entered, rules.questions)
+        response = fhir.questionnaire_response(rules, clean, audience=audience)
+        QuestionnaireResponse.model_validate(response)
+        assert conformance(response, questionnaire, audience) == []
+        assert all(g["item"] for g in response["item"])  # only the groups with answers
+        assert parse_answers(answers_from_response(response), rules.questions) == clean
+
+
+def test_the_conformance_check_can_fail() -> None:
+    rules = load_rules()
+    questionnaire = fhir.questionnaire(rules)
+    flat = {
+        "questionnaire": questionnaire["url"],
+        "item": [{"linkId": "age", "answer": [{"valueInteger": 64}]}],
+    }
+    assert conformance(flat, questionnaire) == ["/age: no such item at this level of the Questionnaire"]
+    wrong = fhir.questionnaire_response(rules, {"age": 64, "sex": "male", "pregnant": "no"})  # by FHIRPath
+    assert conformance(wrong, questionnaire) == ["/section.about/pregnant: answered while disabled"]
+    wrong = fhir.questionnaire_response(rules, {"lump_behind_knee": "no", "lump_pulsating": "no"})
+    assert conformance(wrong, questionnaire) == ["/section.leg/lump_pulsating: answered while disabled"]
+    wrong["item"][0]["item"].reverse()
+    assert (
+        conformance(wrong, questionnaire)[0]
+        == "/section.leg: items not in the Questionnaire's order, or repeated"
     )
-    assert done.returncode == 0, done.stderr
-    expected = assess(STORIES[0], rules=rules)
-    assert json.loads(done.stdout)["triage"]["level"] == expected.triage.level.id
+
+
+def test_the_response_and_the_assessment_are_dated() -> None:
+    rules = load_rules()
+    when = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=timezone(timedelta(hours=9)))
+    data = fhir.bundle(rules, assess(STORIES[0], rules=rules), authored=when)
+    Bundle.model_validate(data)
+    response, risk = data["entry"][2]["resource"], data["entry"][3]["resource"]
+    assert (
+        data["timestamp"] == response["authored"] == risk["occurrenceDateTime"] == "2024-05-06T07:08:09+09:00"
+    )
+    now = fhir.bundle(rules, assess(STORIES[0], rules=rules))  # answers given now: the clock
+    stamped = datetime.fromisoformat(now["timestamp"])
+    assert stamped.tzinfo is not None and abs(stamped - datetime.now(timezone.utc)) < timedelta(minutes=1)
 
 
 def test_the_risk_assessment_carries_the_level_and_red_flags(tmp_path: Path) -> None:
@@ -328,6 +459,58 @@ def test_the_risk_assessment_carries_the_level_and_red_flags(tmp_path: Path) -> 
     codes = [p["outcome"]["coding"][0]["code"] for p in risk["prediction"]]
     assert codes[0] == "urgent" and "dvt" in codes
     assert "not a diagnosis" in risk["note"][0]["text"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_rationale_says_why_and_mitigation_what_to_do(lang: str, tmp_path: Path) -> None:
+    """Was: ``rationale`` and ``mitigation`` the same text (the triage's action)."""
+    data = export(STORIES[0], tmp_path, "--lang", lang)
+    risk = data["entry"][3]["resource"]
+    RiskAssessment.model_validate(risk)
+    expected = assess(STORIES[0], rules=load_rules(), lang=lang)
+    level, *flags = risk["prediction"]
+    assert all(p["rationale"] not in risk["mitigation"] for p in risk["prediction"])
+    for reason in expected.triage.reasons:  # why this level
+        assert reason in level["rationale"]
+    (dvt,) = (f for f in flags if f["outcome"]["coding"][0]["code"] == "dvt")
+    calf_swelling = "Calf swelling: yes" if lang == "en" else "ふくらはぎの腫脹：はい"
+    assert calf_swelling in dvt["rationale"]  # the answer the flag rests on
+    assert risk["mitigation"].startswith(expected.triage.action)  # what to do, then each flag's own
+    assert all(h.action in risk["mitigation"] for h in expected.red_flags)
+
+
+def test_the_export_read_back_gives_the_same_answers_and_level(tmp_path: Path) -> None:
+    """Was: ``assess -f bundle.json`` gave three "unknown question id" lines."""
+    for answers in STORIES:
+        bundle = tmp_path / "bundle.json"
+        bundle.write_text(json.dumps(export(answers, tmp_path)))
+        done = subprocess.run(
+            [sys.executable, "-m", "kneeguide", "assess", "-f", str(bundle), "--format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        result = json.loads(done.stdout)
+        expected = assess(answers, rules=load_rules())
+        assert result["answers"] == dict(expected.answers)
+        assert result["triage"]["level"] == expected.triage.level.id
+
+
+def test_the_exported_questionnaire_given_as_answers_is_one_clear_line(tmp_path: Path) -> None:
+    path = tmp_path / "questionnaire.json"
+    path.write_text(json.dumps(export(STORIES[0], tmp_path)["entry"][0]["resource"]))
+    done = subprocess.run(
+        [sys.executable, "-m", "kneeguide", "assess", "-f", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert [line for line in done.stderr.splitlines() if "region" not in line] == [
+        f"kneeguide: {path}:1:1: "
+        "a FHIR Questionnaire holds questions, not answers: give the QuestionnaireResponse"
+    ]
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -363,6 +546,8 @@ def test_an_unfinished_session_exports_in_progress(tmp_path: Path) -> None:
                 "rules_digest": "x",
                 "answers": {"age": 50},
                 "steps": [["age"]],
+                "created": "2024-05-06T01:00:00+00:00",
+                "updated": "2024-05-06T01:02:03+00:00",
             }
         )
     )
@@ -375,6 +560,11 @@ def test_an_unfinished_session_exports_in_progress(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["entry"][2]["resource"]["status"] == "in-progress"
+    # dated by the session's last answer, as the notes are (cli/notes.py session_times)
+    last = datetime(2024, 5, 6, 1, 2, 3, tzinfo=timezone.utc)
+    assert datetime.fromisoformat(data["timestamp"]) == last
+    assert data["entry"][2]["resource"]["authored"] == data["timestamp"]
+    assert data["entry"][3]["resource"]["occurrenceDateTime"] == data["timestamp"]
 
 
 @pytest.mark.parametrize("chosen_by", ["config", "--audience"])

@@ -2,10 +2,12 @@
 
 Each file under tests/inputs/fhir/ is one shape a forms tool or another system sends
 (group items, answers nested under an answer, every value[x], codings of LOINC and
-SNOMED CT, UCUM quantities) or one fault (a value type that carries none of our
-answers, an unknown code, a repeated linkId, two answers, malformed parts); the real
-``kneeguide assess`` reads it and gives the answers and level, or exit 2 with one line
-per problem naming the linkId and the JSON path.
+SNOMED CT, UCUM quantities, a Bundle holding one response) or one fault (a value type
+that carries none of our answers, an unknown code, a repeated linkId, two answers,
+malformed parts, a unit that cannot be converted exactly, a resource that holds no
+answers); the real ``kneeguide assess`` reads it and gives the answers and level, or
+exit 2 with one line per problem, every problem of the file at once, in item order,
+each naming the JSON path and the linkId and showing the value as written.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ READ: dict[str, dict[str, Any]] = {
     },
     "quantity_inches.json": {"calf_difference_cm": 3.81},  # 1.5 [in_i]
     "quantity_metres.json": {"calf_difference_cm": 3},  # 0.03 m
+    # UCUM times converted exactly (was: "3 wk is not in 'd'")
+    "quantity_weeks.json": {"duration_days": 21, "morning_stiffness_minutes": 30},  # 3 wk, 0.5 h
+    # the Bundle of `export --fhir` is read through its one QuestionnaireResponse
+    "bundle_one_response.json": {"calf_swelling": "yes", "calf_pain": "no"},
 }
 
 #: file → the lines expected on stderr (each a fragment of one line), in order.
@@ -64,7 +70,20 @@ REFUSED: dict[str, list[str]] = {
         "(linkId 'calf_pain'): valueCoding http://loinc.org|LA6576-8 cannot be read"
     ],
     "coding_without_system.json": ["(linkId 'calf_pain'): valueCoding 'yes' without a system cannot be read"],
-    "quantity_not_a_length.json": ["(linkId 'calf_difference_cm'): valueQuantity 3 kg is not in a length"],
+    "quantity_not_a_length.json": [
+        "(linkId 'calf_difference_cm'): valueQuantity 3 kg cannot be read as a length in cm; "
+        "expected a length in cm (UCUM 'cm'), or 'mm', 'm' or '[in_i]'"
+    ],
+    # a UCUM month or year is an average, no calendar length: refused, saying so
+    "quantity_months.json": [
+        "(linkId 'duration_days'): valueQuantity 2 mo cannot be read as days: a UCUM month ('mo') is an "
+        "average of 30.4375 days, not a calendar length; expected days (UCUM 'd'), or 's', 'min', 'h' or 'wk'"
+    ],
+    "quantity_age_in_months.json": [
+        "(linkId 'age'): valueQuantity 760 mo cannot be read as years: an age is read in whole years only; "
+        "expected years (UCUM 'a')",
+        "(linkId 'duration_days'): valueQuantity 3 cm cannot be read as days; expected days (UCUM 'd')",
+    ],
     "repeated_linkid.json": [
         "item[1].item[0] (linkId 'calf_pain'): linkId repeated (first at item[0].item[0])"
     ],
@@ -79,8 +98,36 @@ REFUSED: dict[str, list[str]] = {
         "item[0].item[2] (linkId 'calf_pain'): 2 answers",
         "item[0].item[3].answer[0] (linkId 'sex'): valueCoding urn:other|xx",
     ],
-    # read, then checked like any answers file: the common checker's message
-    "out_of_range.json": ["age: 150 is not valid; expected a whole number from 0 to 120"],
+    # read, then checked like any answers file: the common checker's message, said of the item
+    "out_of_range.json": [
+        "QuestionnaireResponse item[0].item[0] (linkId 'age'): valueInteger 150 is not valid; "
+        "expected a whole number from 0 to 120"
+    ],
+    # the newcomer's review: the structure's problems and the values' in one pass, in item order,
+    # each value as written (the coding, not the "yes" it was read as)
+    "structure_and_values.json": [
+        "QuestionnaireResponse item[0].item[0].answer[0] (linkId 'age'): valueDate cannot carry",
+        "QuestionnaireResponse item[0].item[1] (linkId 'side'): valueCoding http://snomed.info/sct|373066001 "
+        "is not valid; expected one of: left, right, both (or unsure)",
+        "QuestionnaireResponse item[0].item[2] (linkId 'pain_score'): valueDecimal 7.5 is not valid; "
+        "expected a whole number from 0 to 10",
+        "QuestionnaireResponse item[1] (linkId 'nonexistent_q'): unknown question id 'nonexistent_q'",
+        "QuestionnaireResponse item[2] (linkId 'calf_pain'): 2 answers to one question; expected one",
+        "QuestionnaireResponse item[3] (linkId 'side'): linkId repeated (first at item[0].item[1])",
+    ],
+    # FHIR, never answers: another resource is one line saying what to give
+    "questionnaire.json": [
+        "a FHIR Questionnaire holds questions, not answers: give the QuestionnaireResponse"
+    ],
+    "patient.json": ["a FHIR Patient holds no answers: give a FHIR QuestionnaireResponse"],
+    "bundle_without_response.json": ["a FHIR Bundle without a QuestionnaireResponse holds no answers"],
+    "bundle_value_refused.json": [  # a problem of the response in a Bundle names its path from the root
+        "Bundle entry[1].resource.item[0].item[1] (linkId 'calf_pain'): "
+        "valueCoding urn:kneeguide:answer|maybe is not valid; expected yes, no or unsure"
+    ],
+    "bundle_two_responses.json": [
+        "a FHIR Bundle with 2 QuestionnaireResponses (entry[0], entry[2]): give one QuestionnaireResponse"
+    ],
 }
 
 
@@ -136,7 +183,7 @@ def test_a_quantity_on_a_question_without_a_unit_is_refused() -> None:
     assert "(linkId 'pain_score'): valueQuantity 3 cm: this question takes a number, no unit" in line
 
 
-def test_a_quantity_in_the_question_s_own_unit_is_read_as_it_is() -> None:
+def test_a_quantity_in_the_question_s_own_unit_is_read_as_it_is_and_hours_as_days() -> None:
     rules = load_rules()
     resource = {
         "resourceType": "QuestionnaireResponse",
@@ -150,12 +197,60 @@ def test_a_quantity_in_the_question_s_own_unit_is_read_as_it_is() -> None:
             {"linkId": "duration_days", "answer": [{"valueQuantity": {"value": 3, "code": "h"}}]},
         ],
     }
+    # hours are converted to days exactly (UCUM: h = 1/24 d); 3 h is 0.125 days
+    assert answers_from_response(resource, rules.questions) == {"age": 64, "duration_days": 0.125}
+
+
+@pytest.mark.parametrize(
+    ("link_id", "value", "unit", "read"),
+    [
+        ("duration_days", 90, "min", 0.0625),
+        ("duration_days", 72, "h", 3),  # exactly 3, so a threshold of 3 days holds
+        ("duration_days", 2, "wk", 14),
+        ("duration_days", 1.5, "d", 1.5),
+        ("morning_stiffness_minutes", 90, "s", 1.5),  # the checker then refuses a part minute
+        ("morning_stiffness_minutes", 1, "h", 60),
+        ("calf_difference_cm", 25, "mm", 2.5),
+        ("calf_difference_cm", 1.5, "[in_i]", 3.81),
+        ("age", 64, "a", 64),
+    ],
+)
+def test_a_quantity_is_converted_exactly_to_its_question_s_unit(
+    link_id: str, value: float, unit: str, read: float
+) -> None:
+    quantity = {"value": value, "system": "http://unitsofmeasure.org", "code": unit}
+    resource = {
+        "resourceType": "QuestionnaireResponse",
+        "item": [{"linkId": link_id, "answer": [{"valueQuantity": quantity}]}],
+    }
+    got = answers_from_response(resource, load_rules().questions)[link_id]
+    assert got == read and type(got) is type(read)
+
+
+@pytest.mark.parametrize(
+    ("link_id", "unit", "reason"),
+    [
+        ("duration_days", "mo", "a UCUM month ('mo') is an average of 30.4375 days"),
+        ("duration_days", "a", "a UCUM year ('a') is an average of 365.25 days"),
+        ("morning_stiffness_minutes", "a_j", "a UCUM Julian year ('a_j') is an average of 365.25 days"),
+        ("age", "mo", "an age is read in whole years only"),
+        ("age", "wk", "an age is read in whole years only"),
+        ("age", "d", "an age is read in whole years only"),
+        ("duration_days", "cm", "expected days (UCUM 'd')"),
+        ("age", "cm", "expected years (UCUM 'a')"),
+        ("calf_difference_cm", "h", "expected a length in cm (UCUM 'cm')"),
+    ],
+)
+def test_a_quantity_that_cannot_be_converted_exactly_says_why(link_id: str, unit: str, reason: str) -> None:
+    quantity = {"value": 3, "system": "http://unitsofmeasure.org", "code": unit}
+    resource = {
+        "resourceType": "QuestionnaireResponse",
+        "item": [{"linkId": link_id, "answer": [{"valueQuantity": quantity}]}],
+    }
     with pytest.raises(InputError) as caught:
-        answers_from_response(resource, rules.questions)
-    (line,) = caught.value.lines()  # hours are not days: refused, not converted by a guess
-    assert "(linkId 'duration_days'): valueQuantity 3 h is not in 'd'" in line
-    del resource["item"][1]
-    assert answers_from_response(resource, rules.questions) == {"age": 64}
+        answers_from_response(resource, load_rules().questions)
+    (line,) = caught.value.lines()
+    assert f"(linkId '{link_id}'): valueQuantity 3 {unit} cannot be read as" in line and reason in line
 
 
 @pytest.mark.parametrize(
@@ -163,7 +258,7 @@ def test_a_quantity_in_the_question_s_own_unit_is_read_as_it_is() -> None:
     [
         ({"valueBoolean": "yes"}, "valueBoolean 'yes' is not a valid boolean"),
         ({"valueInteger": 3.5}, "valueInteger 3.5 is not a valid integer"),
-        ({"valueInteger": True}, "valueInteger True is not a valid integer"),
+        ({"valueInteger": True}, "valueInteger true is not a valid integer"),
         ({"valueDecimal": "3.5"}, "valueDecimal '3.5' is not a valid decimal"),
         ({"valueString": 7}, "valueString 7 is not a valid string"),
         ({"valueCoding": "yes"}, "valueCoding must be an object with a code"),
@@ -229,3 +324,24 @@ def test_a_linkid_repeated_under_an_answer_is_refused_too() -> None:
 def test_another_resource_is_not_read_as_answers() -> None:
     with pytest.raises(InputError, match="not a FHIR QuestionnaireResponse"):
         answers_from_response({"resourceType": "Questionnaire"})
+
+
+def test_a_value_problem_keeps_the_item_and_the_written_value_in_japanese_too() -> None:
+    done = kneeguide("assess", "--answers", str(INPUTS / "structure_and_values.json"), "--lang", "ja")
+    assert done.returncode == 2
+    lines = problems(done.stderr)
+    assert "QuestionnaireResponse item[0].item[1] (linkId 'side'): side：valueCoding " in lines[1]
+    assert "http://snomed.info/sct|373066001 は無効です" in lines[1]
+
+
+@pytest.mark.parametrize("text", ['{"resourceType": 7, "age": 64}', '{"resourceType": "Observation"}'])
+def test_any_mapping_with_a_resource_type_is_fhir_never_answers(text: str) -> None:
+    exe = shutil.which("kneeguide")
+    command = [exe] if exe else [sys.executable, "-m", "kneeguide"]
+    done = subprocess.run(
+        [*command, "assess", "-f", "-"], input=text, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    (line,) = problems(done.stderr)
+    assert line.endswith("holds no answers: give a FHIR QuestionnaireResponse"), line
+    assert "unknown question id" not in done.stderr

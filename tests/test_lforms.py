@@ -10,7 +10,8 @@ those kneeguide itself would ask (``Flow.applies``).
 
 Skipped, with the reason, only when Chromium, node or the installed node_modules are
 missing (``npm ci --legacy-peer-deps`` is run once here when only node_modules is).
-Screenshots go to ``KNEEGUIDE_LFORMS_SHOTS`` when that is set.
+Screenshots go to ``KNEEGUIDE_LFORMS_SHOTS`` when that is set (named
+``lforms-<audience>-<lang>.png``, or with ``KNEEGUIDE_LFORMS_PREFIX`` instead of ``lforms``).
 """
 
 from __future__ import annotations
@@ -82,9 +83,15 @@ def exported(tmp: Path, audience: str, lang: str = "en") -> dict[str, Any]:
     return questionnaire  # type: ignore[no-any-return]
 
 
-def fill(node: str, tmp: Path, questionnaire: dict[str, Any], steps: list[dict[str, Any]]) -> dict[str, Any]:
+def fill(
+    node: str,
+    tmp: Path,
+    questionnaire: dict[str, Any],
+    steps: list[dict[str, Any]],
+    response: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     job = tmp / "job.json"
-    job.write_text(json.dumps({"questionnaire": questionnaire, "steps": steps}))
+    job.write_text(json.dumps({"questionnaire": questionnaire, "steps": steps, "response": response}))
     done = subprocess.run(
         [node, str(HERE / "drive.js"), str(job)],
         capture_output=True,
@@ -248,6 +255,51 @@ def test_the_form_renders_without_errors_in_each_audience_and_language(
     story = {"injury": "no", "sex": "female", "age": 40, "lump_behind_knee": "yes"}
     steps = [*steps_for(story, questionnaire), {"visible": True}]
     if shots:
-        steps.append({"screenshot": str(Path(shots) / f"lforms-{audience}-{lang}.png")})
+        name = f"{os.environ.get('KNEEGUIDE_LFORMS_PREFIX', 'lforms')}-{audience}-{lang}.png"
+        steps.append({"screenshot": str(Path(shots) / name)})
     out = fill(node, tmp_path, questionnaire, steps)
     assert set(out["visible"][0]) == asked(Audience[audience.upper()], story)
+
+
+@pytest.mark.parametrize("audience", ["lay", "practitioner"])
+def test_the_exported_response_opens_in_the_form_with_every_answer(
+    node: str, tmp_path: Path, audience: str
+) -> None:
+    """The QuestionnaireResponse of ``export --fhir`` conforms to its Questionnaire as a
+    forms client reads it: loaded into LHC-Forms, every answer lands in its item and
+    comes back (was: a flat response to a form of section groups, its answers lost)."""
+    story = {
+        "lay": {
+            "fever": "yes",
+            "feels_very_unwell": "no",
+            "age": 64,
+            "sex": "female",
+            "injury": "yes",
+            "injury_mechanism": "twisting",
+            "calf_swelling": "yes",
+            "duration_days": 3.5,
+        },
+        "practitioner": {
+            "age": 45,
+            "sex": "male",
+            "calf_swelling": "yes",
+            "calf_difference_cm": 3.2,
+            "alternative_diagnosis_likely": "no",
+        },
+    }[audience]
+    answers = tmp_path / "story.json"
+    answers.write_text(json.dumps(story))
+    done = kneeguide("export", "--fhir", "--answers", str(answers), audience=audience, tmp=tmp_path)
+    assert done.returncode == 0, done.stderr
+    entries = {e["resource"]["resourceType"]: e["resource"] for e in json.loads(done.stdout)["entry"]}
+    out = fill(
+        node, tmp_path, entries["Questionnaire"], [{"visible": True}], entries["QuestionnaireResponse"]
+    )
+    assert set(out["visible"][0]) == asked(Audience[audience.upper()], story)
+    response = tmp_path / "response.json"
+    response.write_text(json.dumps(out["response"]))
+    done = kneeguide(
+        "assess", "--answers", str(response), "--format", "json", audience=audience, tmp=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["answers"] == story

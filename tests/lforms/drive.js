@@ -4,7 +4,9 @@
 //
 //   node drive.js JOB.json  →  prints one JSON object on stdout
 //
-// JOB: {"questionnaire": {...}, "steps": [STEP, ...], "width": 1000}
+// JOB: {"questionnaire": {...}, "response": {...}, "steps": [STEP, ...], "width": 1000}
+// "response" (optional): a QuestionnaireResponse loaded into the form first, as a forms
+// client opens saved answers (LForms.Util.mergeFHIRDataIntoLForms).
 // STEP: {"choose": linkId, "code": "yes"}   clicks the radio button of that answer
 //       {"type": linkId, "text": "64"}      types into the number field, then Tab
 //       {"visible": true}                   records the question items shown now
@@ -135,9 +137,14 @@ async function main() {
     await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: "load" });
     await page.waitForFunction(() => window.LForms && window.LForms.Util && window.LForms.Util.addFormToPage, { timeout: 20000 })
 
-    await page.evaluate(async (q) => {
-      await LForms.Util.addFormToPage(q, "form", { fhirVersion: "R4" });
-    }, job.questionnaire);
+    await page.evaluate(async (q, r) => {
+      if (r) {
+        const form = LForms.Util.convertFHIRQuestionnaireToLForms(q, "R4");
+        await LForms.Util.addFormToPage(LForms.Util.mergeFHIRDataIntoLForms("QuestionnaireResponse", r, form, "R4"), "form");
+      } else {
+        await LForms.Util.addFormToPage(q, "form", { fhirVersion: "R4" });
+      }
+    }, job.questionnaire, job.response || null);
     await page.waitForSelector("wc-lhc-form lhc-item");
     for (const step of job.steps || []) await act(page, step, out);
     out.notFound = notFound;

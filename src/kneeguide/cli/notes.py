@@ -140,7 +140,8 @@ def export(
         session, answers, lang, region, audience, rules_dir, encoding=encoding
     )
     completed = saved is None or saved.status == "completed"
-    text = render.export(ExportFormat.FHIR, result, settings.rules, completed=completed)
+    authored = session_times(saved)[1] if saved is not None else None  # None: answers given now
+    text = render.export(ExportFormat.FHIR, result, settings.rules, completed=completed, authored=authored)
     if output is None:
         output_as("json")
         sys.stdout.write(text)

@@ -2,11 +2,13 @@
 
 ``kneeguide assess``, ``note`` and ``export`` accept, wherever they accept an
 answers file, a QuestionnaireResponse: the one ``kneeguide export --fhir`` writes
-(:mod:`kneeguide.render.fhir`), so answers → FHIR → answers is exact, and the one
-a forms client such as LHC-Forms returns for the exported Questionnaire. Reading
-is an input like any other: the values come back raw (``linkId`` → value) and are
-checked afterwards exactly as a JSON or YAML answers file is
-(:func:`kneeguide.ruleset.answers.check_answers`). Plain dicts, no FHIR library.
+(:mod:`kneeguide.render.fhir`), so answers → FHIR → answers is exact, the one a
+forms client such as LHC-Forms returns for the exported Questionnaire, and the
+whole Bundle of ``export --fhir`` (read through its one QuestionnaireResponse).
+Any mapping with a ``resourceType`` key is FHIR, never answers: another resource
+(a Questionnaire, a Patient, a Bundle without exactly one QuestionnaireResponse)
+is refused with one line saying what to give instead (:func:`checked_answers`).
+Plain dicts, no FHIR library.
 
 What is read:
 
@@ -16,31 +18,40 @@ What is read:
 * one answer per item, by its ``value[x]``: ``valueBoolean``, ``valueInteger``,
   ``valueDecimal``, ``valueString`` as they are; ``valueCoding`` of kneeguide's own
   system (``urn:kneeguide:answer``, its code as the answer) or a yes/no/unknown code
-  of LOINC answer lists or SNOMED CT (:data:`CODINGS`); ``valueQuantity`` in a UCUM
-  length unit, converted to centimetres for a question asked in cm
-  (:data:`LENGTH_TO_CM`), or in the question's own UCUM unit as it is.
+  of LOINC answer lists or SNOMED CT (:data:`CODINGS`); ``valueQuantity`` in UCUM,
+  converted where UCUM makes the conversion exact: a length to centimetres
+  (:mod:`kneeguide.inputs.ucum`), a time to the days or minutes its question is asked in
+  (s, min, h, d, wk); an age only in years (``a``).
 
 Everything else is refused, never dropped: a value type that cannot carry one of our
 answers (``valueDate``, ``valueAttachment``, ...), a coding of another system or an
-unknown code, a Quantity in a unit the question is not asked in, a linkId given
-twice anywhere, two answers to one item, and any malformed part (an ``answer`` or
-``item`` that is not a list, an item that is not an object or has no linkId). Every
-problem is collected and raised together as one :class:`InputError`, each naming
-the linkId and the JSON path (``item[2].item[0]``), located in the file when the
-response was parsed by :mod:`kneeguide.ruleset.yamlio`.
+unknown code, a Quantity in a unit that cannot be converted exactly (a UCUM month or
+year is an average length, not a calendar one), a linkId given twice anywhere, two
+answers to one item, and any malformed part (an ``answer`` or ``item`` that is not a
+list, an item that is not an object or has no linkId).
+
+The values read are then checked by the one answer checker,
+:func:`kneeguide.ruleset.answers.check_answers`, and its problems (an unknown
+question id, a value out of range) are reported together with the structural ones,
+in the order of the items, each in one form: the JSON path of the item and its
+linkId (``QuestionnaireResponse item[1].item[0] (linkId 'side'): ...``), the value
+as written in the response (``valueCoding http://snomed.info/sct|373066001``, not
+the word it was read as), located in the file when the response was parsed by
+:mod:`kneeguide.ruleset.yamlio`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kneeguide.errors import InputError, Location, Problem
+from kneeguide.inputs.ucum import LENGTH, UNITS, convert
 from kneeguide.ruleset.yamlio import Mapping as Located
 
 if TYPE_CHECKING:
-    from kneeguide.ruleset.model import Question
+    from kneeguide.ruleset.model import Answers, Question
 
 ANSWER_SYSTEM = "urn:kneeguide:answer"
 LOINC = "http://loinc.org"
@@ -58,17 +69,6 @@ CODINGS: dict[tuple[str, str], str] = {
     (SNOMED, "261665006"): "unsure",  # Unknown
 }
 
-#: UCUM length units → centimetres per unit (exact decimals, so 25 mm is 2.5 cm, not 2.5000000000000004).
-LENGTH_TO_CM: dict[str, Decimal] = {
-    "cm": Decimal(1),
-    "mm": Decimal("0.1"),
-    "m": Decimal(100),
-    "[in_i]": Decimal("2.54"),
-}
-
-#: A question's unit (its English wording in questions.yaml) → the UCUM code of that unit.
-UCUM_OF_UNIT: dict[str, str] = {"cm": "cm", "years": "a", "days": "d", "minutes": "min"}
-
 #: The value[x] types read as they are, with the Python types each may hold.
 PLAIN: dict[str, tuple[type, ...]] = {
     "valueBoolean": (bool,),
@@ -79,22 +79,137 @@ PLAIN: dict[str, tuple[type, ...]] = {
 READ = ("valueBoolean", "valueCoding", "valueInteger", "valueDecimal", "valueString", "valueQuantity")
 
 
-def answers_from_response(resource: Any, questions: Mapping[str, Question] | None = None) -> dict[str, Any]:
-    """Raw answers (``linkId`` → value) of a parsed QuestionnaireResponse.
+class Response(NamedTuple):
+    """What one walk over a QuestionnaireResponse found.
 
-    ``questions`` (the rule set's, by id) lets a ``valueQuantity`` be checked against
-    the unit its question is asked in; without it a Quantity is read only in a length
-    unit, as centimetres. The result remembers where each linkId's item is in the file
-    (``key_locations``) when ``resource`` came from :mod:`kneeguide.ruleset.yamlio`.
-    Raises :class:`InputError` listing every problem (see the module docstring).
+    ``answers``: linkId → raw value (not yet checked), remembering each linkId's item in
+    the file (``key_locations``); ``problems``: (item number in walk order, problem) of
+    its structure; ``items``: linkId → (item number, the message's start naming the
+    item's JSON path and linkId); ``written``: linkId → the value as the response wrote
+    it (``valueCoding http://snomed.info/sct|373066001``), for messages.
     """
+
+    answers: Located
+    problems: list[tuple[int, Problem]]
+    items: dict[str, tuple[int, str]]
+    written: dict[str, str]
+
+
+def checked_answers(
+    doc: Mapping[str, Any], questions: Mapping[str, Question], where: Location
+) -> tuple[Answers, list[Problem]]:
+    """The checked answers of a FHIR resource given as answers, and every problem of it.
+
+    ``doc`` is a parsed mapping with a ``resourceType`` key (``where``: the file, for a
+    problem of the whole resource). A QuestionnaireResponse is read
+    (:func:`read_response`); a Bundle through the one QuestionnaireResponse it holds;
+    anything else is one problem saying what to give instead. The answers read are
+    checked by :func:`kneeguide.ruleset.answers.check_answers`, and its problems
+    restated for the item (see the module docstring), merged with the structural ones in
+    item order. Never raises.
+    """
+    from kneeguide.ruleset.answers import check_answers
+
+    found = _response_of(doc, where)
+    if isinstance(found, Problem):
+        return {}, [found]
+    resource, label = found
+    read = read_response(resource, questions, label)
+    clean, value_problems = check_answers(
+        read.answers, questions, where=where, locations=read.answers.key_locations
+    )
+    problems = list(read.problems)
+    for p in value_problems:
+        link_id = dict(p.params).get("id", "")
+        number, named = read.items.get(link_id, (len(read.items), f"{label}: "))
+        problems.append((number, _restated(p, named, read.written.get(link_id))))
+    problems.sort(key=lambda pair: pair[0])  # stable: the item's own problems in the order found
+    return clean, [p for _, p in problems]
+
+
+def _restated(p: Problem, named: str, written: str | None) -> Problem:
+    """The checker's problem ``p`` said of the item (``named``), with its value as written
+    in the response instead of the word it was read as."""
+    params = dict(p.params)
+    message = p.message
+    if written is not None and p.key == "err_invalid_value":
+        said = f"{params.get('id', '')}: {params.get('value', '')} "
+        if message.startswith(said):  # "side: 'yes' is not valid; ..." → "valueCoding ... is not valid; ..."
+            message = f"{written} {message[len(said) :]}"
+        params["value"] = written
+    params["prefix"] = named
+    return Problem(named + message, p.location, p.key, tuple(params.items()))
+
+
+def _response_of(doc: Mapping[str, Any], where: Location) -> tuple[Any, str] | Problem:
+    """The QuestionnaireResponse of ``doc`` and how messages name it, or the one problem
+    that says why ``doc`` gives no answers."""
+    kind = doc.get("resourceType")
+    at = _where(doc) or where
+    if kind == "QuestionnaireResponse":
+        return doc, "QuestionnaireResponse"
+    if kind == "Bundle":
+        entries = doc.get("entry")
+        found = [
+            index
+            for index, entry in enumerate(entries if isinstance(entries, list) else [])
+            if isinstance(entry, dict)
+            and isinstance(entry.get("resource"), dict)
+            and entry["resource"].get("resourceType") == "QuestionnaireResponse"
+        ]
+        if len(found) == 1:
+            assert isinstance(entries, list)
+            return entries[found[0]]["resource"], f"Bundle entry[{found[0]}].resource"
+        if not found:
+            return Problem(
+                "a FHIR Bundle without a QuestionnaireResponse holds no answers: "
+                "give a QuestionnaireResponse (or a Bundle holding one)",
+                at,
+            )
+        places = ", ".join(f"entry[{i}]" for i in found)
+        return Problem(
+            f"a FHIR Bundle with {len(found)} QuestionnaireResponses ({places}): "
+            "give one QuestionnaireResponse at a time",
+            at,
+        )
+    if kind == "Questionnaire":
+        return Problem(
+            "a FHIR Questionnaire holds questions, not answers: give the QuestionnaireResponse", at
+        )
+    shown = (
+        f"a FHIR {kind}" if isinstance(kind, str) and kind.isidentifier() else f"resourceType {_show(kind)}"
+    )
+    return Problem(f"{shown} holds no answers: give a FHIR QuestionnaireResponse", at)
+
+
+def read_response(
+    resource: Any, questions: Mapping[str, Question] | None = None, label: str = "QuestionnaireResponse"
+) -> Response:
+    """Walk a parsed QuestionnaireResponse once: every raw answer it carries and every
+    problem of its structure (see the module docstring); never raises.
+
+    ``questions`` (the rule set's, by id) lets a ``valueQuantity`` be read in the unit
+    its question is asked in; without it a Quantity is read only as a length, in
+    centimetres. ``label`` starts each item's path in messages (``Bundle
+    entry[2].resource`` for a response inside a Bundle).
+    """
+    reader = _Reader(questions, label)
     if not isinstance(resource, dict) or resource.get("resourceType") != "QuestionnaireResponse":
-        raise InputError([Problem("not a FHIR QuestionnaireResponse", _where(resource))])
-    reader = _Reader(questions)
-    reader.items(resource, "", resource)
-    if reader.problems:
-        raise InputError(reader.problems)
-    return reader.out
+        reader.problems.append((0, Problem("not a FHIR QuestionnaireResponse", _where(resource))))
+    else:
+        reader.items(resource, "", resource)
+    return Response(reader.out, reader.problems, reader.named, reader.written)
+
+
+def answers_from_response(resource: Any, questions: Mapping[str, Question] | None = None) -> dict[str, Any]:
+    """Raw answers (``linkId`` → value) of a parsed QuestionnaireResponse, not yet checked
+    (:func:`read_response`); raises :class:`InputError` listing every problem of its
+    structure. Commands use :func:`checked_answers`, which reports these together with
+    the checker's."""
+    read = read_response(resource, questions)
+    if read.problems:
+        raise InputError([p for _, p in read.problems])
+    return read.answers
 
 
 def _where(node: Any) -> Location | None:
@@ -111,16 +226,25 @@ def _item_where(items: Any, index: int, fallback: Location | None) -> Location |
 class _Reader:
     """One walk over a response: the answers found, where each was, and every problem."""
 
-    def __init__(self, questions: Mapping[str, Question] | None) -> None:
+    def __init__(self, questions: Mapping[str, Question] | None, label: str) -> None:
         self.questions = questions
+        self.label = label
         self.out = Located()
         self.out.key_locations = {}
         self.first: dict[str, str] = {}  # linkId → the path where it was first seen
-        self.problems: list[Problem] = []
+        self.problems: list[tuple[int, Problem]] = []
+        self.named: dict[str, tuple[int, str]] = {}
+        self.written: dict[str, str] = {}
+        self.number = 0  # items seen so far: orders every problem by the item it is about
 
     def problem(self, path: str, link_id: str | None, what: str, where: Location | None) -> None:
-        named = f"{path} (linkId '{link_id}')" if link_id is not None else path
-        self.problems.append(Problem(f"QuestionnaireResponse {named}: {what}", where))
+        self.problems.append((self.number, Problem(self.name(path, link_id) + what, where)))
+
+    def name(self, path: str, link_id: str | None) -> str:
+        """The start of a message about the item at ``path``: ``Bundle entry[2].resource.item[0]
+        (linkId 'age'): ``."""
+        full = f"{self.label} {path}" if self.label == "QuestionnaireResponse" else f"{self.label}.{path}"
+        return f"{full} (linkId '{link_id}'): " if link_id is not None else f"{full}: "
 
     def items(self, parent: Any, path: str, node: Any) -> None:
         """Read ``parent['item']`` (absent is fine: nothing answered there)."""
@@ -132,6 +256,7 @@ class _Reader:
             self.problem(here, None, "'item' must be a list of items", _where(items) or _where(node))
             return
         for index, item in enumerate(items):
+            self.number += 1
             self.item(item, f"{here}[{index}]", _item_where(items, index, _where(node)))
 
     def item(self, item: Any, path: str, where: Location | None) -> None:
@@ -163,6 +288,7 @@ class _Reader:
         if len(answers) > 1:
             self.problem(path, link_id, f"{len(answers)} answers to one question; expected one", where)
             keep = False
+        number = self.number
         for index, answer in enumerate(answers):
             at = f"{path}.answer[{index}]"
             spot = _item_where(answers, index, where)
@@ -171,13 +297,19 @@ class _Reader:
                 continue
             found = self.value(answer, at, link_id, spot)
             if keep and found is not None and link_id is not None:
-                self.out[link_id] = found
+                value, written = found
+                self.out[link_id] = value
+                self.written[link_id] = written
+                self.named[link_id] = (number, self.name(path, link_id))
                 if where is not None:
                     self.out.key_locations[link_id] = where
             self.items(answer, at, answer)
 
-    def value(self, answer: dict[str, Any], path: str, link_id: str | None, where: Location | None) -> Any:
-        """The raw answer of one ``answer`` object, or None after reporting why not."""
+    def value(
+        self, answer: dict[str, Any], path: str, link_id: str | None, where: Location | None
+    ) -> tuple[Any, str] | None:
+        """The raw answer of one ``answer`` object and how it was written, or None after
+        reporting why it cannot be read."""
         keys = [k for k in answer if k.startswith("value")]
         if len(keys) != 1:
             what = (
@@ -200,22 +332,24 @@ class _Reader:
             if not isinstance(raw, kinds) or (bool not in kinds and isinstance(raw, bool)):
                 self.problem(path, link_id, f"{key} {_show(raw)} is not a valid {key[5:].lower()}", where)
                 return None
-            return raw
+            return raw, f"{key} {_show(raw)}"
         if key == "valueCoding":
             return self.coding(raw, path, link_id, where)
         return self.quantity(raw, path, link_id, where)
 
-    def coding(self, raw: Any, path: str, link_id: str | None, where: Location | None) -> str | None:
+    def coding(
+        self, raw: Any, path: str, link_id: str | None, where: Location | None
+    ) -> tuple[str, str] | None:
         if not isinstance(raw, dict) or not isinstance(raw.get("code"), str):
             self.problem(path, link_id, "valueCoding must be an object with a code", where)
             return None
         system, code = raw.get("system"), raw["code"]
+        shown = f"{system}|{code}" if system else f"'{code}' without a system"
         if system == ANSWER_SYSTEM:
-            return code  # type: ignore[no-any-return]
+            return code, f"valueCoding {shown}"
         word = CODINGS.get((system, code)) if isinstance(system, str) else None
         if word is not None:
-            return word
-        shown = f"{system}|{code}" if system else f"'{code}' without a system"
+            return word, f"valueCoding {shown}"
         self.problem(
             path,
             link_id,
@@ -228,7 +362,7 @@ class _Reader:
 
     def quantity(
         self, raw: Any, path: str, link_id: str | None, where: Location | None
-    ) -> float | int | None:
+    ) -> tuple[float | int, str] | None:
         value = raw.get("value") if isinstance(raw, dict) else None
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             self.problem(path, link_id, "valueQuantity must be an object with a numeric value", where)
@@ -236,33 +370,28 @@ class _Reader:
         system = raw.get("system")
         unit = raw.get("code") if raw.get("code") is not None else raw.get("unit")
         question = self.questions.get(link_id) if self.questions is not None and link_id else None
-        own = UCUM_OF_UNIT.get(question.unit.get("en", "")) if question and question.unit else None
+        written = f"valueQuantity {_show(value)} {unit}"
         if system not in (None, UCUM) or not isinstance(unit, str):
-            self.problem(path, link_id, f"valueQuantity {value} {_show(unit)} has no UCUM unit", where)
+            self.problem(path, link_id, f"valueQuantity {_show(value)} {_show(unit)} has no UCUM unit", where)
             return None
-        if self.questions is not None and question is not None and own is None:
-            self.problem(
-                path, link_id, f"valueQuantity {value} {unit}: this question takes a number, no unit", where
-            )
+        if question is not None and question.unit is None:
+            self.problem(path, link_id, f"{written}: this question takes a number, no unit", where)
             return None
-        if unit in LENGTH_TO_CM and own in ("cm", None):
-            try:
-                cm = Decimal(repr(value)) * LENGTH_TO_CM[unit]
-            except InvalidOperation:  # pragma: no cover - repr of a finite float always parses
-                cm = Decimal("NaN")
-            return int(cm) if cm == cm.to_integral_value() else float(cm)
-        if own is not None and unit == own:
-            return value
-        expected = "a length (cm, mm, m or [in_i])" if own in ("cm", None) else f"'{own}'"
-        self.problem(path, link_id, f"valueQuantity {value} {unit} is not in {expected}", where)
-        return None
+        own = UNITS.get(question.unit.get("en", "")) if question is not None and question.unit else LENGTH
+        if own is None:  # pragma: no cover - a unit of questions.yaml this reader does not know
+            self.problem(path, link_id, f"{written}: this question's unit is not read from FHIR", where)
+            return None
+        read = convert(value, unit, own)
+        if isinstance(read, str):
+            self.problem(path, link_id, f"{written} cannot be read as {read}", where)
+            return None
+        return read, written
 
 
 def _show(raw: Any) -> str:
-    return (
-        repr(raw)
-        if isinstance(raw, str)
-        else str(raw)
-        if isinstance(raw, (int, float))
-        else type(raw).__name__
-    )
+    """A value as JSON writes it (``true``, ``7.5``), a string quoted (``'7.5'``)."""
+    if isinstance(raw, str):
+        return repr(raw)
+    if isinstance(raw, (bool, int, float)) or raw is None:
+        return json.dumps(raw)
+    return type(raw).__name__

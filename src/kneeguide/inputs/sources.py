@@ -8,7 +8,8 @@ every problem reported with its location. The module knows nothing of the comman
 line beyond the ``-a`` prefix of the messages about assignments.
 
 Every answer set, whatever its source, is checked by one function,
-:func:`kneeguide.ruleset.answers.check_answers`; a key given twice is refused
+:func:`kneeguide.ruleset.answers.check_answers` (a FHIR resource through
+:func:`kneeguide.inputs.fhir.checked_answers`, which reads it first); a key given twice is refused
 in every form (the file parser for JSON and YAML, :mod:`kneeguide.batch.jsonlines`
 for JSON Lines, the CSV header, ``-a``).
 """
@@ -118,16 +119,15 @@ def collect_answers(
     if answers_file is not None:
         raw, shown = read_answers(answers_file, data, encoding, option, problems)
         where = Location(shown)
-        if raw.get("resourceType") == "QuestionnaireResponse":
-            from kneeguide.inputs.fhir import answers_from_response
+        if "resourceType" in raw:  # FHIR, never answers: its structure and values checked in one pass
+            from kneeguide.inputs.fhir import checked_answers
 
-            if problems:  # a response with a key twice is not read further
-                raise InputError(problems)
-            raw = answers_from_response(raw, rules.questions)
-        from kneeguide.ruleset.yamlio import key_location
+            file_answers, found = checked_answers(raw, rules.questions, where)
+        else:
+            from kneeguide.ruleset.yamlio import key_location
 
-        locations = {k: key_location(raw, k, where) for k in raw}
-        file_answers, found = check_answers(raw, rules.questions, where=where, locations=locations)
+            locations = {k: key_location(raw, k, where) for k in raw}
+            file_answers, found = check_answers(raw, rules.questions, where=where, locations=locations)
         clean.update(file_answers)
         problems.extend(found)
     if assignments:

@@ -87,14 +87,22 @@ def render_note(
     return draw(fmt, blocks, rules, assessment.lang)
 
 
-def export(fmt: ExportFormat, assessment: Assessment, rules: RuleSet, *, completed: bool = True) -> str:
+def export(
+    fmt: ExportFormat,
+    assessment: Assessment,
+    rules: RuleSet,
+    *,
+    completed: bool = True,
+    authored: datetime | None = None,
+) -> str:
     """The export (``kneeguide export``) in ``fmt``, as JSON text ending in a newline;
-    ``completed`` is false for an unfinished interview session."""
+    ``completed`` is false for an unfinished interview session, ``authored`` when the
+    answers were given (a session's last answer; None: now)."""
     if fmt is ExportFormat.FHIR:
         import json
 
         from kneeguide.render.fhir import bundle
 
-        data = bundle(rules, assessment, completed=completed)
+        data = bundle(rules, assessment, completed=completed, authored=authored)
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     assert_never(fmt)

@@ -3,20 +3,29 @@
 ``kneeguide export --fhir`` writes a Bundle (type ``collection``) holding the
 Questionnaire generated from ``rules/questions.yaml`` (``enableWhen`` from
 ``ask_if``), the QuestionnaireResponse of the answers (``completed``, or
-``in-progress`` for an unfinished session) and a RiskAssessment with the triage
-level and the red flags, its notes the disclaimer and every warning.
-:mod:`kneeguide.inputs.fhir` reads a QuestionnaireResponse back as answers, so
-answers → FHIR → answers is exact. Plain dicts, no FHIR library at run time.
+``in-progress`` for an unfinished session), its items nested in the Questionnaire's
+section groups so that it conforms to it, and a RiskAssessment with the triage
+level and the red flags (each prediction's ``rationale`` says why: the reasons and
+the answers a flag rests on; ``mitigation`` says what to do), its notes the
+disclaimer and every warning. The Bundle's ``timestamp``, the response's
+``authored`` and the RiskAssessment's ``occurrenceDateTime`` are one time: when the
+answers were given (a session's last answer; the clock for answers given now).
+:mod:`kneeguide.inputs.fhir` reads a QuestionnaireResponse, or this whole Bundle,
+back as answers, so answers → FHIR → answers is exact. Plain dicts, no FHIR library
+at run time.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 from kneeguide.engine import Assessment
 from kneeguide.ids import Audience
-from kneeguide.render.fhir_questionnaire import ANSWER_SYSTEM, questionnaire, questionnaire_url
+from kneeguide.render.common import grounds_text
+from kneeguide.render.fhir_questionnaire import ANSWER_SYSTEM, form_order, questionnaire, questionnaire_url
+from kneeguide.render.typography import typography
 from kneeguide.ruleset.model import Answers, AnswerValue, Question, RuleSet
 
 __all__ = ["ANSWER_SYSTEM", "bundle", "questionnaire", "questionnaire_response", "risk_assessment"]
@@ -37,68 +46,115 @@ def _answer_value(q: Question, value: AnswerValue) -> dict[str, Any]:
     return {"valueDecimal": float(value)}
 
 
+def fhir_time(when: datetime | None) -> str:
+    """``when`` (else now) as a FHIR ``dateTime``/``instant``: to the second, with its UTC
+    offset (a time without one is taken as local time)."""
+    when = when or datetime.now()
+    return (when if when.tzinfo is not None else when.astimezone()).isoformat(timespec="seconds")
+
+
+def response_items(rules: RuleSet, answers: Answers, audience: Audience) -> list[dict[str, Any]]:
+    """The items of a response to the Questionnaire of ``audience``: one group per section
+    with an answer (``section.<id>``, as the Questionnaire has it), its answered questions
+    in the form's order. An answer to a question of another audience (not in this form)
+    is kept too, in its section's group after the form's questions: nothing is dropped,
+    though a validator will say the form does not ask it."""
+    in_form = [q.id for _, questions in form_order(rules, audience) for q in questions]
+    rank = {qid: i for i, qid in enumerate([*in_form, *(q for q in rules.questions if q not in in_form)])}
+    groups: list[dict[str, Any]] = []
+    for section in rules.sections:
+        answered = sorted(
+            (q for q in answers if rules.questions[q].section == section.id), key=rank.__getitem__
+        )
+        if answered:
+            items = [
+                {"linkId": q, "answer": [_answer_value(rules.questions[q], answers[q])]} for q in answered
+            ]
+            groups.append({"linkId": f"section.{section.id}", "item": items})
+    return groups
+
+
 def questionnaire_response(
-    rules: RuleSet, answers: Answers, *, completed: bool = True, audience: Audience = Audience.LAY
+    rules: RuleSet,
+    answers: Answers,
+    *,
+    completed: bool = True,
+    audience: Audience = Audience.LAY,
+    authored: datetime | None = None,
 ) -> dict[str, Any]:
     """A QuestionnaireResponse of checked ``answers`` (``in-progress`` unless ``completed``),
-    answering the Questionnaire of ``audience``: one flat item per answer, which
-    :mod:`kneeguide.inputs.fhir` reads back exactly (it reads the sections' groups too)."""
-    items = [
-        {"linkId": qid, "answer": [_answer_value(rules.questions[qid], value)]}
-        for qid, value in answers.items()
-    ]
+    answering the Questionnaire of ``audience``, nested like it (:func:`response_items`),
+    ``authored`` at that time (default: now). :mod:`kneeguide.inputs.fhir` reads it back
+    exactly."""
     return {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": questionnaire_url(rules, audience),
         "status": "completed" if completed else "in-progress",
-        "item": items,
+        "authored": fhir_time(authored),
+        "item": response_items(rules, answers, audience),
     }
 
 
-def risk_assessment(a: Assessment, patient_ref: str, response_ref: str) -> dict[str, Any]:
-    """A RiskAssessment: the triage level, then one prediction per red flag; its notes
-    (Annotations) are the disclaimer, then each of the assessment's warnings, in its language."""
-    predictions = [
-        {
-            "outcome": {
-                "coding": [{"system": LEVEL_SYSTEM, "code": a.triage.level.id}],
-                "text": a.triage.headline,
-            },
-            "rationale": a.triage.action,
+def risk_assessment(
+    rules: RuleSet, a: Assessment, patient_ref: str, response_ref: str, *, when: datetime | None = None
+) -> dict[str, Any]:
+    """A RiskAssessment made at ``when`` (default: now): the triage level, then one
+    prediction per red flag, each with its ``rationale`` (why: the triage's reasons; the
+    answers a flag rests on and why it was raised higher); its ``mitigation`` is what to
+    do (the triage's action, then each red flag's own); its notes (Annotations) are the
+    disclaimer, then each of the assessment's warnings, in its language."""
+    ty = typography(rules, a.lang)
+    level: dict[str, Any] = {
+        "outcome": {
+            "coding": [{"system": LEVEL_SYSTEM, "code": a.triage.level.id}],
+            "text": a.triage.headline,
         }
-    ]
-    predictions += [
-        {
+    }
+    if a.triage.reasons:
+        level["rationale"] = ty.phrases(a.triage.reasons)
+    predictions = [level]
+    for h in a.red_flags:
+        flag: dict[str, Any] = {
             "outcome": {"coding": [{"system": FLAG_SYSTEM, "code": h.id}], "text": h.title},
             "qualitativeRisk": {"coding": [{"system": LEVEL_SYSTEM, "code": h.level.id}]},
-            "rationale": h.action,
         }
-        for h in a.red_flags
-    ]
+        why = [w for w in (grounds_text(a, rules, h.because), *h.escalated_because) if w]
+        if why:
+            flag["rationale"] = ty.phrases(why)
+        predictions.append(flag)
+    actions = dict.fromkeys([a.triage.action, *(h.action for h in a.red_flags)])  # each once, in order
     return {
         "resourceType": "RiskAssessment",
         "status": "final",
         "subject": {"reference": patient_ref},
+        "occurrenceDateTime": fhir_time(when),
         "method": {"text": f"kneeguide rules {a.rules_version} ({a.rules_digest})"},
         "basis": [{"reference": response_ref}],
         "prediction": predictions,
-        "mitigation": a.triage.action,
+        "mitigation": "\n\n".join(actions),
         "note": [{"text": a.disclaimer}, *({"text": w} for w in a.warnings)],
     }
 
 
-def bundle(rules: RuleSet, a: Assessment, *, completed: bool = True) -> dict[str, Any]:
-    """The collection Bundle of ``kneeguide export --fhir``; its urn:uuid ids are derived
-    from the rules' digest and the answers, so the same input gives the same Bundle."""
+def bundle(
+    rules: RuleSet, a: Assessment, *, completed: bool = True, authored: datetime | None = None
+) -> dict[str, Any]:
+    """The collection Bundle of ``kneeguide export --fhir``, stamped with ``authored``
+    (when the answers were given; default: now); its urn:uuid ids are derived from the
+    rules' digest and the answers, so the same input gives the same ids."""
+    when = datetime.fromisoformat(fhir_time(authored))  # one time, to the second, everywhere
     seed = a.rules_digest + repr(sorted(a.answers.items()))
     patient_url, response_url = _uuid(seed, "patient"), _uuid(seed, "response")
+    response = questionnaire_response(
+        rules, a.answers, completed=completed, audience=a.audience, authored=when
+    )
     entries = [
         {"fullUrl": _uuid(seed, "questionnaire"), "resource": questionnaire(rules, a.lang, a.audience)},
         {"fullUrl": patient_url, "resource": {"resourceType": "Patient", "active": True}},
+        {"fullUrl": response_url, "resource": response},
         {
-            "fullUrl": response_url,
-            "resource": questionnaire_response(rules, a.answers, completed=completed, audience=a.audience),
+            "fullUrl": _uuid(seed, "risk"),
+            "resource": risk_assessment(rules, a, patient_url, response_url, when=when),
         },
-        {"fullUrl": _uuid(seed, "risk"), "resource": risk_assessment(a, patient_url, response_url)},
     ]
-    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    return {"resourceType": "Bundle", "type": "collection", "timestamp": fhir_time(when), "entry": entries}

@@ -7,8 +7,8 @@ what kneeguide itself would ask:
   (``audience`` in questions.yaml) worded for it, each with its help text as a
   ``display`` child marked with the itemControl ``help`` (a help button) and the
   range of a number as ``minValue``/``maxValue``;
-* a follow-up comes right after the last question that opens it, moved to a later
-  section if that question is asked later (never to an earlier one);
+* each question in its own section, where the interview asks it; a follow-up right
+  after the last question of that section that opens it (:func:`form_order`);
 * a question is enabled exactly when kneeguide would ask it (``Flow.applies``): unless
   its ``ask_if`` is definitely false. An unanswered parent and "not sure" leave it
   unknown, so the follow-up shows; a skipped yes/no question counts as "no"
@@ -210,42 +210,44 @@ def enabling(rules: RuleSet, formula: Formula) -> dict[str, Any]:
 
 
 def form_order(rules: RuleSet, audience: Audience) -> list[tuple[Section, list[Question]]]:
-    """The sections with the questions asked of ``audience``, in interview order, each
-    follow-up moved right after the last question that opens it (when that one is in
-    its own section or a later one: a follow-up never moves to an earlier section)."""
-    asked = [q for s in rules.sections for q in rules.questions.values() if q.section == s.id]
-    asked = [q for q in asked if audience in q.audiences]
-    home = {q.id: q.section for q in asked}
-    rank = {s.id: i for i, s in enumerate(rules.sections)}
-    order = [q.id for q in asked]
-    for _ in range(len(order)):  # settles in a few rounds: a follow-up's parents move first
+    """The sections with the questions asked of ``audience``, in interview order.
+
+    Each question stays in its own section: the interview asks it there
+    (:meth:`kneeguide.interview.flow.Flow.next_step` goes section by section), with any
+    opener of a later section still unanswered, so not definitely false. Within a
+    section a follow-up comes right after the last question of that section that opens
+    it (after that one's earlier follow-ups): "very unwell?" right after "fever?" in the
+    emergency screen, not after an opener far below in another section.
+    """
+    placed: list[tuple[Section, list[Question]]] = []
+    for section in rules.sections:
+        questions = [
+            q for q in rules.questions.values() if q.section == section.id and audience in q.audiences
+        ]
+        if questions:
+            placed.append((section, [rules.questions[qid] for qid in _after_openers(rules, questions)]))
+    return placed
+
+
+def _after_openers(rules: RuleSet, questions: list[Question]) -> list[str]:
+    """The ids of one section's ``questions``, each follow-up moved right after the last
+    of them that opens it (settles in a few rounds: a follow-up's openers move first)."""
+    order = [q.id for q in questions]
+    for _ in range(len(order)):
         before = list(order)
-        for q in asked:
-            parents = conditions.questions_in(q.ask_if) & set(order) if q.ask_if is not None else set()
-            if not parents:
+        for q in questions:
+            openers = conditions.questions_in(q.ask_if) & set(order) - {q.id} if q.ask_if else set()
+            if not openers:
                 continue
-            was = order.index(q.id)
             order.remove(q.id)
-            last = max(order.index(p) for p in parents)
-            if rank[home[order[last]]] < rank[q.section]:
-                order.insert(was, q.id)  # its parents are all in earlier sections: it stays
-                continue
+            last = max(order.index(p) for p in openers)
             at = last + 1
             while at < len(order) and order[at] in _followers(rules, order[last], q.id):
                 at += 1
             order.insert(at, q.id)
         if order == before:
             break
-    sections = {s.id: s for s in rules.sections}
-    placed: list[tuple[Section, list[Question]]] = []
-    for qid in order:  # a moved follow-up is shown in the section of the question before it
-        section = sections[home[qid]]
-        if placed and rank[placed[-1][0].id] > rank[section.id]:
-            section = placed[-1][0]
-        if not placed or placed[-1][0].id != section.id:
-            placed.append((section, []))
-        placed[-1][1].append(rules.questions[qid])
-    return placed
+    return order
 
 
 def _followers(rules: RuleSet, parent: str, moving: str) -> set[str]:
