@@ -291,6 +291,19 @@ def test_a_malformed_value_names_the_item(value: dict[str, Any], expected: str) 
     assert expected in line
 
 
+@pytest.mark.parametrize("value", [{"valueInteger": 1}, {"valueDecimal": 0}, {"valueInteger": 0}])
+def test_a_number_on_a_yes_no_question_is_refused_not_read_as_yes_or_no(value: dict[str, Any]) -> None:
+    """1 may be a yes, a count or a score: a yes/no item is answered as a boolean or a coding."""
+    resource = {
+        "resourceType": "QuestionnaireResponse",
+        "item": [{"linkId": "calf_swelling", "answer": [value]}],
+    }
+    with pytest.raises(InputError) as caught:
+        answers_from_response(resource, load_rules().questions)
+    (line,) = caught.value.lines()
+    assert "(linkId 'calf_swelling'): " in line and "on a yes/no question; expected valueBoolean" in line
+
+
 def test_display_and_unanswered_items_give_nothing_and_a_group_is_read_through() -> None:
     resource = {
         "resourceType": "QuestionnaireResponse",
@@ -345,3 +358,26 @@ def test_any_mapping_with_a_resource_type_is_fhir_never_answers(text: str) -> No
     (line,) = problems(done.stderr)
     assert line.endswith("holds no answers: give a FHIR QuestionnaireResponse"), line
     assert "unknown question id" not in done.stderr
+
+
+def test_a_batch_of_fhir_resources_one_a_line_is_read_as_assess_reads_each(tmp_path: Path) -> None:
+    """NDJSON of QuestionnaireResponses (as a FHIR server exports them) went through as
+    answers named `resourceType`, `item`, … and every line failed; now each line is read
+    completely or refused like `assess -f`, the problem's field the linkId."""
+    lines = [
+        (INPUTS / "grouped.json").read_text(encoding="utf-8"),
+        (INPUTS / "bundle_one_response.json").read_text(encoding="utf-8"),
+        (INPUTS / "structure_and_values.json").read_text(encoding="utf-8"),
+        (INPUTS / "patient.json").read_text(encoding="utf-8"),
+    ]
+    source = tmp_path / "responses.ndjson"
+    source.write_text("".join(json.dumps(json.loads(text)) + "\n" for text in lines), encoding="utf-8")
+    done = kneeguide("batch", str(source), "--region", "JP")
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    for record, name in zip(records[:2], ("grouped.json", "bundle_one_response.json"), strict=True):
+        single = kneeguide("assess", "-f", str(INPUTS / name), "--region", "JP", "--format", "json")
+        assert record["ok"] and record["level"] == json.loads(single.stdout)["triage"]["level"]
+    refused = kneeguide("assess", "-f", str(INPUTS / "structure_and_values.json"), "--region", "JP")
+    assert len(records[2]["errors"]) == refused.stderr.count("(linkId '") > 1
+    assert all("(linkId '" in e["message"] or e["field"] is None for e in records[2]["errors"])
+    assert records[3]["ok"] is False and "QuestionnaireResponse" in records[3]["errors"][0]["message"]

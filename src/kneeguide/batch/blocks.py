@@ -18,6 +18,7 @@ from kneeguide.batch.reading import Line, Record, parse_line
 from kneeguide.batch.records import decision_record, error_record, field_of
 from kneeguide.batch.tally import Tally
 from kneeguide.engine import decide, decide_on
+from kneeguide.errors import Location, Problem
 from kneeguide.evaluate.columns import columns
 from kneeguide.ids import Audience, RecordFormat
 from kneeguide.ruleset.answers import FastChecker
@@ -92,7 +93,10 @@ def process_block(job: Job, records: Sequence[Record | Line]) -> list[dict[str, 
         if record.answers is None:
             out.append(error_record(record.row, record.id, record.problems))
             continue
-        clean, problems = check(record.answers)
+        if "resourceType" in record.answers:  # a FHIR resource (e.g. NDJSON of responses)
+            clean, problems = _fhir(job, record)
+        else:
+            clean, problems = check(record.answers)
         if problems:
             out.append(
                 error_record(record.row, record.id, [(field_of(p.message), p.message) for p in problems])
@@ -116,6 +120,28 @@ def process_block(job: Job, records: Sequence[Record | Line]) -> list[dict[str, 
             in_words(rules, decision, clean, job.region, job.audience, "en", True)
         )
     return out
+
+
+def _fhir(job: Job, record: Record) -> tuple[Answers, list[Problem]]:
+    """The answers of a record that is a FHIR resource, read as ``assess`` reads one: a
+    QuestionnaireResponse (or a Bundle holding one) completely, anything else refused; a
+    problem's field is the linkId it names."""
+    from kneeguide.inputs.fhir import checked_answers
+
+    resource = dict(record.answers or {})
+    if record.id is not None:
+        resource["id"] = record.id  # the resource's own id, taken out as the record's
+    clean, problems = checked_answers(resource, job.rules.questions, Location(f"row {record.row}"))
+    return clean, [p._replace(message=_linked(p.message)) for p in problems]
+
+
+def _linked(message: str) -> str:
+    """``QuestionnaireResponse item[0] (linkId 'age'): …`` as ``age: …`` is read by
+    :func:`field_of`; the item's path stays in the message."""
+    import re
+
+    found = re.match(r"^(.*?\(linkId '([A-Za-z_][A-Za-z0-9_]*)'\)): (.*)$", message)
+    return f"{found.group(2)}: {found.group(3)} ({found.group(1)})" if found else message
 
 
 _PENDING: dict[str, Any] = {}  # a valid record's place in the output, filled once decided

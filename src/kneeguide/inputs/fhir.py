@@ -332,6 +332,12 @@ class _Reader:
             if not isinstance(raw, kinds) or (bool not in kinds and isinstance(raw, bool)):
                 self.problem(path, link_id, f"{key} {_show(raw)} is not a valid {key[5:].lower()}", where)
                 return None
+            question = self.questions.get(link_id) if self.questions is not None and link_id else None
+            if question is not None and question.type == "yn" and key in ("valueInteger", "valueDecimal"):
+                # 1 may mean yes, a count or a score: a yes/no item's answer is said as one
+                what = f"{key} {_show(raw)} on a yes/no question; expected valueBoolean or a valueCoding"
+                self.problem(path, link_id, what, where)
+                return None
             return raw, f"{key} {_show(raw)}"
         if key == "valueCoding":
             return self.coding(raw, path, link_id, where)
