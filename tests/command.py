@@ -11,7 +11,7 @@ import sys
 def output(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
     """``kneeguide ARGS`` with ``stdin`` and ``env`` added to the test's environment; its
     standard output (the test fails on a non-zero exit)."""
-    exe = shutil.which("kneeguide")
+    exe = shutil.which("kneeguide", path=os.path.dirname(sys.executable))  # this interpreter's
     command = [exe] if exe else [sys.executable, "-m", "kneeguide"]
     done = subprocess.run(
         [*command, *args],

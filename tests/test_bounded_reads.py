@@ -27,7 +27,7 @@ needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on t
 
 
 def command() -> list[str]:
-    exe = shutil.which("kneeguide")
+    exe = shutil.which("kneeguide", path=os.path.dirname(sys.executable))  # this interpreter's
     return [exe] if exe else [sys.executable, "-m", "kneeguide"]
 
 

@@ -18,7 +18,7 @@ DVT_STORY = {"age": 64, "calf_swelling": "yes", "calf_pain": "yes", "warmth": "y
 def kneeguide(
     *args: str, stdin: str | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("kneeguide")
+    exe = shutil.which("kneeguide", path=os.path.dirname(sys.executable))  # this interpreter's
     command = [exe] if exe else [sys.executable, "-m", "kneeguide"]
     return subprocess.run(
         [*command, *args],

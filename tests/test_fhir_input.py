@@ -132,7 +132,7 @@ REFUSED: dict[str, list[str]] = {
 
 
 def kneeguide(*args: str) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("kneeguide")
+    exe = shutil.which("kneeguide", path=os.path.dirname(sys.executable))  # this interpreter's
     command = [exe] if exe else [sys.executable, "-m", "kneeguide"]
     return subprocess.run([*command, *args], capture_output=True, text=True, timeout=60, env=dict(os.environ))
 
@@ -349,7 +349,7 @@ def test_a_value_problem_keeps_the_item_and_the_written_value_in_japanese_too() 
 
 @pytest.mark.parametrize("text", ['{"resourceType": 7, "age": 64}', '{"resourceType": "Observation"}'])
 def test_any_mapping_with_a_resource_type_is_fhir_never_answers(text: str) -> None:
-    exe = shutil.which("kneeguide")
+    exe = shutil.which("kneeguide", path=os.path.dirname(sys.executable))  # this interpreter's
     command = [exe] if exe else [sys.executable, "-m", "kneeguide"]
     done = subprocess.run(
         [*command, "assess", "-f", "-"], input=text, capture_output=True, text=True, timeout=60

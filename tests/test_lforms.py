@@ -61,7 +61,7 @@ def node() -> str:
 def kneeguide(*args: str, audience: str = "lay", tmp: Path) -> subprocess.CompletedProcess[str]:
     config = tmp / f"config-{audience}.yaml"
     config.write_text(f"audience: {audience}\nregion: JP\n")
-    exe = shutil.which("kneeguide")
+    exe = shutil.which("kneeguide", path=os.path.dirname(sys.executable))  # this interpreter's
     command = [exe] if exe else [sys.executable, "-m", "kneeguide"]
     env = {**os.environ, "KNEEGUIDE_CONFIG": str(config)}
     return subprocess.run([*command, *args], capture_output=True, text=True, timeout=120, env=env)

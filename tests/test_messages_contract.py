@@ -28,7 +28,7 @@ INPUTS = Path(__file__).parent / "inputs" / "messages"
 
 def kneeguide(*args: str, stdin: str | None = None, cwd: Path = INPUTS) -> subprocess.CompletedProcess[str]:
     """The installed command run in ``cwd`` (so messages name files as given)."""
-    exe = shutil.which("kneeguide")
+    exe = shutil.which("kneeguide", path=os.path.dirname(sys.executable))  # this interpreter's
     command = [exe] if exe else [sys.executable, "-m", "kneeguide"]
     return subprocess.run(
         [*command, *args],
