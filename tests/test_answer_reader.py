@@ -30,9 +30,11 @@ AGE_RANGE = "expected a whole number from 0 to 120"
 
 
 def kneeguide(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    """The command run as a user runs it; without ``stdin``, standard input is /dev/null."""
     return subprocess.run(
         [sys.executable, "-m", "kneeguide", *args],
-        input=stdin.decode() if stdin is not None else "",
+        input=stdin.decode() if stdin is not None else None,
+        stdin=subprocess.DEVNULL if stdin is None else None,
         capture_output=True,
         text=True,
         timeout=120,
@@ -265,11 +267,17 @@ def test_one_answer_is_enough_to_say_nothing() -> None:
     assert done.returncode == 0 and "nothing was answered" not in done.stderr
 
 
-def test_answers_piped_to_assess_without_answers_dash_are_pointed_at_not_silently_ignored() -> None:
-    """`echo '{…}' | kneeguide assess` assessed nothing and said only that nothing was answered."""
-    done = kneeguide("assess", "--format", "json", stdin=b'{"calf_swelling": "yes"}\n')
-    assert done.returncode == 0
-    assert "kneeguide: answers on standard input are read only with --answers - (or -f -)" in done.stderr
+@pytest.mark.parametrize("command", [("assess", "--fail-on", "urgent"), ("export", "--fhir")])
+def test_answers_piped_without_answers_dash_are_refused_not_silently_ignored(
+    command: tuple[str, ...],
+) -> None:
+    """`echo '{…}' | kneeguide assess --fail-on urgent` assessed no answers: "soon", exit 0,
+    a swollen calf let through; now nothing is assessed and the line says how to read them."""
+    done = kneeguide(*command, stdin=b'{"calf_swelling": "yes", "recent_surgery": "yes"}\n')
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "kneeguide: answers on standard input are read only with --answers - (or -f -): nothing was assessed"
+    ]
     with_a = kneeguide("assess", "-a", "age=30", "--format", "json", stdin=b"{}\n")
     assert "standard input" not in with_a.stderr  # answers were given another way
     read = kneeguide("assess", "--answers", "-", "--format", "json", stdin=b'{"calf_swelling": "yes"}\n')

@@ -25,7 +25,14 @@ from kneeguide.cli.options import (
     RegionOption,
     RulesOption,
 )
-from kneeguide.cli.settings import announce_region, color, resolve, say_if_nothing_answered, width
+from kneeguide.cli.settings import (
+    announce_region,
+    color,
+    refuse_unread_stdin,
+    resolve,
+    say_if_nothing_answered,
+    width,
+)
 from kneeguide.cli.streams import output_as
 from kneeguide.ids import Level, ReportFormat
 from kneeguide.inputs.sources import collect_answers
@@ -69,10 +76,10 @@ def assess(
 
     settings = resolve(lang, region, audience, rules_dir)
     rules = settings.rules
+    if answers is None and not answer:
+        refuse_unread_stdin(rules, settings.lang)
     clean = collect_answers(rules, answers, answer or [], encoding=encoding)
     say_if_nothing_answered(clean, rules, settings.lang)
-    if answers is None and not clean and _stdin_waits():
-        sys.stderr.write(f"kneeguide: {rules.message('stdin_not_read', settings.lang)}\n")
     result = api.assess(
         clean, rules=rules, region=settings.region, audience=settings.audience, lang=settings.lang
     )
@@ -89,18 +96,3 @@ def assess(
     sys.stdout.flush()
     if fail_on is not None and result.triage.level >= Level.parse(fail_on):
         raise typer.Exit(EXIT_FAIL_ON)
-
-
-def _stdin_waits() -> bool:
-    """Whether standard input is a pipe or a file that may hold answers ``assess`` does not
-    read without ``--answers -`` (``echo '{…}' | kneeguide assess``): not a terminal and not
-    ``/dev/null``. Nothing is read from it: a parent that keeps the pipe open must not
-    make ``assess`` wait."""
-    import os
-    import stat
-
-    try:
-        mode = os.fstat(sys.stdin.fileno()).st_mode
-    except (OSError, ValueError, AttributeError):  # no stdin at all
-        return False
-    return stat.S_ISFIFO(mode) or (stat.S_ISREG(mode) and os.fstat(sys.stdin.fileno()).st_size > 0)

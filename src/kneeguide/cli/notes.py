@@ -29,7 +29,7 @@ from kneeguide.cli.options import (
     RulesOption,
     SessionOption,
 )
-from kneeguide.cli.settings import Settings, announce_region, resolve
+from kneeguide.cli.settings import Settings, announce_region, refuse_unread_stdin, resolve
 from kneeguide.cli.streams import output_as
 from kneeguide.errors import InputError, Location, Problem
 from kneeguide.files import write_atomic
@@ -285,6 +285,8 @@ def assess_saved(
         rules_dir,
     )
     rules = settings.rules
+    if saved is None and answers is None:  # export with nothing given: never ignore a pipe
+        refuse_unread_stdin(rules, settings.lang)
     if saved is not None:
         clean, problems = check_answers(saved.answers, rules.questions, where=Location(str(session)))
         if problems:

@@ -86,6 +86,32 @@ def say_if_nothing_answered(answers: Answers, rules: RuleSet, lang: str) -> None
         sys.stderr.write(f"kneeguide: {line}\n")
 
 
+def refuse_unread_stdin(rules: RuleSet, lang: str) -> None:
+    """Raise :class:`InputError` when no answers were given but standard input is a pipe or
+    a file (``echo '{…}' | kneeguide assess``): those answers would be ignored and nothing
+    assessed in their place, a wrong "soon" that ``--fail-on`` lets through. Nothing is read
+    from it, so a parent that keeps the pipe open cannot make the command wait."""
+    if _stdin_waits():
+        from kneeguide.errors import InputError, Problem
+
+        raise InputError([Problem(rules.message("stdin_not_read", lang), key="stdin_not_read")])
+
+
+def _stdin_waits() -> bool:
+    """Whether standard input is a pipe or a file that may hold answers ``assess`` does not
+    read without ``--answers -`` (``echo '{…}' | kneeguide assess``): not a terminal and not
+    ``/dev/null``. Nothing is read from it: a parent that keeps the pipe open must not
+    make ``assess`` wait."""
+    import os
+    import stat
+
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (OSError, ValueError, AttributeError):  # no stdin at all
+        return False
+    return stat.S_ISFIFO(mode) or (stat.S_ISREG(mode) and os.fstat(sys.stdin.fileno()).st_size > 0)
+
+
 def announce_region(settings: Settings) -> None:
     """Say on stderr which region's emergency number the output uses when nobody chose
     it: taken from the locale, or the rule set's default because the locale names no
