@@ -352,3 +352,16 @@ def test_the_summary_counts_one_record_in_the_singular(tmp_path: Path) -> None:
     source.write_text('{"age": 40}\n')
     done = kneeguide("batch", str(source), "--region", "JP")
     assert "kneeguide batch: 1 record: soon 1" in done.stderr.splitlines()
+
+
+def test_a_csv_row_is_numbered_by_the_line_it_starts_on_after_a_cell_of_several_lines(
+    tmp_path: Path,
+) -> None:
+    """`row` is the line in the file (README); a quoted cell of three lines shifted every
+    later row by two, so an error pointed at the wrong patient's line."""
+    source = tmp_path / "multiline.csv"
+    source.write_text('id,age\n"a\nb\nc",40\nd,41\n\ne,x\n')
+    done = kneeguide("batch", str(source), "--region", "JP")
+    rows = [(r["row"], r["id"]) for r in map(json.loads, done.stdout.splitlines())]
+    assert rows == [(2, "a\nb\nc"), (5, "d"), (7, "e")]
+    assert "errors: 1 (rows 7)" in done.stderr

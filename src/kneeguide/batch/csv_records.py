@@ -118,9 +118,10 @@ def _check_header(names: list[str], delimiter: str, shown: str) -> None:
 
 
 def _rows(reader: Any, names: list[str], overlong: list[Overlong]) -> Iterator[Record]:
-    number = 1
+    """The records after the header, each numbered by the line it starts on (a quoted cell
+    may span lines: the csv reader counts them, in ``line_num``)."""
     while True:
-        number += 1
+        number = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
