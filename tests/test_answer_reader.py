@@ -365,3 +365,22 @@ def test_a_csv_row_is_numbered_by_the_line_it_starts_on_after_a_cell_of_several_
     rows = [(r["row"], r["id"]) for r in map(json.loads, done.stdout.splitlines())]
     assert rows == [(2, "a\nb\nc"), (5, "d"), (7, "e")]
     assert "errors: 1 (rows 7)" in done.stderr
+
+
+def test_the_problems_of_an_answers_file_come_in_the_files_order(tmp_path: Path) -> None:
+    """A duplicate key (found by the parser) was listed before everything the checker found."""
+    source = tmp_path / "bad.yaml"
+    source.write_text("age: 10:00\nside: up\nfoo: 1\nage: 3\ncalf_pain: maybe\n")
+    done = kneeguide("assess", "-f", str(source), "--region", "JP")
+    lines = [int(line.split(":")[2]) for line in done.stderr.splitlines() if str(source) in line]
+    assert done.returncode == 2 and lines == [1, 2, 3, 4, 5]
+
+
+def test_an_id_given_twice_with_a_does_not_hide_the_other_problems() -> None:
+    done = kneeguide("assess", "-a", "age=10:00", "-a", "age=5", "-a", "bogus=1")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "kneeguide: -a duplicate key 'age': answered twice",
+        f"kneeguide: -a age: '10:00' is not valid; {AGE_RANGE}",
+        "kneeguide: -a unknown question id 'bogus'",
+    ]

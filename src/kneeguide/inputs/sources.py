@@ -128,10 +128,12 @@ def collect_answers(
 
             locations = {k: key_location(raw, k, where) for k in raw}
             file_answers, found = check_answers(raw, rules.questions, where=where, locations=locations)
+            found = sorted([*problems, *found], key=_place)  # the file's problems in its order
+            problems.clear()
         clean.update(file_answers)
         problems.extend(found)
     if assignments:
-        a_answers, found = check_answers(parse_assignments(assignments), rules.questions)
+        a_answers, found = check_answers(parse_assignments(assignments, problems), rules.questions)
         problems.extend(
             Problem(f"-a {p.message}", None, p.key, (*p.params, ("prefix", "-a "))) for p in found
         )
@@ -139,6 +141,12 @@ def collect_answers(
     if problems:
         raise InputError(problems)
     return clean
+
+
+def _place(problem: Problem) -> tuple[int, int]:
+    """Where a problem is in its file, for reporting a file's problems top to bottom."""
+    at = problem.location
+    return (at.line, at.col) if at is not None else (0, 0)
 
 
 def nothing_answered(rules: RuleSet, answers: Answers, lang: str) -> str | None:

@@ -249,11 +249,14 @@ def parse_answers(raw: Mapping[str, Any], questions: Mapping[str, Question]) -> 
     return clean
 
 
-def parse_assignments(items: Iterable[str]) -> dict[str, str]:
+def parse_assignments(items: Iterable[str], problems: list[Problem] | None = None) -> dict[str, str]:
     """``["age=64", "calf_swelling=yes"]`` → a raw mapping; malformed items, and an id
-    given twice (which one was meant?), raise :class:`InputError`."""
+    given twice (which one was meant?), raise :class:`InputError` — or, with ``problems``
+    given, are appended there and the rest returned, so that every other problem of the
+    assignments is found in the same run."""
+    raising = problems is None
+    problems = [] if problems is None else problems
     out: dict[str, str] = {}
-    problems: list[Problem] = []
     for item in items:
         key, sep, value = item.partition("=")
         key = key.strip()
@@ -264,7 +267,7 @@ def parse_assignments(items: Iterable[str]) -> dict[str, str]:
             problems.append(duplicate(key, None, prefix="-a "))
             continue
         out[key] = value.strip()
-    if problems:
+    if raising and problems:
         raise InputError(problems)
     return out
 
