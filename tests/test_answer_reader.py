@@ -384,3 +384,18 @@ def test_an_id_given_twice_with_a_does_not_hide_the_other_problems() -> None:
         f"kneeguide: -a age: '10:00' is not valid; {AGE_RANGE}",
         "kneeguide: -a unknown question id 'bogus'",
     ]
+
+
+def test_a_refused_batch_input_is_one_line_without_the_region_note_before_it(tmp_path: Path) -> None:
+    source = tmp_path / "dup.csv"
+    source.write_text("id,age,age\nx,1,2\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LANG", "LC_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "kneeguide", "batch", str(source)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**env, "KNEEGUIDE_CONFIG": os.devnull},
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [f"kneeguide: {source}:1:3: duplicate key 'age': answered twice"]

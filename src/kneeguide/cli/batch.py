@@ -95,7 +95,6 @@ def batch(
     job = Job(
         rules, api.region_of(rules, settings.region), Audience[audience.upper()], full, out_fmt, resume_from
     )
-    announce_region(settings)
     settle()
     raw = _open(source)
     try:
@@ -110,6 +109,7 @@ def batch(
         # a CSV from Excel with a BOM goes back to Excel with one (a pipe's BOM is known here for CSV)
         bom = excel or (out_fmt is RecordFormat.CSV and given.decoder.bom)
         sink = _sink(output, force, out_fmt, bom=bom, crlf=excel)
+        announce_region(settings)  # once the input is taken: a refused one is one line, not two
         tally, interrupted = _run(job, given, workers, sink, output or "<stdout>")
     finally:
         if raw is not sys.stdin.buffer:
