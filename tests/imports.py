@@ -30,7 +30,7 @@ LAYERS: list[set[str]] = [
     {"ruleset"},
     {"evaluate"},
     {"files"},
-    {"ids", "errors", "suggest", "version", "interrupts"},
+    {"ids", "errors", "suggest", "version", "interrupts", "osfiles"},
 ]
 
 

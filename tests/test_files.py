@@ -23,19 +23,29 @@ def test_pieces_written_appear_at_the_path_only_on_commit_and_owner_only(tmp_pat
     out = AtomicWriter(target)
     out.write("first\n")
     out.write(b"second\n")
-    assert target.read_text() == "old\n" and len(names(tmp_path)) == 2  # the target and its temporary file
+    # the temporary file has no name (O_TMPFILE): nothing but the old file is to be seen
+    assert target.read_text() == "old\n" and names(tmp_path) == ["out.jsonl"]
     out.commit()
     assert target.read_text() == "first\nsecond\n"
     assert names(tmp_path) == ["out.jsonl"]
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
 
 
-def test_the_file_is_flushed_renamed_and_then_its_folder_flushed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("existing", "expected"),
+    [
+        (False, ["fsync file", "link", "fsync folder"]),  # a new file: linked in, never replacing
+        (True, ["fsync file", "link", "rename", "fsync folder"]),  # linked to a fresh name, renamed over
+    ],
+)
+def test_the_file_is_flushed_put_in_place_and_then_its_folder_flushed(
+    existing: bool, expected: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The rename itself is made durable: the folder is fsynced after it."""
+    """The new name itself is made durable: the folder is fsynced after it."""
     steps: list[str] = []
-    real_fsync, real_replace = os.fsync, os.replace
+    real_fsync, real_replace, real_link = os.fsync, os.replace, os.link
+    if existing:
+        (tmp_path / "out.txt").write_text("old\n")
 
     def fsync(fd: int) -> None:
         steps.append("fsync folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "fsync file")
@@ -45,11 +55,17 @@ def test_the_file_is_flushed_renamed_and_then_its_folder_flushed(
         steps.append("rename")
         real_replace(src, dst)
 
+    def link(src: Any, dst: Any, **kwargs: Any) -> None:
+        steps.append("link")
+        real_link(src, dst, **kwargs)
+
     monkeypatch.setattr(files.os, "fsync", fsync)
     monkeypatch.setattr(files.os, "replace", replace)
+    monkeypatch.setattr(files.os, "link", link)
     with AtomicWriter(tmp_path / "out.txt") as out:
         out.write("text\n")
-    assert steps == ["fsync file", "rename", "fsync folder"]
+    assert steps == expected
+    assert (tmp_path / "out.txt").read_text() == "text\n"
 
 
 def test_an_error_while_writing_leaves_the_old_file_and_no_temporary_one(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ import pyte
 import pytest
 from japanese import Hit, scan, unique, words
 from japanese_scan import STORIES, FullScreen, Plain, Recorder, kept
+from os_faults import refuse_creating
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
@@ -319,10 +320,7 @@ def test_a_file_that_cannot_be_written_is_said_in_japanese(rules: RuleSet, tmp_p
 def test_the_offers_to_save_speak_japanese_when_the_folder_is_read_only(
     rules: RuleSet, japanese_session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise PermissionError(errno.EACCES, "Permission denied")
-
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    refuse_creating(monkeypatch, tmp_path)
     japanese_session.answers.update({"age": 64, "calf_swelling": "yes"})
     person = Person({})
     person.path = lambda message, default: str(tmp_path / default)  # type: ignore[method-assign]
