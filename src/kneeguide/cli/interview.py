@@ -34,7 +34,9 @@ from kneeguide.ids import Audience, ReportFormat
 
 if TYPE_CHECKING:
     from kneeguide.engine import Assessment
+    from kneeguide.interview.lock import SessionLock
     from kneeguide.interview.prompts import Asker
+    from kneeguide.interview.resume import Copy
     from kneeguide.interview.session import Session
     from kneeguide.ruleset.model import RuleSet
 
@@ -69,19 +71,51 @@ def interview(
     """Ask the questions one by one in the terminal, then show the report."""
     from kneeguide.cli.signals import interrupt_on_signals
     from kneeguide.interview.askers import asker_for
-    from kneeguide.interview.loop import Interview
-    from kneeguide.interview.plain import PlainAsker
 
     settings = resolve(lang, region, audience, rules_dir)
     rules = settings.rules
     if not sys.stdin.isatty():
         raise InputError([Problem(rules.message("no_terminal", "en"), key="no_terminal")])
-    session = _resumed(resume, rules) if resume is not None else _started(audience, settings)
-    asker = asker_for(rules, session.lang, plain=plain)
-    if session.rules_digest != rules.digest:  # said on the terminal, wrapped at its width
-        asker.show(rules.message("resume_rules_changed", session.lang))
-        session.rules_digest = rules.digest
-    interrupt_on_signals()
+    kept: Path | None = None
+    lock: SessionLock | None
+    if resume is not None:
+
+        def take_copy(copy: "Copy") -> bool:
+            return _take_copy(copy, rules, settings.lang, plain=plain)
+
+        session, lock, kept = _resumed(resume, rules, take_copy)
+    else:
+        session, lock = _started(audience, settings)
+    try:  # the session stays locked until the interview ends, however it ends
+        asker = asker_for(rules, session.lang, plain=plain)
+        if kept is not None:  # in the language the copy was offered in
+            asker.show(rules.message("resume_from_copy", settings.lang).format(path=kept))
+        if session.rules_digest != rules.digest:  # said on the terminal, wrapped at its width
+            asker.show(rules.message("resume_rules_changed", session.lang))
+            session.rules_digest = rules.digest
+        interrupt_on_signals()
+        _run(session, asker, rules, settings, note, resume=resume, plain=plain, details=details)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _run(
+    session: "Session",
+    asker: "Asker",
+    rules: "RuleSet",
+    settings: Settings,
+    note: Path | None,
+    *,
+    resume: str | None,
+    plain: bool,
+    details: bool,
+) -> None:
+    """The interview over ``session``, the report and the offers to save; Ctrl-C, a closed
+    terminal or SIGTERM save the session and name the command that resumes it (exit 130)."""
+    from kneeguide.interview.loop import Interview
+    from kneeguide.interview.plain import PlainAsker
+
     try:
         result = Interview(
             rules,
@@ -163,32 +197,54 @@ def invocation() -> str:
     return "kneeguide"
 
 
-def _started(audience: str, settings: Settings) -> "Session":
-    """A new session; the region and language are checked before any prompt."""
+def _started(audience: str, settings: Settings) -> tuple["Session", "SessionLock | None"]:
+    """A new session, locked for this interview; the region and language are checked
+    before any prompt."""
     from kneeguide import api
     from kneeguide.interview.session import Session
 
     rules = settings.rules
     chosen = api.region_of(rules, settings.region)
     api.assess({}, rules=rules, lang=settings.lang)  # validates the language before any prompt
-    return Session.new(audience, chosen, settings.lang, rules.digest)
+    return Session.started(audience, chosen, settings.lang, rules.digest)
 
 
-def _resumed(resume: str, rules: "RuleSet") -> "Session":
-    """The saved session ``resume`` (or the latest), its answers checked against ``rules``
-    (its ``rules_digest`` still the one it began with, for the caller to say if they changed)."""
-    from kneeguide.interview.session import Session, latest_in_progress
+def _resumed(
+    resume: str, rules: "RuleSet", take_copy: Callable[["Copy"], bool]
+) -> tuple["Session", "SessionLock", Path | None]:
+    """The saved session ``resume`` (or the latest), locked for this interview, its answers
+    checked against ``rules`` (its ``rules_digest`` still the one it began with, for the
+    caller to say if they changed), and where a damaged file was kept when its intact copy
+    was taken instead (``take_copy`` asks; see ``session.open_to_resume``)."""
+    from kneeguide.interview.resume import open_to_resume
     from kneeguide.ruleset.answers import check_answers
 
-    path = latest_in_progress() if resume == RESUME_LATEST else Path(resume)
-    if path is None:
-        raise InputError([Problem("no interrupted interview to resume", key="resume_none")])
-    session = Session.load(path)
-    checked, problems = check_answers(session.answers, rules.questions, where=Location(str(path)))
-    if problems:
-        raise InputError(problems)
+    found = open_to_resume(None if resume == RESUME_LATEST else Path(resume), take_copy)
+    session = found.session
+    try:
+        checked, problems = check_answers(session.answers, rules.questions, where=Location(str(session.path)))
+        if problems:
+            raise InputError(problems)
+    except BaseException:
+        found.lock.release()
+        raise
     session.answers = dict(checked)
-    return session
+    return session, found.lock, found.kept
+
+
+def _take_copy(copy: "Copy", rules: "RuleSet", lang: str, *, plain: bool) -> bool:
+    """Whether the person goes on from the intact copy of a damaged session: asked on the
+    terminal, Enter for yes (it is the interview they asked for, an answer or so earlier);
+    a closed terminal is a no."""
+    from kneeguide.interview.askers import asker_for
+
+    question = rules.message("resume_damaged_copy", lang).format(
+        path=copy.damaged, saved=copy.saved, count=copy.answers
+    )
+    try:
+        return asker_for(rules, lang, plain=plain).confirm(question, True)
+    except EOFError:
+        return False
 
 
 def _report(

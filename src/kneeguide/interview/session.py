@@ -5,6 +5,19 @@ A session file is JSON holding the answers, the prompts asked so far (so
 the rules it was started with. It is written atomically and owner-only, under
 the user's data directory (``KNEEGUIDE_DATA_DIR`` overrides it, for tests and
 for clinics that keep records elsewhere).
+
+Nobody else can plant, share or swap a session:
+
+- the data folder and its ``sessions`` folder must be the user's own and writable
+  by them only (:func:`sessions_folder`), and a session is resumed only from a
+  regular file of theirs that others cannot write (:func:`check_own_file`), all
+  checked before a session is read or written;
+- an interview holds a lock on its session for as long as it runs
+  (:class:`~kneeguide.interview.lock.SessionLock`), so a second ``--resume`` of it says
+  it is in use instead of letting the last save win;
+- a damaged session is named, and its intact previous copy offered
+  (:func:`kneeguide.interview.resume.open_to_resume`); ``--resume`` never moves on to
+  another interview in its place.
 """
 
 from __future__ import annotations
@@ -12,14 +25,16 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from kneeguide.errors import InputError, KneeguideError, Location, Problem
-from kneeguide.files import private_dir, write_atomic
+from kneeguide.files import own_folder, write_atomic
 from kneeguide.inputs.bounded import read_regular
+from kneeguide.interview.lock import SessionInUse, SessionLock
 
 FORMAT = "kneeguide-session"
 VERSION = 1
@@ -36,6 +51,56 @@ def data_dir() -> Path:
 
 def sessions_dir() -> Path:
     return data_dir() / "sessions"
+
+
+def sessions_folder(*, create: bool) -> Path | None:
+    """The sessions folder, once it and the data folder are known to be the user's own;
+    None when it does not exist (and ``create`` is not set).
+
+    The data folder is checked before anything is made or read in it; missing folders
+    are created owner-only (0o700). The default data folder and the ``sessions`` folder
+    are kneeguide's own: when others can read or write them they are made private
+    (an older version made them under the umask). A ``KNEEGUIDE_DATA_DIR`` the person
+    chose is never changed: when it is not theirs alone, it is refused.
+    Raises :class:`~kneeguide.files.FolderError` or :class:`~kneeguide.files.WriteError`
+    (one line naming the folder, see :func:`kneeguide.files.own_folder`).
+    """
+    chosen = bool(os.environ.get("KNEEGUIDE_DATA_DIR"))
+    data = data_dir()
+    own_folder(data, tighten=not chosen)
+    folder = sessions_dir()
+    exists = own_folder(folder, create=create, tighten=True)
+    own_folder(data, tighten=not chosen)  # made just now: by us, not by someone quicker
+    return folder if exists else None
+
+
+def check_own_file(path: Path) -> None:
+    """Refuse a session file that is a symbolic link, belongs to another user, or that
+    others can write: a planted or shared file is never resumed.
+
+    A file that does not exist or cannot be looked at is let through:
+    :meth:`Session.load` says what is wrong with it in its own words.
+    Raises :class:`InputError` located at ``path`` (keys ``session_symlink``,
+    ``session_not_yours`` with ``owner``, ``session_open`` with ``mode``).
+    """
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return
+    where = Location(str(path))
+    if stat.S_ISLNK(info.st_mode):
+        message = "is a symbolic link; a session is resumed only from the file itself"
+        raise InputError([Problem(message, where, "session_symlink")])
+    if info.st_uid != os.geteuid():
+        message = (
+            f"this session file belongs to another user (uid {info.st_uid}); "
+            "only your own sessions are resumed"
+        )
+        raise InputError([Problem(message, where, "session_not_yours", (("owner", str(info.st_uid)),))])
+    if info.st_mode & 0o022:
+        mode = f"{stat.S_IMODE(info.st_mode):04o}"
+        message = f"others can change this session file (mode {mode}); it is not resumed"
+        raise InputError([Problem(message, where, "session_open", (("mode", mode),))])
 
 
 def _now() -> str:
@@ -59,16 +124,40 @@ class Session:
 
     @classmethod
     def new(cls, audience: str, region: str, lang: str, rules_digest: str) -> Session:
-        folder = private_dir(sessions_dir())
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = folder / f"{stamp}.json"
-        suffix = 1
-        while path.exists():
-            suffix += 1
-            path = folder / f"{stamp}-{suffix}.json"
-        return cls(path, audience, region, lang, rules_digest)
+        """A new session in the sessions folder (checked and created, see
+        :func:`sessions_folder`), named after the time it began; nothing is written yet."""
+        return cls.started(audience, region, lang, rules_digest, locked=False)[0]
 
-    def save(self) -> None:
+    @classmethod
+    def started(
+        cls, audience: str, region: str, lang: str, rules_digest: str, *, locked: bool = True
+    ) -> tuple[Session, SessionLock | None]:
+        """A new session and, when ``locked``, the lock it is held by for the interview's
+        life: two interviews started in the same second get two files, never one."""
+        folder = sessions_folder(create=True)
+        assert folder is not None  # created
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        suffix = 1
+        while True:
+            path = folder / (f"{stamp}.json" if suffix == 1 else f"{stamp}-{suffix}.json")
+            suffix += 1
+            if os.path.lexists(path):
+                continue
+            if not locked:
+                return cls(path, audience, region, lang, rules_digest), None
+            try:
+                lock = SessionLock.take(path)
+            except SessionInUse:
+                continue  # another interview began this second and has this name
+            if os.path.lexists(path):  # ... and saved it between the two looks
+                lock.release()
+                continue
+            return cls(path, audience, region, lang, rules_digest), lock
+
+    def save(self, *, keep_previous: bool = True) -> None:
+        """Write the session whole, keeping the last good copy as :attr:`previous`
+        (unless ``keep_previous`` is off: the file at :attr:`path` is damaged and the
+        previous copy is the good one)."""
         self.updated = _now()
         body = {
             "format": FORMAT,
@@ -85,7 +174,7 @@ class Session:
             "individually": self.individually,
             "emergency_shown": self.emergency_shown,
         }
-        if self.path.exists():
+        if keep_previous and self.path.exists():
             # Keep the last good copy: a file damaged later (by hand, by a disk fault)
             # never takes the answers with it.
             prev = self.previous
@@ -184,14 +273,24 @@ def _field(raw: dict[str, Any], name: str, shape: Any, default: Any = _REQUIRED)
 
 
 def latest_in_progress() -> Path | None:
-    folder = sessions_dir()
-    if not folder.is_dir():
+    """The newest session file that is in progress, or damaged; None when there is none.
+
+    A damaged file is returned, not passed over: it may well be the interview the person
+    means, and going on with an older one in its place would be a different interview
+    (the caller names the damaged file and offers its intact copy). A completed session
+    is passed over. Every file looked at is checked first (:func:`check_own_file`), and
+    the folders too (:func:`sessions_folder`); raises :class:`InputError` or
+    :class:`~kneeguide.files.FolderError` for one that is not the user's own.
+    """
+    folder = sessions_folder(create=False)
+    if folder is None:
         return None
-    for path in sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True):
-        # (".prev" copies do not match "*.json")
+    # (".prev" copies, ".lock" and ".damaged" files do not match "*.json")
+    for path in sorted(folder.glob("*.json"), key=lambda p: p.lstat().st_mtime, reverse=True):
+        check_own_file(path)
         try:
             if Session.load(path).status == "in_progress":
                 return path
         except InputError:
-            continue
+            return path
     return None
