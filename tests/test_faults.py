@@ -14,6 +14,7 @@ runs only for an unprivileged user.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -24,13 +25,13 @@ import signal
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from os_faults import refuse_creating
 from screen import TERMINAL_ENV, none_of_the_first_list
 
 from kneeguide import cli, files
@@ -58,8 +59,21 @@ def _restore_cli_debug(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def leftovers(folder: Path) -> list[str]:
-    """Temporary files kneeguide would have left in ``folder``."""
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+    """Temporary files kneeguide would have left in ``folder`` (its own, or a fallback's)."""
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp") or ".kneeguide-tmp-" in p.name)
+
+
+def writing_in(pid: int, folder: Path) -> bool:
+    """Whether process ``pid`` has an output file open in ``folder``: the unnamed one
+    (O_TMPFILE: ``FOLDER/#123 (deleted)`` in /proc) or the fallback's."""
+    fds = Path(f"/proc/{pid}/fd")
+    with contextlib.suppress(OSError):
+        for fd in fds.iterdir():
+            with contextlib.suppress(OSError):
+                where = os.readlink(fd)
+                if where.startswith(f"{folder}/") and where.endswith("(deleted)"):
+                    return True
+    return bool(leftovers(folder))
 
 
 @pytest.fixture()
@@ -238,15 +252,7 @@ def read_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     """A folder nobody may create files in (EACCES, as the kernel says for a read-only folder)."""
     folder = tmp_path / "read-only"
     folder.mkdir()
-    real_mkstemp = tempfile.mkstemp
-
-    def refuse(*args: Any, **kwargs: Any) -> tuple[int, str]:
-        where = Path(kwargs.get("dir") or (args[2] if len(args) > 2 else tempfile.gettempdir()))
-        if where.resolve() == folder.resolve():
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
-        return real_mkstemp(*args, **kwargs)
-
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    refuse_creating(monkeypatch, folder)
     yield folder
     assert list(folder.iterdir()) == [], "nothing, not even a partial file, is left"
 
@@ -419,7 +425,7 @@ def test_sigterm_to_a_batch_keeps_complete_records_and_names_resume_from(tmp_pat
     try:
         assert child.stdin is not None
         deadline = time.monotonic() + TIMEOUT
-        while not leftovers(tmp_path):  # the output's temporary file: batch is under way
+        while not writing_in(child.pid, tmp_path):  # the output's temporary file: batch is under way
             assert time.monotonic() < deadline and child.poll() is None
             time.sleep(0.05)
         for i in range(3):  # fed slowly, through a pipe that stays open

@@ -118,41 +118,26 @@ def _pool(
 ) -> Iterator[Result]:
     """``pooled`` on every piece in ``workers`` processes; results in the pieces' order.
 
-    ``ahead``: how many groups of pieces are handed out before the first one's
-    results are taken.
-    """
-    import multiprocessing
-    import os
-    from collections import deque
-    from concurrent.futures import Future, ProcessPoolExecutor
+    ``ahead``: how many groups of pieces are read beyond the one whose results are
+    being taken (0 for input that arrives: reading more could wait for it while
+    finished records are held back).
 
-    # A process pool whose workers die (a SIGTERM to the whole process group, as a
-    # service manager sends) reports a broken pool instead of deadlocking on a lock.
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(job,))
+    No thread and no lock of this process is involved: each worker has its own
+    pipe and at most one piece at a time, and this process waits on the pipes
+    (:func:`multiprocessing.connection.wait`), where an interruption reaches it
+    at once. However this generator ends (done, an interruption, an error, or
+    closed early), its workers are gone when it has: ended by the parent, never
+    waited for while they might be blocked (:class:`~kneeguide.batch.workers.Workers`).
+    """
+    from kneeguide.batch.workers import Workers
+
+    crew = Workers(workers, _init_worker, job, pooled)
     try:
-        executor.submit(_ready).result()  # start the workers now, not at the first full block
-        pending: deque[list[Future[Result]]] = deque()
-        for group in groups():
-            pending.append([executor.submit(pooled, piece) for piece in group])
-            while len(pending) > ahead:
-                for future in pending.popleft():
-                    yield future.result()
-        while pending:
-            for future in pending.popleft():
-                yield future.result()
+        yield from crew.ordered(groups(), ahead)
     except BaseException:
-        executor.shutdown(wait=False, cancel_futures=True)
-        for child in multiprocessing.active_children():
-            child.kill()
-        # Let the pool's manager thread see its workers gone and close its pipe before
-        # the interpreter exits: Python 3.11's exit hook can otherwise write to that pipe
-        # while it closes and print a traceback (the race is fixed in 3.12).
-        manager = getattr(executor, "_executor_manager_thread", None)
-        if manager is not None:
-            manager.join(timeout=5)
+        crew.end(kill=True)
         raise
-    executor.shutdown(wait=True)
+    crew.end(kill=False)
 
 
 # --- in a worker process ------------------------------------------------------------------------
@@ -161,19 +146,9 @@ _JOB: Job | None = None  # the worker's job, set once when it starts
 
 
 def _init_worker(job: Job) -> None:
-    """Workers leave interruption to the parent, which stops cleanly and reports."""
-    import signal
-
     global _JOB
     _JOB = job
     settle()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "SIGTERM"):
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's "save and stop" handler
-
-
-def _ready() -> bool:
-    return True
 
 
 def _process_block(records: list[Record | Line]) -> list[dict[str, Any]]:

@@ -35,6 +35,12 @@ def arriving_blocks(records: Iterable[Item], size: int) -> Iterator[list[Item]]:
     assessed at once and a fast one's still travel in large blocks. The queue
     is bounded, so memory stays flat however fast the input. An exception
     while reading comes out here, after the records read before it.
+
+    The thread is never waited for: an interrupted run returns at once and leaves
+    it blocked on the pipe. That is safe because it holds no lock the interpreter
+    needs at exit (it reads with ``os.read``, never through ``sys.stdin``'s buffer:
+    :func:`~kneeguide.batch.lines.arriving_lines`) and it is a daemon thread, which the
+    interpreter simply stops; it blocks the interruptions, so they reach the main thread.
     """
     import queue
     import threading

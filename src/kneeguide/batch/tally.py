@@ -22,7 +22,12 @@ SHOWN_ERROR_ROWS = 20
 
 @dataclass
 class Tally:
-    """Counts over batch records; ``last_row`` is the row of the last record counted."""
+    """Counts over batch records; ``last_row`` is the row of the last record counted.
+
+    ``next_row`` is the first row after the records counted, the one to resume from:
+    after the last record counted, else where the run began (``--resume-from``, given
+    here), so an interrupted run that wrote nothing names its own first row, not row 1.
+    """
 
     records: int = 0
     errors: int = 0
@@ -30,11 +35,13 @@ class Tally:
     levels: Counter[str] = field(default_factory=Counter)
     red_flags: Counter[str] = field(default_factory=Counter)
     last_row: int = 0
+    next_row: int = 1
 
     def add(self, out: dict[str, Any]) -> None:
         """Count one batch record (the next in input order)."""
         self.records += 1
         self.last_row = out["row"]
+        self.next_row = self.last_row + 1
         if not out["ok"]:
             self.errors += 1
             if len(self.error_rows) < SHOWN_ERROR_ROWS:
@@ -52,6 +59,7 @@ class Tally:
         self.red_flags.update(other.red_flags)
         if other.records:
             self.last_row = other.last_row
+            self.next_row = other.next_row
 
     def lines(self, rules: RuleSet) -> list[str]:
         """The summary: records by level (most urgent first), red flags by count, error rows;

@@ -10,13 +10,19 @@ every command, so help and "no such command" suggestions are unchanged.
 import importlib
 import os
 import sys
+
+from kneeguide.interrupts import command_starts, quiet_until_the_command
+
+if sys.argv:  # as the program, before typer loads: a signal while it starts is exit 130, in one line
+    quiet_until_the_command(sys.argv[0])
 from typing import Annotated, Any
 
 import typer
 
-from kneeguide.cli.guard import EXIT_OK, debugging, guarded, set_debug, stdout_failed
+from kneeguide.cli.guard import EXIT_INTERRUPTED, EXIT_OK, debugging, guarded, set_debug, stdout_failed
 from kneeguide.cli.options import RESUME_LATEST, DebugOption
 from kneeguide.cli.settings import announce_region, load, resolve
+from kneeguide.cli.signals import interruptible
 from kneeguide.cli.stdout import StdoutFailed, checked_stdout, flush_stdout
 from kneeguide.cli.streams import output_as
 from kneeguide.errors import InputError, Problem
@@ -71,6 +77,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(status if isinstance(status, int) else EXIT_OK)
     except SystemExit:
         raise
+    except KeyboardInterrupt:  # an interruption outside the command (which reports its own)
+        sys.stderr.write("kneeguide: interrupted\n")
+        sys.exit(EXIT_INTERRUPTED)
     except StdoutFailed as exc:
         if debugging():
             raise
@@ -121,7 +130,7 @@ def build(name: str | None) -> typer.Typer:
     every = name not in COMMANDS and name not in GROUPS
     for command, (module, function) in COMMANDS.items():
         if every or command == name:
-            app.command(command)(_member(module, function))
+            app.command(command)(interruptible(_member(module, function)))
     for group, (module, typer_app) in GROUPS.items():
         if every or group == name:
             app.add_typer(_member(module, typer_app), name=group)
@@ -151,6 +160,8 @@ def _root(
     Run without a command in a terminal to start the interview. With answers
     piped on stdin (JSON or YAML), prints the JSON assessment instead.
     """
+    if ctx.invoked_subcommand not in COMMANDS:  # a command does it as it starts (cli.signals)
+        command_starts()
     if ctx.invoked_subcommand is not None:
         return
     if sys.stdin.isatty():

@@ -8,9 +8,8 @@ resume from (exit status 130); a failed write leaves OUTPUT as it was.
 
 import contextlib
 import sys
-from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, Optional
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, NoReturn, Optional
 
 import typer
 
@@ -29,9 +28,10 @@ from kneeguide.cli.stdout import StdoutFailed
 from kneeguide.errors import InputError, Location, Problem
 from kneeguide.files import AtomicWriter
 from kneeguide.ids import Audience, RecordFormat
+from kneeguide.osfiles import descriptor_of
 
 if TYPE_CHECKING:
-    from kneeguide.batch.blocks import Job
+    from kneeguide.batch.blocks import Job, Rendered
     from kneeguide.batch.opening import Input
     from kneeguide.batch.tally import Tally
     from kneeguide.ruleset.model import RuleSet
@@ -83,48 +83,58 @@ def batch(
     from kneeguide import api
     from kneeguide.batch.blocks import Job
     from kneeguide.batch.pool import settle
+    from kneeguide.batch.tally import Tally
 
-    rules = load(rules_dir)
-    in_fmt = _format_of(None if source == "-" else source, input_format)
-    if excel and output_format is RecordFormat.JSONL:
-        raise InputError([Problem("--excel writes CSV: it cannot go with --output-format jsonl")])
-    if excel and output is not None and output.lower().endswith((".jsonl", ".json", ".ndjson")):
-        raise InputError([Problem(f"--excel writes CSV: name the output .csv, not {output!r}")])
-    out_fmt = RecordFormat.CSV if excel else _format_of(output, output_format)
-    settings = batch_settings(rules, region, audience)
-    job = Job(
-        rules, api.region_of(rules, settings.region), Audience[audience.upper()], full, out_fmt, resume_from
-    )
-    settle()
-    raw = _open(source)
+    sink: Sink | None = None
     try:
-        from kneeguide.batch.csv_records import DELIMITERS
-        from kneeguide.batch.opening import open_input
+        rules = load(rules_dir)
+        in_fmt = _format_of(None if source == "-" else source, input_format)
+        if excel and output_format is RecordFormat.JSONL:
+            raise InputError([Problem("--excel writes CSV: it cannot go with --output-format jsonl")])
+        if excel and output is not None and output.lower().endswith((".jsonl", ".json", ".ndjson")):
+            raise InputError([Problem(f"--excel writes CSV: name the output .csv, not {output!r}")])
+        out_fmt = RecordFormat.CSV if excel else _format_of(output, output_format)
+        settings = batch_settings(rules, region, audience)
+        region_code = api.region_of(rules, settings.region)
+        job = Job(rules, region_code, Audience[audience.upper()], full, out_fmt, resume_from)
+        settle()
+        raw = _open(source)
+    except KeyboardInterrupt:
+        _stopped(Tally(next_row=resume_from))
+    try:
+        try:
+            from kneeguide.batch.csv_records import DELIMITERS
+            from kneeguide.batch.opening import open_input
 
-        # what would spoil every record (the encoding, a CSV header) is refused before any is written
-        shown = "<stdin>" if source == "-" else source
-        given = open_input(
-            raw, shown, in_fmt is RecordFormat.CSV, encoding, DELIMITERS[delimiter], columns=rules.questions
-        )
-        # a CSV from Excel with a BOM goes back to Excel with one (a pipe's BOM is known here for CSV)
-        bom = excel or (out_fmt is RecordFormat.CSV and given.decoder.bom)
-        sink = _sink(output, force, out_fmt, bom=bom, crlf=excel)
-        announce_region(settings)  # once the input is taken: a refused one is one line, not two
-        tally, interrupted = _run(job, given, workers, sink, output or "<stdout>")
+            shown = "<stdin>" if source == "-" else source
+            _refuse_own_input(raw, shown, output)  # before anything is read
+            # what would spoil every record (the encoding, a CSV header) is refused before any is written
+            csv_in, split = in_fmt is RecordFormat.CSV, DELIMITERS[delimiter]
+            given = open_input(raw, shown, csv_in, encoding, split, columns=rules.questions)
+            # a CSV from Excel with a BOM goes back to Excel with one (a pipe's BOM is known here for CSV)
+            bom = excel or (out_fmt is RecordFormat.CSV and given.decoder.bom)
+            sink = made = _sink(output, force, out_fmt, bom=bom, crlf=excel)
+            announce_region(settings)  # once the input is taken: a refused one is one line, not two
+        except KeyboardInterrupt:
+            if sink is not None:
+                sink.abandon()
+            _stopped(Tally(next_row=resume_from))
+        tally, interrupted = _run(job, given, workers, made, output or "<stdout>")
     finally:
         if raw is not sys.stdin.buffer:
             raw.close()
-    sink.commit()
-    _summary(tally, rules, interrupted)
+    _finish(made, tally, rules, interrupted)
 
 
 def _run(job: "Job", given: "Input", workers: int, sink: "Sink", shown: str) -> "tuple[Tally, bool]":
     """Assess every record of ``given`` into ``sink``, block by block, and count them.
 
     Returns the tally and whether the run was interrupted (Ctrl-C, SIGTERM, SIGHUP);
-    what was written by then is whole records. A failed write abandons ``sink``
-    and raises ``InputError`` (naming ``shown``) or ``WriteError``; so does input
-    from a pipe that turns out not to be text (``InputError``, after the records before it).
+    what was written by then is whole records, and the tally counts exactly those
+    (its ``next_row`` is the row to resume from). The workers, if any, are gone when
+    this returns. A failed write abandons ``sink`` and raises ``InputError`` (naming
+    ``shown``) or ``WriteError``; so does input from a pipe that turns out not to be
+    text (``InputError``, after the records before it).
     """
     from kneeguide.batch.pool import run_rendered, run_text
     from kneeguide.batch.tally import Tally
@@ -135,8 +145,9 @@ def _run(job: "Job", given: "Input", workers: int, sink: "Sink", shown: str) -> 
     if job.resume_from > 1:
         records = (r for r in records if r.row >= job.resume_from)
     interrupt_on_signals()
-    tally = Tally()
+    tally = Tally(next_row=job.resume_from)
     progress = _progress()
+    results: Iterator[Rendered] = iter(())
     try:
         if workers > 1 and given.lines is not None:
             results = run_text(job, given.lines, workers)  # the workers read the lines themselves
@@ -159,9 +170,48 @@ def _run(job: "Job", given: "Input", workers: int, sink: "Sink", shown: str) -> 
         sink.abandon()
         raise
     finally:
+        with signals_held():  # the workers ended (and reaped) now, not when the generator is collected
+            _close(results)
         if progress is not None:
             progress(None)  # the counter's line cleared for what stderr says next
     return tally, False
+
+
+def _close(results: Iterator[Any]) -> None:
+    close = getattr(results, "close", None)
+    if close is not None:
+        close()
+
+
+def _refuse_own_input(raw: BinaryIO, shown: str, output: str | None) -> None:
+    """Refuse an output that is the input itself (the same file, a hard link, a symlink to
+    it, ``/dev/stdin`` when stdin comes from it, stdout redirected onto it), before anything
+    is read: it would be replaced by records of itself, or read while it grows. A terminal
+    (or ``/dev/null``) is read and written alike, and may be both. Raises ``InputError``."""
+    import os
+    import stat
+
+    try:
+        read = os.fstat(raw.fileno())
+    except (OSError, ValueError):  # pragma: no cover - an input without a descriptor
+        return
+    if stat.S_ISCHR(read.st_mode):
+        return
+    to_stdout = output is None or output == "-"
+    try:
+        written = os.fstat(sys.stdout.fileno()) if to_stdout else os.stat(output or "")
+    except (OSError, ValueError):  # no such file yet (or no stdout): nothing to overwrite
+        return
+    if (written.st_dev, written.st_ino) == (read.st_dev, read.st_ino):
+        where = "<stdout>" if to_stdout else str(output)
+        raise InputError(
+            [
+                Problem(
+                    f"this is the input {shown!r} itself: nothing was read; write the records elsewhere",
+                    Location(where),
+                )
+            ]
+        )
 
 
 def _format_of(name: str | None, given: RecordFormat | None) -> RecordFormat:
@@ -183,14 +233,43 @@ def _open(source: str) -> BinaryIO:
         raise InputError([Problem(f"cannot read: {exc.strerror}", Location(source))]) from None
 
 
+def _finish(sink: "Sink", tally: "Tally", rules: "RuleSet", interrupted: bool) -> None:
+    """Put the output in place and say how the run went, with interruptions held: what the
+    summary says is what the output holds. An interruption that comes now finds every
+    record written and changes nothing (in the program it stays held until the process
+    ends, a few milliseconds later; :func:`kneeguide.cli.app.main`)."""
+    from kneeguide.interrupts import block_in_this_thread, in_the_program, take_held, unblock
+
+    held = block_in_this_thread()
+    try:
+        sink.commit()
+        _summary(tally, rules, interrupted)
+    finally:
+        take_held()
+        if not in_the_program():
+            unblock(held)
+
+
+def _stopped(tally: "Tally") -> NoReturn:
+    """Interrupted before any record was written: say so, with the row to resume from."""
+    sys.stderr.write(
+        "kneeguide batch: interrupted before any record was written; "
+        f"continue with --resume-from {tally.next_row}\n"
+    )
+    raise typer.Exit(EXIT_INTERRUPTED)
+
+
 def _summary(tally: "Tally", rules: "RuleSet", interrupted: bool) -> None:
     """The summary on stderr (with the disabled red flags and the disclaimer); exit 130
-    when interrupted, 2 when a record failed."""
+    when interrupted (with the row to resume from: the first not written), 2 when a
+    record failed."""
     say(tally.lines(rules), "kneeguide batch")  # escaped: a line may echo an id from the input
     if interrupted:
+        if not tally.records:
+            _stopped(tally)
         sys.stderr.write(
             f"kneeguide batch: interrupted after row {tally.last_row}; "
-            f"the output holds complete records only; continue with --resume-from {tally.last_row + 1}\n"
+            f"the output holds complete records only; continue with --resume-from {tally.next_row}\n"
         )
         raise typer.Exit(EXIT_INTERRUPTED)
     if tally.errors:
@@ -272,16 +351,18 @@ Sink = _Stdout | AtomicWriter | _Excel
 def _sink(
     output: str | None, force: bool, fmt: RecordFormat, *, bom: bool = False, crlf: bool = False
 ) -> Sink:
-    """Where the records go: stdout (no OUTPUT, or ``-``), or OUTPUT written atomically,
-    owner-only. An existing OUTPUT without ``force`` is a ``WriteError``; so is a folder
-    that takes no file. A CSV output starts with its header; ``bom`` puts a UTF-8 byte
-    order mark before it (Excel then reads the file as UTF-8, not as the system's code
-    page: 佐藤, not 菴占陸), ``crlf`` ends each record line in CRLF (``--excel`` gives
-    both; an input that began with a BOM gives ``bom`` to a CSV output)."""
+    """Where the records go: stdout (no OUTPUT, ``-`` or ``/dev/stdout``), or OUTPUT written
+    atomically, owner-only; a device or a FIFO is written to, not replaced. An existing
+    OUTPUT without ``force`` is a ``WriteError``; so are an empty name, a name too long, a
+    folder, and a folder that takes no file (:class:`~kneeguide.files.AtomicWriter`). A CSV
+    output starts with its header; ``bom`` puts a UTF-8 byte order mark before it (Excel
+    then reads the file as UTF-8, not as the system's code page: 佐藤, not 菴占陸), ``crlf``
+    ends each record line in CRLF (``--excel`` gives both; an input that began with a BOM
+    gives ``bom`` to a CSV output)."""
     from kneeguide.batch.output import csv_header
 
-    to_stdout = output is None or output == "-"
-    plain = _Stdout(bom, fmt) if to_stdout else AtomicWriter(Path(output or "-"), force=force)
+    to_stdout = output is None or output == "-" or descriptor_of(output) == 1  # -o /dev/stdout
+    plain = _Stdout(bom, fmt) if to_stdout or output is None else AtomicWriter(output, force=force)
     sink: Sink = _Excel(plain) if crlf and fmt is RecordFormat.CSV else plain
     if fmt is RecordFormat.CSV:
         sink.write(("\ufeff" if bom else "") + csv_header())

@@ -41,13 +41,26 @@ if TYPE_CHECKING:
     from kneeguide.ruleset.model import Answers, RuleSet
 
 
+def file_name(value: str) -> Path:
+    """``-o FILE``: a name, else a usage error (an empty one would become ``.``, the folder)."""
+    if not value:
+        raise typer.BadParameter("an empty file name: give the name of the file to write")
+    return Path(value)
+
+
 @guarded
 def note(
     session: SessionOption = None,
     answers: AnswersOption = None,
     output: Annotated[
         Optional[Path],  # noqa: UP045 - typer reads the annotations at run time
-        typer.Option("--output", "-o", help="Write here (format from .md/.txt/.html) instead of stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write here (format from .md/.txt/.html) instead of stdout.",
+            metavar="FILE",
+            parser=file_name,
+        ),
     ] = None,
     fmt: Annotated[
         NoteFormat, typer.Option("--format", help="Format when writing to stdout.")
@@ -86,7 +99,7 @@ def note(
         session, answers, lang, region, audience, rules_dir, empty=False, encoding=encoding
     )
     clinic_path = clinic or settings.clinic
-    if output is not None:
+    if output is not None and str(output) != "-":
         write_note(
             output, result, settings.rules, patient, clinic_path, force,
             session=saved, appendix=appendix, to=to, doctor=doctor,
@@ -117,7 +130,9 @@ def export(
     ] = None,
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help="Write here instead of stdout."),
+        typer.Option(
+            "--output", "-o", help="Write here instead of stdout.", metavar="FILE", parser=file_name
+        ),
     ] = None,
     lang: LangOption = None,
     region: RegionOption = None,
@@ -142,7 +157,7 @@ def export(
     completed = saved is None or saved.status == "completed"
     authored = session_times(saved)[1] if saved is not None else None  # None: answers given now
     text = render.export(ExportFormat.FHIR, result, settings.rules, completed=completed, authored=authored)
-    if output is None:
+    if output is None or str(output) == "-":
         output_as("json")
         sys.stdout.write(text)
     else:

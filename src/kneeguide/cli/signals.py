@@ -8,10 +8,36 @@ row to resume from) turn an interruption into exit status 130, never a torn file
 from __future__ import annotations
 
 import contextlib
-import signal
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from kneeguide.interrupts import INTERRUPTIONS, block_in_this_thread
+from kneeguide.interrupts import (
+    block_in_this_thread,
+    command_ended,
+    command_starts,
+    interrupt_on_signals,
+    unblock,
+)
+
+__all__ = ["interrupt_on_signals", "interruptible", "signals_held"]
+
+
+def interruptible(command: Callable[..., None]) -> Callable[..., None]:
+    """``command`` as the program runs it: interruptions raise ``KeyboardInterrupt`` while
+    it runs (its ``guarded`` wrapper or the command itself reports them, exit 130), and
+    end the process at once before it starts and after it ends, when there is nothing
+    left to save (:mod:`kneeguide.interrupts`). Outside the program, ``command`` as it is."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        command_starts()
+        try:
+            command(*args, **kwargs)
+        finally:
+            command_ended()
+
+    return run
 
 
 @contextlib.contextmanager
@@ -26,16 +52,4 @@ def signals_held() -> Iterator[None]:
     try:
         yield
     finally:
-        if before is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, before)
-
-
-def interrupt_on_signals() -> None:
-    """From now on SIGTERM and SIGHUP (a closed terminal) raise ``KeyboardInterrupt``,
-    as Ctrl-C does."""
-
-    def handler(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    for signum in INTERRUPTIONS - {signal.SIGINT}:  # Python's own SIGINT handler raises it already
-        signal.signal(signum, handler)
+        unblock(before)
