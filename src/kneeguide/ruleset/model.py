@@ -371,6 +371,18 @@ class RuleSet(NamedTuple):
     skippable: tuple[Question, ...]  # yes/no questions with ask_if: skipped means "no"
     disabled: tuple[tuple[str, str], ...]  # (red flag id, reason) switched off by this rule set
     tests: tuple[RuleTest, ...]
+    #: (protected text id, reason) of each built-in safety text this rule set rewords
+    #: (``reworded:`` in ruleset.yaml): ``red_flags.<id>.title``, ``dispositions.urgent.action``,
+    #: ``regions.JP.emergency`` ...; every output announces each one, as it does ``disabled``
+    reworded: tuple[tuple[str, str], ...] = ()
+    #: a custom rule set: the built-in rule set's (version, digest) it was proved not weaker
+    #: than when it was loaded; None for the built-in rule set itself
+    checked_against: tuple[str, str] | None = None
+
+    @property
+    def custom(self) -> bool:
+        """Whether this is a rule set other than the built-in one (``--rules``)."""
+        return self.checked_against is not None
 
     @property
     def offered(self) -> tuple[str, ...]:
