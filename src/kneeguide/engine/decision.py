@@ -148,7 +148,8 @@ def _shown(p: Plan, index: int, held: int) -> tuple[float, int, RankedCause] | N
     """A cause's entry in the ranking from the features that hold, or None when it is not shown.
 
     The total is the cause's prior plus the weight of every feature that holds
-    (bit ``i`` of ``held``: feature ``i``), counted in file order.
+    (bit ``i`` of ``held``: feature ``i``), summed exactly in the plan's whole
+    units (:mod:`kneeguide.ruleset.numbers`) and reported as the decimal they stand for.
     """
     total = p.priors[index]
     pro: list[int] = []
@@ -160,4 +161,4 @@ def _shown(p: Plan, index: int, held: int) -> tuple[float, int, RankedCause] | N
     if total < p.show or not pro:
         return None
     strength = "strong" if total >= p.strong else "possible" if total >= p.possible else "less_likely"
-    return (-total, index, RankedCause(index, total, strength, tuple(pro), tuple(con)))
+    return (-total, index, RankedCause(index, total / p.scale, strength, tuple(pro), tuple(con)))

@@ -14,6 +14,7 @@ from kneeguide.evaluate.memo import PerRules
 from kneeguide.evaluate.truth import bit_layout
 from kneeguide.ids import Level
 from kneeguide.ruleset.model import RuleSet
+from kneeguide.ruleset.numbers import cause_units
 
 Candidate = tuple[int, str, int]  # (level, what set it: flag, open, floor, cause or none, position)
 FlagsPart = tuple[tuple[tuple[int, Level], ...], tuple[Candidate, ...]]  # hits and their candidates
@@ -27,15 +28,16 @@ class Plan(NamedTuple):
     escalation_bits: tuple[tuple[tuple[int, int], ...], ...]  # per flag: (bit in Truth.escalations, level)
     open_order: tuple[int, ...]  # red flag positions, most urgent first, file order within a level
     causes: tuple[tuple[int, int, int, dict[int, Any]], ...]  # (position, first bit, mask, entries seen)
-    priors: tuple[float, ...]
-    weights: tuple[tuple[float, ...], ...]
+    scale: int  # priors, weights and the thresholds are in units of 1/scale (ruleset.numbers)
+    priors: tuple[int, ...]
+    weights: tuple[tuple[int, ...], ...]
     cause_levels: tuple[int, ...]
     floor_levels: tuple[int, ...]
     not_excluded: int
     no_cause: int
-    show: float
-    strong: float
-    possible: float
+    show: int
+    strong: int
+    possible: int
     top: int
     screening: tuple[str, ...]
     not_now_rules: tuple[bool, ...]
@@ -47,6 +49,7 @@ class Plan(NamedTuple):
 def _make_plan(rules: RuleSet) -> Plan:
     flags = rules.red_flags
     escalation_at, feature_at = bit_layout(rules)
+    units = cause_units(rules)
     return Plan(
         flag_levels=tuple(int(f.level) for f in flags),
         escalation_bits=tuple(
@@ -58,15 +61,16 @@ def _make_plan(rules: RuleSet) -> Plan:
             (i, at, (1 << len(c.features)) - 1, {})
             for i, (c, at) in enumerate(zip(rules.causes, feature_at, strict=True))
         ),
-        priors=tuple(c.prior for c in rules.causes),
-        weights=tuple(tuple(x.weight for x in c.features) for c in rules.causes),
+        scale=units.scale,
+        priors=units.priors,
+        weights=units.weights,
         cause_levels=tuple(int(c.level) for c in rules.causes),
         floor_levels=tuple(int(f.level) for f in rules.floors),
         not_excluded=int(rules.not_excluded_level),
         no_cause=int(rules.no_cause_level),
-        show=rules.ranking.show,
-        strong=rules.ranking.strong,
-        possible=rules.ranking.possible,
+        show=units.show,
+        strong=units.strong,
+        possible=units.possible,
         top=rules.ranking.top,
         screening=rules.acupuncture.screening,
         not_now_rules=tuple(r.level == "not_now" for r in rules.acupuncture.suitability),

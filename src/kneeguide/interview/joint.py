@@ -31,6 +31,7 @@ from kneeguide.evaluate import conditions
 from kneeguide.evaluate.conditions import ScoreCompare, Scores
 from kneeguide.evaluate.truth import ScoreFacts
 from kneeguide.ruleset.model import Answers, Cause, RuleSet
+from kneeguide.ruleset.numbers import cause_units
 
 
 def score_groups(
@@ -79,8 +80,8 @@ def score_groups(
 class Span(NamedTuple):
     """How far a cause's total could still move, and which questions move it."""
 
-    low: float
-    high: float
+    low: int  # in the ranking's whole units (kneeguide.ruleset.numbers), as the engine sums
+    high: int
     up: frozenset[str]  # unanswered questions of undecided features that would raise it
     down: frozenset[str]  # ... that would lower it
     can_show: bool  # a reason for it holds, or could still hold
@@ -89,23 +90,25 @@ class Span(NamedTuple):
 
 def cause_span(
     cause: Cause,
+    prior: int,
+    weights: tuple[int, ...],
     effective: Answers,
     scores: Scores,
     askable: frozenset[str],
     moving: Mapping[str, frozenset[str]],
 ) -> Span:
-    """``moving``: the scores whose band could still change, with the questions that could."""
-    total = cause.prior
-    low = high = 0.0
+    """``moving``: the scores whose band could still change, with the questions that could.
+    ``prior`` and ``weights`` are the cause's in whole units (:func:`cause_units`)."""
+    total = prior
+    low = high = 0
     up: set[str] = set()
     down: set[str] = set()
     can_show = sure = False
-    for feature in cause.features:
+    for feature, weight in zip(cause.features, weights, strict=True):
         holds = feature.when.evaluate(effective, scores)
         open_ = conditions.questions_in(feature.when) & askable
         for sid in conditions.scores_in(feature.when):
             open_ |= moving.get(sid, frozenset())
-        weight = feature.weight
         if holds is True:
             total += weight
         if not open_ or (holds is not None and not (conditions.scores_in(feature.when) & moving.keys())):
@@ -141,10 +144,13 @@ def ranking_group(
 ) -> frozenset[str]:
     """The questions that could, together, change the leading causes, their order or
     their strengths (or add a strong cause that raises the level)."""
-    ranking = rules.ranking
-    spans = [cause_span(c, effective, scores, askable, moving) for c in rules.causes]
+    ranking = cause_units(rules)
+    spans = [
+        cause_span(c, prior, weights, effective, scores, askable, moving)
+        for c, prior, weights in zip(rules.causes, ranking.priors, ranking.weights, strict=True)
+    ]
 
-    def strength(total: float) -> str:
+    def strength(total: int) -> str:
         return (
             "strong"
             if total >= ranking.strong
@@ -153,7 +159,7 @@ def ranking_group(
             else "less_likely"
         )
 
-    def ahead(first: int, its_lowest: float, second: int, its_highest: float) -> bool:
+    def ahead(first: int, its_lowest: int, second: int, its_highest: int) -> bool:
         """``first`` stays ranked above ``second`` (equal totals: file order)."""
         return its_lowest > its_highest or (its_lowest == its_highest and first < second)
 
