@@ -41,6 +41,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
+from command import installed
+from os_faults import children, interrupt, reap, running
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -55,12 +57,6 @@ RECORDS = 30_000
 RUNS = int(os.environ.get("KNEEGUIDE_SIGNAL_RUNS", "4"))
 INTERRUPTIONS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 CSV_COLUMNS = ("id", "age", "calf_swelling", "recent_surgery")
-
-
-def kneeguide() -> list[str]:
-    """The installed command, as a person runs it (its start-up is what is tested)."""
-    exe = shutil.which("kneeguide", path=os.path.dirname(sys.executable))
-    return [exe] if exe else [sys.executable, "-m", "kneeguide"]
 
 
 # --- inputs ----------------------------------------------------------------------------------------
@@ -122,7 +118,7 @@ class Run:
     def __post_init__(self) -> None:
         source = self.folder / "input"
         source.write_bytes(self.data)
-        command = [*kneeguide(), "batch", "-" if self.pipe else str(source), *self.args]
+        command = [*installed(), "batch", "-" if self.pipe else str(source), *self.args]
         ignored = self.ignore
 
         def before() -> None:  # as nohup does: an ignored signal is inherited by the program
@@ -193,9 +189,7 @@ class Run:
         return code, took
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        reap(self.process)
 
     def err(self) -> str:
         return self.stderr.decode(errors="replace")
@@ -233,13 +227,6 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return "\nState:\tZ" not in status
-
-
-def children(pid: int) -> list[int]:
-    try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:  # pragma: no cover - kernels without CONFIG_PROC_CHILDREN
-        pytest.skip("/proc/PID/task/PID/children is needed")
 
 
 def waits_on_its_pipe(pid: int) -> bool:
@@ -422,21 +409,15 @@ def test_a_signal_while_kneeguide_starts_is_exit_130_in_one_line(seed: int) -> N
     chance = random.Random(seed)
     signum = chance.choice(INTERRUPTIONS)
     pause = chance.uniform(0.0, 0.15)
-    command = [*kneeguide(), "assess", "-a", "age=70", "-a", "calf_swelling=yes", "--format", "json"]
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
+    command = [*installed(), "assess", "-a", "age=70", "-a", "calf_swelling=yes", "--format", "json"]
+    with running(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)) as child:
         deadline = time.monotonic() + TIMEOUT
         while not catches(child.pid, signal.SIGTERM):
             assert child.poll() is None, child.communicate()
             assert time.monotonic() < deadline, "no handler in place"
             time.sleep(0.001)
         time.sleep(pause)
-        child.send_signal(signum)
-        out, err = child.communicate(timeout=TIMEOUT)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+        out, err = interrupt(child, signum, timeout=TIMEOUT)
     stderr = err.decode()
     assert "Traceback" not in stderr, stderr
     if child.returncode == 0:  # it finished first: the whole assessment is out
@@ -486,7 +467,7 @@ def test_the_output_is_never_the_input(how: str, tmp_path: Path) -> None:
         stdout = source.open("ab")
     try:
         done = subprocess.run(
-            [*kneeguide(), "batch", *args, "--region", "JP"],
+            [*installed(), "batch", *args, "--region", "JP"],
             stdin=stdin,
             stdout=stdout,
             stderr=subprocess.PIPE,

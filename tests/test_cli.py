@@ -4,31 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from command import run as kneeguide
 
 DVT_STORY = {"age": 64, "calf_swelling": "yes", "calf_pain": "yes", "warmth": "yes", "recent_surgery": "yes"}
-
-
-def kneeguide(
-    *args: str, stdin: str | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("kneeguide", path=os.path.dirname(sys.executable))  # this interpreter's
-    command = [exe] if exe else [sys.executable, "-m", "kneeguide"]
-    return subprocess.run(
-        [*command, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def assess_json(*args: str, stdin: str | None = None) -> dict[str, Any]:

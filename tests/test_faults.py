@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from os_faults import refuse_creating
+from os_faults import children, interrupt, refuse_creating, running
 from screen import TERMINAL_ENV, none_of_the_first_list
 
 from kneeguide import cli, files
@@ -416,13 +416,13 @@ def test_rules_changed_during_a_batch_do_not_change_its_digest(workers: int, tmp
 
 def test_sigterm_to_a_batch_keeps_complete_records_and_names_resume_from(tmp_path: Path) -> None:
     target = tmp_path / "out.jsonl"
-    child = subprocess.Popen(
+    started = subprocess.Popen(
         [sys.executable, "-m", "kneeguide", "batch", "-", "-o", str(target)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    try:
+    with running(started) as child:
         assert child.stdin is not None
         deadline = time.monotonic() + TIMEOUT
         while not writing_in(child.pid, tmp_path):  # the output's temporary file: batch is under way
@@ -435,12 +435,7 @@ def test_sigterm_to_a_batch_keeps_complete_records_and_names_resume_from(tmp_pat
             child.stdin.flush()
             time.sleep(0.2)
         time.sleep(0.3)
-        child.send_signal(signal.SIGTERM)
-        out, err = child.communicate(timeout=TIMEOUT)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+        out, err = interrupt(child, signal.SIGTERM, timeout=TIMEOUT)
     stderr = err.decode()
     assert child.returncode == 130, stderr
     assert out == b"" and "Traceback" not in stderr
@@ -452,13 +447,6 @@ def test_sigterm_to_a_batch_keeps_complete_records_and_names_resume_from(tmp_pat
     assert f"--resume-from {len(records) + 1}" in stderr
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert leftovers(tmp_path) == []
-
-
-def _children(pid: int) -> list[str]:
-    try:
-        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:  # pragma: no cover - kernels without CONFIG_PROC_CHILDREN
-        return ["unknown"]
 
 
 def test_ctrl_c_reaching_a_batch_worker_is_ignored_by_it(tmp_path: Path) -> None:
@@ -473,32 +461,28 @@ def test_ctrl_c_reaching_a_batch_worker_is_ignored_by_it(tmp_path: Path) -> None
     Pool.terminate (about half of the runs of Ctrl-C to the group; every run of this test).
     """
     target = tmp_path / "out.jsonl"
-    child = subprocess.Popen(
+    started = subprocess.Popen(
         [sys.executable, "-m", "kneeguide", "batch", "-", "-o", str(target), "--workers", "2"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
-    try:
+    with running(started, group=True) as child:
         assert child.stdin is not None
         child.stdin.write("".join(json.dumps({"age": 30 + i}) + "\n" for i in range(3)).encode())
         child.stdin.flush()
         deadline = time.monotonic() + TIMEOUT
-        while len(workers := _children(child.pid)) < 2:  # both workers are up, waiting for tasks
+        while len(workers := children(child.pid)) < 2:  # both workers are up, waiting for tasks
             assert time.monotonic() < deadline and child.poll() is None
             time.sleep(0.05)
         time.sleep(0.2)
-        os.kill(int(workers[0]), signal.SIGINT)
+        os.kill(workers[0], signal.SIGINT)
         time.sleep(0.3)
         try:
             _, err = child.communicate(timeout=5)  # closes stdin: the batch can finish
         except subprocess.TimeoutExpired:
             pytest.fail("the batch hung after a worker was interrupted")
-    finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
     stderr = err.decode()
     assert "Traceback" not in stderr, stderr[-2000:]
     assert child.returncode == 0, stderr[-2000:]
@@ -517,31 +501,23 @@ def _resumes_after_what_was_written(stderr: str, tmp_path: Path) -> bool:
 def _interrupt_the_group(sig: int, tmp_path: Path) -> tuple[int, str]:
     """Start `batch --workers 2` reading a pipe, then signal its whole process group."""
     target = tmp_path / "out.jsonl"
-    child = subprocess.Popen(
+    started = subprocess.Popen(
         [sys.executable, "-m", "kneeguide", "batch", "-", "-o", str(target), "--workers", "2"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a shell job or a service has
     )
-    try:
+    with running(started, group=True) as child:
         assert child.stdin is not None
         child.stdin.write("".join(json.dumps({"age": 30 + i}) + "\n" for i in range(3)).encode())
         child.stdin.flush()
         deadline = time.monotonic() + TIMEOUT
-        while len(_children(child.pid)) < 2:
+        while len(children(child.pid)) < 2:
             assert time.monotonic() < deadline and child.poll() is None
             time.sleep(0.05)
         time.sleep(0.3)
-        os.killpg(child.pid, sig)
-        try:
-            _, err = child.communicate(timeout=5)
-        except subprocess.TimeoutExpired:
-            pytest.fail("the batch hung after its process group was interrupted")
-    finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
+        _, err = interrupt(child, sig, timeout=5, group=True)
     assert leftovers(tmp_path) == []
     return child.returncode, err.decode()
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import command
 import pytest
 import yaml
 
@@ -27,18 +25,8 @@ INPUTS = Path(__file__).parent / "inputs" / "messages"
 
 
 def kneeguide(*args: str, stdin: str | None = None, cwd: Path = INPUTS) -> subprocess.CompletedProcess[str]:
-    """The installed command run in ``cwd`` (so messages name files as given)."""
-    exe = shutil.which("kneeguide", path=os.path.dirname(sys.executable))  # this interpreter's
-    command = [exe] if exe else [sys.executable, "-m", "kneeguide"]
-    return subprocess.run(
-        [*command, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=cwd,
-        env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": "", "COLUMNS": "80"},
-    )
+    """The installed command run in ``cwd`` (so messages name files as given), in English."""
+    return command.run(*args, stdin=stdin, cwd=cwd, env={"LANG": "C.UTF-8", "LC_ALL": "", "COLUMNS": "80"})
 
 
 @pytest.fixture(params=["libyaml", "pure-python"])

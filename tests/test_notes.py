@@ -802,3 +802,39 @@ def test_the_note_command_addresses_the_letter_to_a_hospital_and_a_doctor(tmp_pa
     en = kneeguide(*common, "--doctor", "Sato", "--lang", "en", "--region", "JP")
     assert en.returncode == 0, en.stderr
     assert "To: Dr Sato, 東京総合病院 整形外科 (Same-day" in en.stdout
+
+
+# --- --note names a file -------------------------------------------------------------------------
+
+NOT_A_NOTE_FILE = {
+    "": "an empty file name: give the name of the file to write",
+    "-": "'-': standard output carries the report; give the note a file name (.md, .txt or .html), "
+    "or use 'kneeguide note' for the letter on standard output",
+}
+
+
+@pytest.mark.parametrize("command", [["assess", "-a", "age=64"], ["interview"]], ids=["assess", "interview"])
+@pytest.mark.parametrize("name", sorted(NOT_A_NOTE_FILE), ids=["empty", "dash"])
+def test_note_without_a_file_name_is_one_line_and_nothing_is_written(
+    command: list[str], name: str, tmp_path: Path
+) -> None:
+    """Regression: `--note ''` became the folder '.' (refused only once the assessment was done:
+    at the end of a whole interview) and `--note -` wrote a file named '-'. Refused before
+    anything is asked or assessed, saying what is expected."""
+    from command import run
+
+    done = run(*command, "--note", name, cwd=tmp_path, env={"KNEEGUIDE_DATA_DIR": str(tmp_path / "data")})
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines() == [
+        f"kneeguide: invalid value for '--note': {NOT_A_NOTE_FILE[name]}; see 'kneeguide {command[0]} --help'"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_note_file_named_dash_is_written_when_named_as_a_path(tmp_path: Path) -> None:
+    """Only the bare word '-' is refused: ``./-`` is a file like any other."""
+    from command import run
+
+    done = run("assess", "-a", "age=64", "--region", "JP", "--note", "./-", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "-").read_text(encoding="utf-8").startswith("#")

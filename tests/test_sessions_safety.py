@@ -485,3 +485,67 @@ def test_an_older_interview_is_resumed_only_when_the_newer_ones_are_completed(da
     body = json.loads(done.read_text())
     done.write_text(json.dumps({**body, "status": "completed"}))
     assert sessions.latest_in_progress() == older
+
+
+# --- note and export read a session only as interview --resume would -----------------------------
+
+
+READERS = {"note": ["note"], "export": ["export", "--fhir"]}
+
+
+def read_session(command: str, path: Path) -> tuple[int, str, list[str]]:
+    """``kneeguide note --session PATH`` (or ``export --fhir``), run as a person would: its
+    exit status, standard output and the lines on standard error."""
+    from command import run
+
+    done = run(*READERS[command], "--session", str(path), "--region", "JP", env={"LANG": "C.UTF-8"})
+    return done.returncode, done.stdout, done.stderr.splitlines()
+
+
+@pytest.mark.parametrize("command", sorted(READERS))
+def test_note_and_export_refuse_a_session_in_a_folder_others_can_write(command: str, tmp_path: Path) -> None:
+    """Regression: `note --session` and `export --session` read a planted session (every
+    warning sign "no") that `interview --resume` refuses."""
+    folder = tmp_path / "shared"
+    planted = put("planted_all_no.json", folder / "s.json")
+    folder.chmod(0o777)  # anyone can swap the file, and it is not sticky
+    assert read_session(command, planted) == (
+        2,
+        "",
+        [
+            f"kneeguide: {folder}: others can write in this folder (mode 0777); answers are kept only in a "
+            f"folder that only you can write to: run 'chmod go-w {folder}' or set KNEEGUIDE_DATA_DIR to "
+            "another folder"
+        ],
+    )
+
+
+@pytest.mark.parametrize("command", sorted(READERS))
+@pytest.mark.parametrize("how", ["others can write it", "a symbolic link", "another user's"])
+def test_note_and_export_refuse_a_session_file_that_is_not_the_users_own(
+    command: str, how: str, tmp_path: Path
+) -> None:
+    path = put("planted_all_no.json", tmp_path / "mine" / "s.json")
+    if how == "others can write it":
+        path.chmod(0o666)
+        expected = f"{path}: others can change this session file (mode 0666); it is not resumed"
+    elif how == "a symbolic link":
+        path = path.with_name("link.json")
+        path.symlink_to("s.json")
+        expected = f"{path}: is a symbolic link; a session is resumed only from the file itself"
+    else:
+        if not IS_ROOT:
+            pytest.skip("needs root to give files to another user")
+        os.chown(path, OTHER, OTHER)
+        expected = (
+            f"{path}: this session file belongs to another user (uid {OTHER}); "
+            "only your own sessions are resumed"
+        )
+    assert read_session(command, path) == (2, "", [f"kneeguide: {expected}"])
+
+
+@pytest.mark.parametrize("command", sorted(READERS))
+def test_note_and_export_read_a_session_of_the_users_own(command: str, tmp_path: Path) -> None:
+    code, out, err = read_session(command, put("older_other_interview.json", tmp_path / "mine" / "s.json"))
+    assert code == 0, err
+    assert out.startswith("#" if command == "note" else "{")

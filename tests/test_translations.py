@@ -192,7 +192,7 @@ def test_an_incomplete_language_shows_english_where_untranslated_and_says_so(rul
         ("assess", "--format", "markdown"),
         ("assess", "--format", "json"),
         ("assess", "--format", "text", "--audience", "practitioner", "--details"),
-        ("assess", "--note", "-"),
+        ("note", "-o", "-"),
         ("export", "--fhir"),
     ],
     ids=lambda a: "-".join(a).replace("--", ""),

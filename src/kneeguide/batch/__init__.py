@@ -17,7 +17,8 @@ The stages, in the order a record meets them:
 * :mod:`blocks` — a block checked and decided together, output records in order;
 * :mod:`records` — the batch record of one answer set (or of its problems);
 * :mod:`output` — records as JSON Lines or CSV text; :mod:`tally` — the summary;
-* :mod:`pool` — the blocks run here or in worker processes.
+* :mod:`pool` — the blocks run here, or shared out in order among worker processes:
+  :mod:`workers` starts, feeds and ends them, :mod:`worker` is what each one runs.
 
 ``kneeguide batch`` (``cli/batch.py``) and :func:`kneeguide.api.assess_batch` run them.
 """

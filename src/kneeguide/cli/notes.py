@@ -28,24 +28,18 @@ from kneeguide.cli.options import (
     RegionOption,
     RulesOption,
     SessionOption,
+    file_name,
 )
 from kneeguide.cli.settings import Settings, announce_region, refuse_unread_stdin, resolve
 from kneeguide.cli.streams import output_as
 from kneeguide.errors import InputError, Location, Problem
-from kneeguide.files import write_atomic
+from kneeguide.files import own_folder, write_atomic
 from kneeguide.ids import ExportFormat, NoteFormat
 
 if TYPE_CHECKING:
     from kneeguide.engine import Assessment
     from kneeguide.interview.session import Session
     from kneeguide.ruleset.model import Answers, RuleSet
-
-
-def file_name(value: str) -> Path:
-    """``-o FILE``: a name, else a usage error (an empty one would become ``.``, the folder)."""
-    if not value:
-        raise typer.BadParameter("an empty file name: give the name of the file to write")
-    return Path(value)
 
 
 @guarded
@@ -267,6 +261,28 @@ def write_note(
     write_atomic(path, text, private=True, force=force)
 
 
+def check_session_file(path: Path) -> None:
+    """Refuse the session file ``path`` where ``interview --resume`` would, before a byte
+    of it is read: in a folder where others can swap files (:func:`own_folder`), or not
+    the user's own file, a link, or open to others' changes
+    (:func:`~kneeguide.interview.session.check_own_file`). A device, FIFO or folder is
+    left to :meth:`Session.load`, which names what it is (``/dev/zero`` is open to all,
+    but "is a device" is the line that helps). Raises :class:`~kneeguide.files.FolderError`
+    or :class:`InputError`."""
+    import os
+    import stat
+
+    from kneeguide.interview.session import check_own_file
+
+    own_folder(path.parent, named=True)
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:  # missing or unreadable: Session.load says so in its own words
+        return
+    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+        check_own_file(path)
+
+
 def assess_saved(
     session: Path | None,
     answers: str | None,
@@ -279,7 +295,8 @@ def assess_saved(
     encoding: str | None = None,
 ) -> "tuple[Session | None, Settings, Assessment]":
     """Assess a saved session or an answers file (in ``encoding``, see ``--encoding``): its
-    settings unless options say otherwise. Unless ``empty``, a session with no answers is
+    settings unless options say otherwise. A session is read only where
+    :func:`check_session_file` lets it be. Unless ``empty``, a session with no answers is
     refused: it has nothing to say. An answers file with no answers is assessed, with a
     line on stderr saying so."""
     from kneeguide import api
@@ -287,6 +304,8 @@ def assess_saved(
     from kneeguide.interview.session import Session
     from kneeguide.ruleset.answers import check_answers
 
+    if session is not None:
+        check_session_file(session)
     saved = Session.load(session) if session is not None else None
     if saved is not None and not saved.answers and not empty:
         where = Location(str(session))

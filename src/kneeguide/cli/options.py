@@ -22,6 +22,26 @@ else:
     LevelId = Literal[LEVELS]
 
 
+def file_name(value: str) -> Path:
+    """``-o FILE``: a name, else a usage error (an empty one would become ``.``, the folder)."""
+    if not value:
+        raise typer.BadParameter("an empty file name: give the name of the file to write")
+    return Path(value)
+
+
+def note_file(value: str) -> Path:
+    """``--note FILE``: the name of the letter's file, else a usage error. Besides an empty
+    name (:func:`file_name`), ``-`` is refused: standard output already carries the report,
+    and a file named ``-`` is not what anyone means by it (``./-`` names one); ``kneeguide
+    note`` writes the letter to standard output."""
+    if value == "-":
+        raise typer.BadParameter(
+            "'-': standard output carries the report; give the note a file name (.md, .txt or .html), "
+            "or use 'kneeguide note' for the letter on standard output"
+        )
+    return file_name(value)
+
+
 def _either(ids: tuple[str, ...]) -> str:
     """``('en', 'ja')`` → ``'en or ja'``; ``('JP', 'US', 'UK')`` → ``'JP, US or UK'``."""
     return f"{', '.join(ids[:-1])} or {ids[-1]}"
@@ -52,7 +72,9 @@ SessionOption = Annotated[
 ]
 NoteOption = Annotated[
     Optional[Path],  # noqa: UP045
-    typer.Option("--note", help="Also write the referral note (.md, .txt or .html).", metavar="FILE"),
+    typer.Option(
+        "--note", help="Also write the referral note (.md, .txt or .html).", metavar="FILE", parser=note_file
+    ),
 ]
 PatientOption = Annotated[
     Optional[str],  # noqa: UP045

@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from kneeguide.errors import Location, Problem, RulesError
-from kneeguide.ruleset.located import MAX_DEPTH, MAX_NODES, Mapping, Sequence, number
+from kneeguide.ruleset.located import MAX_DEPTH, MAX_NODES, Mapping, Sequence, number, readable
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
@@ -63,11 +63,7 @@ def parse_json(text: str, path: str, *, problems: list[Problem] | None = None) -
         raise RulesError([*scan.problems, Problem(f"invalid JSON: {message}", scan.at(at))]) from None
     except RecursionError:  # pragma: no cover - MAX_DEPTH stops well before
         raise RulesError([Problem("nesting too deep", Location(path))]) from None
-    if scan.problems and problems is None:
-        raise RulesError(scan.problems)
-    if problems is not None:
-        problems.extend(scan.problems)
-    return value
+    return readable(value, scan.problems, problems)
 
 
 class _Scanner:

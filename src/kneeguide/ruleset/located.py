@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from kneeguide.errors import Location
+from kneeguide.errors import Location, Problem, RulesError
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
@@ -49,6 +49,24 @@ def item_location(seq: Any, index: int, default: Location) -> Location:
     if locs and index < len(locs):
         return locs[index]  # type: ignore[no-any-return]
     return location_of(seq, default)
+
+
+def readable(document: Any, found: list[Problem], problems: list[Problem] | None) -> Any:
+    """``document``, once the problems ``found`` while reading it (which left it readable:
+    a duplicate key, a refused value) are dealt with as the caller asked.
+
+    ``problems`` None (a caller that only wants a good document): any problem found is
+    raised as one :class:`RulesError` listing them all. A list (a caller that checks the
+    document further and reports everything at once): they are appended to it and the
+    document returned. Shared by :mod:`~kneeguide.ruleset.jsonio` and
+    :mod:`~kneeguide.ruleset.yamlload`, so both syntaxes honour ``problems`` alike.
+    """
+    if problems is None:
+        if found:
+            raise RulesError(found)
+    else:
+        problems.extend(found)
+    return document
 
 
 def number(text: str) -> int | float | str:

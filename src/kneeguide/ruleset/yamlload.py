@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import yaml
 
 from kneeguide.errors import Location, Problem, RulesError
+from kneeguide.ruleset.located import readable
 from kneeguide.ruleset.yamlnodes import Builder, Fail
 
 try:  # libyaml is much faster; fall back to the pure-Python parser
@@ -81,11 +82,7 @@ def parse_yaml(text: str, path: str, problems: list[Problem] | None) -> Any:
         raise RulesError([*builder.problems, fail.problem]) from None
     except RecursionError:
         raise RulesError([Problem("nesting too deep", Location(path))]) from None
-    if builder.problems and problems is None:
-        raise RulesError(builder.problems)
-    if problems is not None:
-        problems.extend(builder.problems)
-    return doc
+    return readable(doc, builder.problems, problems)
 
 
 def _reader_problem(exc: yaml.reader.ReaderError, text: str, path: str) -> Problem:
