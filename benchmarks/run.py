@@ -93,6 +93,38 @@ def startup(runs: int) -> None:
     print(f"    ratio {a / b:.2f} x the floor; median of paired ratios {paired:.2f} (target <= 1.3)")
 
 
+def proof(runs: int) -> None:
+    """(d) the proof that a custom rule set is never weaker (kneeguide.ruleset.proof): its time
+    on the built-in set against itself, in process, and a cached ``assess --rules`` against the
+    built-in ``assess`` as whole processes (a cached custom set must not pay for the proof)."""
+    from kneeguide.ruleset.load import load_rules
+    from kneeguide.ruleset.proof import prove
+
+    builtin = load_rules(use_cache=False)
+    took = []
+    for _ in range(max(3, runs // 4)):
+        start = time.perf_counter()
+        assert prove(builtin, builtin) == []
+        took.append(time.perf_counter() - start)
+    print("(d) the not-weaker proof:")
+    print(
+        f"    built-in set against itself: median {statistics.median(took) * 1000:.0f} ms "
+        f"(min {min(took) * 1000:.0f}, max {max(took) * 1000:.0f}; z3 imported once)"
+    )
+    overlay = Path(__file__).parent.parent / "tests" / "inputs" / "weaker" / "dvt_stricter"
+    plain = [*KNEEGUIDE, "assess", "-a", "age=30", "-a", "calf_swelling=yes", "--format", "json"]
+    custom = [*plain[:4], "--rules", str(overlay), *plain[4:]]
+    timed(plain), timed(custom)  # warm both cache entries
+    a, b = [], []
+    for _ in range(runs):
+        a.append(timed(plain))
+        b.append(timed(custom))
+    print(
+        f"    cached assess, built-in rules {statistics.median(a) * 1000:7.1f} ms; "
+        f"--rules overlay {statistics.median(b) * 1000:7.1f} ms (median of {runs}, interleaved)"
+    )
+
+
 def throughput(records: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp, "answers.jsonl")
@@ -146,7 +178,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("which", nargs="?", default="all", choices=("all", "startup", "throughput", "memory"))
+    parser.add_argument(
+        "which", nargs="?", default="all", choices=("all", "startup", "throughput", "memory", "proof")
+    )
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000)
@@ -158,6 +192,8 @@ def main() -> None:
         startup(args.runs)
     if args.which in ("all", "throughput"):
         throughput(args.records)
+    if args.which in ("all", "proof"):
+        proof(args.runs)
     if args.which in ("all", "memory"):
         for workers in (int(w) for w in args.workers.split(",")):
             memory(args.small, args.large, workers)

@@ -23,7 +23,6 @@ from kneeguide.ruleset.files import builtin_rules
 from kneeguide.ruleset.load import load_rules
 from kneeguide.ruleset.model import pick
 
-DISCLAIMER_EN = "Educational information only, not a diagnosis."
 #: a Baker's cyst with knee arthritis: causes to name, no red flag
 BAKERS_CYST = Path(__file__).parent / "vignettes" / "36_bakers_cyst_with_oa.yaml"
 
@@ -99,40 +98,42 @@ def test_text_ids_name_the_file_the_rule_and_the_field() -> None:
 
 def test_a_reworded_english_text_keeps_its_translation_attached_and_held_for_review(rules_copy: Path) -> None:
     catalogue = rules_copy / "locale" / "ja" / "messages.po"
-    japanese = load_rules().messages["disclaimer"]["ja"]
-    edit(rules_copy / "messages.yaml", DISCLAIMER_EN, "For learning only, not a diagnosis.")
+    japanese = load_rules().messages["heading_causes"]["ja"]
+    # (the disclaimer and the words that announce a changed rule set are not a custom set's to
+    # change at all: tests/test_protected_wording.py)
+    edit(rules_copy / "messages.yaml", '"Possible causes"', '"Likely causes"')
 
     # the rules do not load with a translation of other English: it is named, with its line
     found = problems(rules_copy)
-    where = line_of(catalogue, 'msgctxt "messages.disclaimer"')
+    where = line_of(catalogue, 'msgctxt "messages.heading_causes"')
     assert found == [
-        f"{catalogue}:{where}: the English of messages.disclaimer changed since its 'ja' translation was "
+        f"{catalogue}:{where}: the English of messages.heading_causes changed since its 'ja' translation was "
         "made: review the translation against the new English (kneeguide rules strings --lang ja --update "
         f"{rules_copy} keeps it as a draft beside the old English)"
     ]
 
     # rules strings shows it beside the new and the old English, as changed
     [row] = [r for r in string_rows(rules_copy, "ja") if r.state != "reviewed"]
-    assert (row.id, row.state, row.translation) == ("messages.disclaimer", "changed", japanese)
-    assert row.english.startswith("For learning only") and row.previous.startswith(DISCLAIMER_EN)
+    assert (row.id, row.state, row.translation) == ("messages.heading_causes", "changed", japanese)
+    assert row.english == "Likely causes" and row.previous == "Possible causes"
 
     # --update keeps the Japanese, as a draft beside the old English (gettext's previous msgid)
     done = kneeguide("rules", "strings", "--lang", "ja", "--update", str(rules_copy))
     assert done.returncode == 0, done.stderr
     text = catalogue.read_text(encoding="utf-8")
-    [entry] = [block for block in text.split("\n\n") if 'msgctxt "messages.disclaimer"' in block]
-    assert "#, fuzzy" in entry and f'#| msgid "{DISCLAIMER_EN}' in entry, entry
+    [entry] = [block for block in text.split("\n\n") if 'msgctxt "messages.heading_causes"' in block]
+    assert "#, fuzzy" in entry and '#| msgid "Possible causes"' in entry, entry
     assert f'msgstr "{japanese}"' in entry
 
     # a draft is not shown: the rules still refuse to load in a complete language
     found = problems(rules_copy)
-    assert len(found) == 1 and "'ja' translation of messages.disclaimer is a draft" in found[0], found
+    assert len(found) == 1 and "'ja' translation of messages.heading_causes is a draft" in found[0], found
 
     # the reviewer clears the flag: the same Japanese is now attached to the new English
     catalogue.write_text(re.sub(r"#, fuzzy\n#\| msgid \"[^\n]*\n", "", text, count=1), encoding="utf-8")
     rules = load_rules(rules_copy, use_cache=False)
-    assert rules.messages["disclaimer"]["en"].startswith("For learning only")
-    assert rules.messages["disclaimer"]["ja"] == japanese
+    assert rules.messages["heading_causes"]["en"] == "Likely causes"
+    assert rules.messages["heading_causes"]["ja"] == japanese
 
 
 def test_two_texts_with_the_same_english_keep_their_own_translations(rules_copy: Path) -> None:

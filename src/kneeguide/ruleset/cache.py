@@ -75,11 +75,16 @@ def _path(digest: str) -> Path:
     return cache_dir() / f"rules-{digest.split(':', 1)[-1][:32]}.pickle"
 
 
-def get(digest: str, source: str) -> RuleSet | None:
-    """The cached rule set for ``digest``, or None (missing, stale or unreadable)."""
+def get(digest: str, source: str, slot: str | None = None) -> RuleSet | None:
+    """The cached rule set for ``digest``, or None (missing, stale or unreadable).
+
+    ``slot`` (a digest too) names the entry when it is not ``digest`` alone: a custom
+    rule set is kept apart from the built-in set, whose files it may copy byte for byte,
+    and from the same set proved against other built-in rules (:func:`load.load_rules`).
+    """
     if not enabled():
         return None
-    entry = _path(digest)
+    entry = _path(slot or digest)
     if not (owner_only(entry.parent) and owner_only(entry)):
         return None  # a cache others can write is never unpickled
     try:
@@ -97,8 +102,9 @@ def get(digest: str, source: str) -> RuleSet | None:
     return rules
 
 
-def put(rules: RuleSet) -> None:
-    """Store a freshly validated rule set; failure to cache is never an error."""
+def put(rules: RuleSet, slot: str | None = None) -> None:
+    """Store a freshly validated rule set (in ``slot``, see :func:`get`); failure to cache
+    is never an error."""
     if not enabled():
         return
     import pickle
@@ -106,4 +112,4 @@ def put(rules: RuleSet) -> None:
     with contextlib.suppress(Exception):
         private_dir(cache_dir())
         data = pickle.dumps((_tag(), rules, compiled(rules)), protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(_path(rules.digest), data, private=True)
+        write_atomic(_path(slot or rules.digest), data, private=True)

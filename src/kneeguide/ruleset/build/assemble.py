@@ -67,5 +67,6 @@ def rule_set(ctx: Context) -> RuleSet:
         source=ctx.source,
         skippable=tuple(q for q in ctx.questions.values() if q.type == "yn" and q.ask_if is not None),
         disabled=ctx.disabled,
+        reworded=ctx.reworded,
         tests=tests,
     )

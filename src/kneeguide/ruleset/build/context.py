@@ -26,6 +26,7 @@ from kneeguide.ruleset.build.catalogue import (
     text_ids,
     translation_state,
 )
+from kneeguide.ruleset.build.checks import catalogue_text_problems
 from kneeguide.ruleset.build.conditions import resolve
 from kneeguide.ruleset.model import Answers, Examples, Question, Text
 from kneeguide.ruleset.yamlio import item_location, key_location, location_of
@@ -61,6 +62,12 @@ class Context:
         self.disabled: tuple[tuple[str, str], ...] = tuple(
             (d["id"], d["reason"]) for d in meta.get("disable", [])
         )
+        #: built-in safety texts reworded: (protected text id, reason); whether each names a
+        #: protected text this set really changes is decided against the built-in rule set
+        #: (:func:`kneeguide.ruleset.protected.reworded_problems`)
+        self.reworded: tuple[tuple[str, str], ...] = tuple(
+            (r["text"], r["reason"]) for r in meta.get("reworded", [])
+        )
         #: languages still being translated: what is not translated and reviewed falls back to English
         self.incomplete: tuple[str, ...] = (
             tuple(meta.get("incomplete_languages", ())) if languages is None else ()
@@ -75,6 +82,8 @@ class Context:
         self.fallbacks: dict[str, int] = {}
         self.catalog, catalogue_problems = read_catalogues(*(catalogues or (files,)))
         self.problems.extend(catalogue_problems)
+        self.problems.extend(catalogue_text_problems(self.catalog))
+        self.unique("reworded text", meta.get("reworded", []), key="text")
         self._ids = text_ids(docs)
         self.questions: dict[str, Question] = {}
         self.score_bands: dict[str, set[str]] = {}

@@ -26,12 +26,15 @@ MERGED: dict[str, tuple[tuple[str, str], ...]] = {
 def merge(name: str, base: Any, over: Any) -> Any:
     """The document of file ``name`` with ``over`` laid onto ``base`` (neither is changed).
 
-    The result keeps ``base``'s locations; entries taken from ``over`` keep theirs.
+    The result keeps ``base``'s locations, but a key ``over`` sets is where ``over`` sets
+    it (a problem with an overlay's ``not_excluded_level`` names the overlay's line);
+    entries taken from ``over`` keep theirs.
     """
     merged = type(base)(base)
-    for attr in ("location", "key_locations"):
-        if hasattr(base, attr):
-            setattr(merged, attr, getattr(base, attr))
+    if hasattr(base, "location"):
+        merged.location = base.location
+    if hasattr(base, "key_locations"):
+        merged.key_locations = {**base.key_locations, **getattr(over, "key_locations", {})}
     keyed = dict(MERGED.get(name, ()))
     for key, value in over.items():
         if key in keyed and key in base:

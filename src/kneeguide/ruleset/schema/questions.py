@@ -1,16 +1,42 @@
 """The records of ``ruleset.yaml``, ``references.yaml`` and ``questions.yaml``.
 
 What a rule set is (its version, languages, default region, the built-in red
-flags it switches off), what it cites, and what it asks.
+flags it switches off and the built-in safety texts it rewords), what it cites,
+and what it asks.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from kneeguide.errors import Location, Problem
 from kneeguide.ids import AUDIENCES, LANGUAGES
+from kneeguide.ruleset.protected import ID_PATTERN
 from kneeguide.ruleset.schema.condition import CondRef
 from kneeguide.ruleset.schema.parts import REFS
 from kneeguide.ruleset.schema.shapes import F, ListOf, Record
-from kneeguide.ruleset.schema.spec import Bool, Code, Enum, Number, Str, Text
+from kneeguide.ruleset.schema.spec import JSON, Bool, Code, Enum, Number, Spec, Str, Text, type_name
+
+
+@dataclass(frozen=True)
+class Pattern(Spec):
+    """Text the whole of which matches ``regex`` (in the dialect Python and JSON Schema
+    share); ``what`` says what is expected, in a problem ("a protected text id"). Kept
+    beside its one user, ``reworded:``; it joins :mod:`spec` when another file needs it."""
+
+    regex: str
+    what: str
+
+    def check(self, value: Any, loc: Location, out: list[Problem]) -> None:
+        if not isinstance(value, str) or re.fullmatch(f"(?:{self.regex})", value) is None:
+            shown = repr(value) if isinstance(value, str) else type_name(value)
+            out.append(Problem(f"expected {self.what}, found {shown}", loc))
+
+    def json_schema(self) -> JSON:
+        return {"type": "string", "pattern": f"^(?:{self.regex})$"}
+
 
 RULESET = Record(
     (
@@ -33,6 +59,31 @@ RULESET = Record(
             "disable",
             ListOf(Record((F("id", Str(identifier=True), required=True), F("reason", Str(), required=True)))),
             doc="built-in red flags switched off, each with a reason; every report then warns",
+        ),
+        F(
+            "reworded",
+            ListOf(
+                Record(
+                    (
+                        F(
+                            "text",
+                            Pattern(
+                                ID_PATTERN,
+                                "a protected text id (red_flags.<flag>.title|action|explain, "
+                                "red_flags.<flag>.escalations.<n>.action, "
+                                "dispositions.<urgent|emergency>.<field>, "
+                                "dispositions.<urgent|emergency>.regions.<region>.<field>, "
+                                "regions.<region>.emergency|advice|advice_name)",
+                            ),
+                            required=True,
+                        ),
+                        F("reason", Str(), required=True),
+                    )
+                )
+            ),
+            doc="built-in safety texts this rule set changes (titles, actions and explanations of red "
+            "flags, the urgent and emergency wording, the regions' numbers), each with a reason; every "
+            "output then says so",
         ),
     )
 )
