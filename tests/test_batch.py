@@ -85,6 +85,9 @@ def summary_of(row: int, ident: Any, assessment: dict[str, Any], rules: RuleSet)
         else {"applicable": ottawa["applicable"], "band": ottawa["band"]},
         "acupuncture": assessment["acupuncture"]["suitability"],
         "rules_digest": assessment["rules"]["digest"],
+        "rules_version": assessment["rules"]["version"],
+        "rules_custom": assessment["rules"]["custom"],
+        "rules_checked_against": assessment["rules"]["checked_against"],
         "warnings": ids_of(rules, assessment["warnings"], assessment["lang"]),
     }
 

@@ -11,8 +11,8 @@ format): a report, a note or an export is read by a person and carries the
 disclaimer and every warning in words; batch records are read by scripts and name
 every warning by its stable id; the summary a batch writes on stderr is read by
 the person who ran it and carries the disclaimer and, in words, every warning that
-holds for all of its records (a red flag the rule set switches off). A batch run
-thus carries them all, and no format is excused.
+holds for all of its records (a red flag the rule set switches off, a safety text it
+rewords). A batch run thus carries them all, and no format is excused.
 """
 
 from __future__ import annotations
@@ -54,14 +54,21 @@ CARRIES: dict[str, frozenset[str]] = {
 
 @pytest.fixture(scope="module")
 def custom(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An overlay on the built-in rules that switches one red flag off and rewords one text
+    """An overlay on the built-in rules that switches one red flag off, changes one region's
+    emergency number (a protected text, listed under ``reworded:``) and rewords one message
     (so Japanese, marked incomplete, shows it in English and says so), and the answers."""
     folder = tmp_path_factory.mktemp("every-format")
     (folder / "rules").mkdir()
     partly_japanese = DISABLING_OVERLAY.replace(
         "languages: [en, ja]", "languages: [en]\nincomplete_languages: [ja]"
     )
-    (folder / "rules" / "ruleset.yaml").write_text(partly_japanese, encoding="utf-8")
+    reworded = 'reworded:\n  - text: regions.AU.emergency\n    reason: "the clinic\'s test number"\n'
+    (folder / "rules" / "ruleset.yaml").write_text(partly_japanese + reworded, encoding="utf-8")
+    (folder / "rules" / "dispositions.yaml").write_text(
+        'regions:\n  - {id: AU, name: "Australia", emergency: "112", advice: "1800 022 222",'
+        ' advice_name: "healthdirect", references: [region_numbers]}\n',
+        encoding="utf-8",
+    )
     (folder / "rules" / "messages.yaml").write_text(
         'messages:\n  heading_answers: "Your answers"\n', encoding="utf-8"
     )
@@ -169,11 +176,12 @@ def test_every_format_carries_the_disclaimer_and_every_warning(fmt: Enum, lang: 
     if isinstance(fmt, NoteFormat):  # the letter is worded for the clinician who receives it
         a = for_clinician(a, rules)
     ids = ids_of(rules, a.warnings, lang)
-    assert len(set(ids)) == len(ids) and any(i.startswith("disabled:") for i in ids)
+    assert len(set(ids)) == len(ids) and {i.split(":")[0] for i in ids} >= {"disabled", "reworded"}
+    standing = ("disabled:", "reworded:")
     texts: dict[str, list[str]] = {
         "disclaimer": [a.disclaimer],
         "warnings": list(a.warnings),
-        "rule set warnings": [w for w, i in zip(a.warnings, ids, strict=True) if i.startswith("disabled:")],
+        "rule set warnings": [w for w, i in zip(a.warnings, ids, strict=True) if i.startswith(standing)],
     }
     for name, text in outputs(fmt, custom, lang):
         assert name in CARRIES, f"{fmt!r} writes {name!r}: say in CARRIES what it must carry"

@@ -331,3 +331,13 @@ def test_the_wordings_in_a_problem_are_short_and_escaped(rules: RuleSet) -> None
     assert '"Harmless \\x1b[2J' in text and "\x1b" not in text
     assert 'x…" (also ja); ' in text
 
+
+def test_the_announcement_itself_can_never_be_softened_not_even_under_reworded(tmp_path: Path) -> None:
+    """The words that say a rule set is changed (and the disclaimer) are not the custom set's
+    to change: refused with one line per message, and a ``reworded:`` entry cannot cover them."""
+    overlay = OVERLAYS / "announcement_softened"
+    result = run("rules", "validate", str(overlay), env={"KNEEGUIDE_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert [line.split("message '")[1].split("'")[0] for line in lines] == ["warn_disabled", "rules_custom"]
+    assert all("cannot be changed by one" in line for line in lines)

@@ -17,6 +17,8 @@ from kneeguide.ruleset.model import RuleSet, pick
 #: id is added here.
 IDS: dict[str, Callable[[RuleSet, dict[str, str], str], str]] = {
     "warn_disabled": lambda rules, filled, lang: f"disabled:{filled['id']}",
+    # a reworded text is named in words: the rule set's entry is found by its reason
+    "warn_reworded": lambda rules, filled, lang: "reworded:" + _reworded(rules, filled["reason"]),
     "warn_proxy": lambda rules, filled, lang: (
         "proxy:" + next(s.id for s in rules.scores if pick(s.title, lang) == filled["score"])
     ),
@@ -28,6 +30,12 @@ IDS: dict[str, Callable[[RuleSet, dict[str, str], str], str]] = {
     "warn_ottawa_window": lambda rules, filled, lang: "ottawa_window",
     "warn_untranslated": lambda rules, filled, lang: f"untranslated:{lang}",
 }
+
+
+def _reworded(rules: RuleSet, reason: str) -> str:
+    """The id of the text ``rules`` rewords for ``reason`` (the tests give each its own)."""
+    [text] = [text for text, why in rules.reworded if why == reason]
+    return text
 
 
 def pattern(template: str) -> re.Pattern[str]:

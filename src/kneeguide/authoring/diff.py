@@ -1,7 +1,8 @@
 """``kneeguide rules diff``: what a custom rule set changes against the built-in one.
 
 Rules are compared without where they were written (their locations), so moving
-a rule within a file is no change. A disabled red flag is listed first and loudly.
+a rule within a file is no change. A disabled red flag and a reworded safety text
+are listed first and loudly.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ def diff(custom: RuleSet, builtin: RuleSet) -> list[str]:
     ``+ KIND ID: added``, ``- KIND ID: removed``, ``~ KIND ID: changed`` (and a red
     flag's level or the languages as ``old -> new``); empty when nothing changes."""
     lines = [f"! red flag {flag_id}: DISABLED ({reason})" for flag_id, reason in custom.disabled]
+    lines += [f"! text {text_id}: REWORDED ({reason})" for text_id, reason in custom.reworded]
     disabled = {flag_id for flag_id, _ in custom.disabled}
     lines += _compare("question", dict(custom.questions), dict(builtin.questions))
     lines += _compare(

@@ -12,10 +12,15 @@ answers, at a fraction of the cost. Its shape:
   validated population, and no band outside it), as the JSON assessment reports
   them (:func:`kneeguide.engine.scores.reported`), each None when the rule set has
   no such score,
-  ``acupuncture`` (suitable | caution | not_now), ``rules_digest`` and
+  ``acupuncture`` (suitable | caution | not_now), ``rules_digest``,
+  ``rules_version``, ``rules_custom`` (any rule set but the built-in one),
+  ``rules_checked_against`` (a custom set's ``{"version", "digest"}`` of the
+  built-in set it was checked against, else None: the JSON assessment's
+  ``rules.checked_against``) and
   ``warnings``: the ids of the warnings ``assess`` gives for the same answers, in
   its order (:func:`kneeguide.engine.warnings_of` decides both):
-  ``"disabled:<red flag id>"`` for each red flag the rule set switches off (so in
+  ``"disabled:<red flag id>"`` for each red flag the rule set switches off and
+  ``"reworded:<text id>"`` for each built-in safety text it rewords (both in
   every record), ``"proxy:<score id>"`` for a score with items decided by lay
   stand-ins, ``"child"``, ``"pregnancy"`` and ``"ottawa_window"`` (an injury
   older than the Ottawa knee rule's 7 days); an empty list when none applies;
@@ -28,6 +33,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from kneeguide.engine import Decision, warnings_of
+from kneeguide.engine.announced import rules_used
 from kneeguide.engine.scores import seen
 from kneeguide.evaluate.memo import PerRules
 from kneeguide.ids import Level
@@ -71,6 +77,9 @@ def decision_record(row: int, ident: Any, rules: RuleSet, d: Decision) -> dict[s
         "ottawa_knee": ottawa,
         "acupuncture": d.suitability,
         "rules_digest": rules.digest,
+        "rules_version": rules.version,
+        "rules_custom": ids.custom,
+        "rules_checked_against": None if ids.checked_against is None else dict(ids.checked_against),
         "warnings": [w.id for w in warnings_of(rules, truth.answers, truth.scores)],
     }
 
@@ -89,22 +98,29 @@ def field_of(message: str) -> str | None:
 
 
 class _Ids(NamedTuple):
-    """What a record names of a rule set, looked up once: the ids by position, and
-    where Wells and Ottawa sit among ``rules.scores``."""
+    """What a record names of a rule set, looked up once: the ids by position, where
+    Wells and Ottawa sit among ``rules.scores``, and whether it is custom and what it
+    was checked against (copied into each record, which its reader may change)."""
 
     flags: tuple[str, ...]
     causes: tuple[str, ...]
     wells_at: int | None
     ottawa_at: int | None
+    custom: bool
+    checked_against: dict[str, str] | None
 
 
 def _find_ids(rules: RuleSet) -> _Ids:
     at = {score.id: i for i, score in enumerate(rules.scores)}
+    used = rules_used(rules)
+    against = used.checked_against
     return _Ids(
         tuple(f.id for f in rules.red_flags),
         tuple(c.id for c in rules.causes),
         at.get("wells_dvt"),
         at.get("ottawa_knee"),
+        used.custom,
+        None if against is None else {"version": against[0], "digest": against[1]},
     )
 
 

@@ -1,5 +1,6 @@
 """The batch summary: how many records, at which levels, which red flags, which rows failed,
-then the red flags the rule set switches off and the disclaimer.
+then, for a custom rule set, its label, the red flags it switches off and the safety texts
+it rewords, and the disclaimer.
 
 Each block is tallied where it was assessed (in its worker, with ``--workers``)
 and the tallies are merged in input order, so the summary on stderr is the
@@ -12,7 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from kneeguide.engine import disabled_of, warning_texts
+from kneeguide.engine.advice import announced_of
+from kneeguide.engine.announced import rules_used
 from kneeguide.ids import Level
 from kneeguide.ruleset.model import RuleSet
 
@@ -63,8 +65,10 @@ class Tally:
 
     def lines(self, rules: RuleSet) -> list[str]:
         """The summary: records by level (most urgent first), red flags by count, error rows;
-        then a warning for each red flag ``rules`` switches off (every record carries it
-        too) and the rules' disclaimer last, in English as the rest."""
+        then, for a custom rule set, its label (``rules: custom rule set …``: its version,
+        the built-in version it was checked against, its digest) and a warning for each
+        red flag it switches off and each safety text it rewords (every record names them
+        too); and the rules' disclaimer last, in English as the rest."""
         order = [lvl.id for lvl in sorted(Level, reverse=True)]
         levels = ", ".join(f"{k} {self.levels[k]}" for k in order if self.levels[k])
         flags = ", ".join(f"{k} {v}" for k, v in self.red_flags.most_common())
@@ -78,6 +82,11 @@ class Tally:
             out.append(f"errors: {self.errors} (rows {rows})")
         else:
             out.append("errors: 0")
-        out += warning_texts(rules, disabled_of(rules), "en")
+        used = rules_used(rules)
+        if used.custom:
+            from kneeguide.render.common import rules_label
+
+            out.append(f"rules: {rules_label(used, rules, 'en')}")
+        out += announced_of(rules, "en")
         out.append(rules.message("disclaimer", "en"))
         return out

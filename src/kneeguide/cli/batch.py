@@ -260,7 +260,8 @@ def _stopped(tally: "Tally") -> NoReturn:
 
 
 def _summary(tally: "Tally", rules: "RuleSet", interrupted: bool) -> None:
-    """The summary on stderr (with the disabled red flags and the disclaimer); exit 130
+    """The summary on stderr (for a custom rule set its label, the red flags it switches
+    off and the safety texts it rewords; the disclaimer); exit 130
     when interrupted (with the row to resume from: the first not written), 2 when a
     record failed."""
     say(tally.lines(rules), "kneeguide batch")  # escaped: a line may echo an id from the input

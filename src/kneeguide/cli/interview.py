@@ -93,6 +93,8 @@ def interview(
         if session.rules_digest != rules.digest:  # said on the terminal, wrapped at its width
             asker.show(rules.message("resume_rules_changed", session.lang))
             session.rules_digest = rules.digest
+        for line in rules_changed_lines(rules, session.lang):  # before the first question
+            asker.show(line)
         interrupt_on_signals()
         _run(session, asker, rules, settings, note, resume=resume, plain=plain, details=details)
     finally:
@@ -143,6 +145,22 @@ def _run(
             "\n" + rules.message("interrupted", session.lang).format(command="\n" + "\n".join(lines)) + "\n"
         )
         raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def rules_changed_lines(rules: "RuleSet", lang: str) -> list[str]:
+    """What the interview says before its first question when ``rules`` switches red flags
+    off or rewords safety texts: a heading, the rule set's label and each warning (the
+    report says it again at its top); nothing for a rule set that changes neither."""
+    from kneeguide.engine.advice import announced_of
+    from kneeguide.engine.announced import rules_used
+    from kneeguide.render.common import rules_label, typography
+
+    said = announced_of(rules, lang)
+    if not said:
+        return []
+    label = rules_label(rules_used(rules), rules, lang, short=True)
+    shown = typography(rules, lang).label(rules.message("label_rules", lang), label)
+    return [rules.message("heading_rules_changed", lang), shown, *said, ""]
 
 
 def command_lines(command: str, width: int) -> list[str]:

@@ -22,6 +22,7 @@ from kneeguide.render import assert_never
 if TYPE_CHECKING:
     from kneeguide.authoring.coverage import Leaf
     from kneeguide.authoring.testing import TestResult
+    from kneeguide.ruleset.model import RuleSet
 
 rules_app = typer.Typer(help="Check and inspect rule sets.", no_args_is_help=True)
 
@@ -47,12 +48,28 @@ def rules_validate(directory: RulesDir = None) -> None:
     ]
     if problems:
         raise KneeguideError(problems)
-    typer.echo(
-        f"{rules.source}: rule set {rules.version} is valid "
-        f"({len(rules.questions)} questions, {len(rules.red_flags)} red flags, "
-        f"{len(rules.causes)} causes; {rules.digest})",
-        err=True,
-    )
+    typer.echo("\n".join(_valid_lines(rules)), err=True)
+
+
+def _valid_lines(rules: "RuleSet") -> list[str]:
+    """What ``rules validate`` says of a valid rule set: its size and digest; a custom set
+    is called so, with the built-in version it was checked against (as every output labels
+    it), and then each red flag it switches off and each safety text it rewords, one line
+    each, with the reason it gives."""
+    from kneeguide.engine.announced import rules_used
+
+    used = rules_used(rules)
+    size = f"{len(rules.questions)} questions, {len(rules.red_flags)} red flags, {len(rules.causes)} causes"
+    if not used.custom:
+        return [f"{rules.source}: rule set {rules.version} is valid ({size}; {rules.digest})"]
+    from kneeguide.render.common import rules_label
+
+    lines = [f"{rules.source}: {rules_label(used, rules, 'en')} is valid ({size})"]
+    lines += [
+        f"{rules.source}: switches off the red flag '{flag}' ({reason})" for flag, reason in used.disabled
+    ]
+    lines += [f"{rules.source}: rewords {text} ({reason})" for text, reason in used.reworded]
+    return lines
 
 
 @rules_app.command("test")

@@ -7,7 +7,9 @@
 * :func:`compute_score` — one score on its own, in words (:mod:`scores`);
 * :func:`warnings_of` — the warnings that apply, as :class:`Warned` (each with its
   stable id), decided once for the assessment's texts and batch records alike;
-  :func:`disabled_of` those that hold for every answer set, and
+  :func:`standing_of` those that hold for every answer set (a red flag switched
+  off, a safety text reworded: :func:`announced_of` in words, :func:`disabled_of`
+  the switched-off flags alone), and
   :func:`warning_texts` any of them in words (:mod:`advice`);
 * the :class:`Assessment` and its parts (:mod:`assessment`).
 
@@ -15,7 +17,14 @@ The library API (:func:`kneeguide.api.assess`) checks raw answers and then
 calls :func:`assessment_of`.
 """
 
-from kneeguide.engine.advice import Warned, disabled_of, warning_texts, warnings_of
+from kneeguide.engine.advice import (
+    Warned,
+    announced_of,
+    disabled_of,
+    standing_of,
+    warning_texts,
+    warnings_of,
+)
 from kneeguide.engine.assessment import (
     AcupunctureResult,
     Assessment,
@@ -50,12 +59,14 @@ __all__ = [
     "ScoreResult",
     "Triage",
     "Warned",
+    "announced_of",
     "assessment_of",
     "compute_score",
     "decide",
     "decide_on",
     "disabled_of",
     "in_words",
+    "standing_of",
     "warning_texts",
     "warnings_of",
 ]

@@ -1,7 +1,10 @@
 """The advice that closes an assessment: acupuncture, the referral letter's text and the warnings.
 
 Which warnings apply is decided once, by :func:`warnings_of`; the assessment puts
-them in words (:func:`warnings_for`) and batch records name them by id.
+them in words (:func:`warnings_for`) and batch records name them by id. Those
+about the rule set itself (:func:`standing_of`: a red flag switched off, a
+built-in safety text reworded) hold for every answer set, and every output
+announces them (:mod:`kneeguide.engine.announced` names the rule set and its texts).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from kneeguide.engine.announced import text_in_words
 from kneeguide.engine.assessment import (
     AcupunctureResult,
     CauseResult,
@@ -128,24 +132,27 @@ def referral_for(
 class Warned(NamedTuple):
     """A warning that applies, before it is put in words (:func:`warnings_of`)."""
 
-    id: str  # stable, for scripts: disabled:<red flag id>, proxy:<score id>, child, pregnancy, ottawa_window
-    kind: str  # disabled | proxy | child | pregnancy | ottawa_window; its message is "warn_" + kind
-    at: int = -1  # disabled: position in rules.disabled; proxy: position in rules.scores
+    #: stable, for scripts: disabled:<red flag id>, reworded:<text id>, proxy:<score id>,
+    #: child, pregnancy, ottawa_window
+    id: str
+    kind: str  # disabled | reworded | proxy | child | pregnancy | ottawa_window; message "warn_" + kind
+    #: disabled: position in rules.disabled; reworded: in rules.reworded; proxy: in rules.scores
+    at: int = -1
     items: tuple[int, ...] = ()  # proxy: the items (positions in the score) a lay stand-in decided
 
 
 def warnings_of(rules: RuleSet, answers: Answers, scores: Sequence[ScoreFacts]) -> list[Warned]:
     """Every warning that applies, in the order they are shown: the one place that decides them.
 
-    Disabled red flags, scores with items decided by lay stand-ins, answers the
-    rules were not made for (a child, a pregnancy) and an injury older than
-    Ottawa's validation window. ``answers`` are the effective answers
-    (``Truth.answers``) and ``scores`` the facts of ``rules.scores``
-    (``Truth.scores``). :func:`warnings_for` puts them in words; batch records
-    carry their ids.
+    Disabled red flags and reworded safety texts (:func:`standing_of`), scores with
+    items decided by lay stand-ins, answers the rules were not made for (a child, a
+    pregnancy) and an injury older than Ottawa's validation window. ``answers`` are
+    the effective answers (``Truth.answers``) and ``scores`` the facts of
+    ``rules.scores`` (``Truth.scores``). :func:`warnings_for` puts them in words;
+    batch records carry their ids.
     """
     fixed = _fixed(rules)
-    found = list(fixed.disabled)
+    found = list(fixed.standing)
     for at in fixed.with_stand_ins:  # only scores that have lay stand-ins can warn of them
         facts = scores[at]
         if True in facts.proxy:  # (most records have none: the cheap test first)
@@ -165,9 +172,16 @@ def warnings_of(rules: RuleSet, answers: Answers, scores: Sequence[ScoreFacts]) 
     return found
 
 
+def standing_of(rules: RuleSet) -> tuple[Warned, ...]:
+    """The warnings that hold for every answer set alike, about the rule set itself: each
+    red flag ``rules`` switches off (``disabled:<id>``), then each built-in safety text it
+    rewords (``reworded:<text id>``), in ``ruleset.yaml``'s order."""
+    return _fixed(rules).standing
+
+
 def disabled_of(rules: RuleSet) -> tuple[Warned, ...]:
-    """The warnings that hold for every answer set alike: each red flag ``rules`` switches off."""
-    return _fixed(rules).disabled
+    """The warnings of :func:`standing_of` about red flags switched off only."""
+    return tuple(w for w in _fixed(rules).standing if w.kind == "disabled")
 
 
 def warnings_for(
@@ -178,43 +192,58 @@ def warnings_for(
 
 
 def warning_texts(rules: RuleSet, warned: Iterable[Warned], lang: str, *, lay: bool = False) -> list[str]:
-    """Each warning as its ``warn_<kind>`` message in ``lang``, after a word that some texts
-    are shown in English when ``lang`` is still being translated. A lay reader is told that
-    examination items were estimated (``warn_proxy_lay``) without the items' clinical
-    names, which the scores in full list."""
+    """Each warning as its ``warn_<kind>`` message in ``lang`` (:func:`warning_text`), after
+    a word that some texts are shown in English when ``lang`` is still being translated."""
     texts: list[str] = []
     if lang in rules.incomplete:  # a language still being translated: some texts are in English
         texts.append(rules.message("warn_untranslated", lang).format(count=rules.incomplete[lang]))
-    for w in warned:
-        kind = "proxy_lay" if lay and w.kind == "proxy" else w.kind
-        message = rules.message("warn_" + kind, lang)
-        if w.kind == "disabled":
-            flag_id, reason = rules.disabled[w.at]
-            texts.append(message.format(id=flag_id, reason=reason))
-        elif kind == "proxy_lay":
-            texts.append(message.format(score=pick(rules.scores[w.at].title, lang)))
-        elif w.kind == "proxy":
-            score = rules.scores[w.at]
-            sep = rules.message("cond_separator", lang)
-            items = sep.join(pick(score.items[i].text, lang) for i in w.items)
-            texts.append(message.format(score=pick(score.title, lang), items=items))
-        else:
-            texts.append(message)
+    texts += [warning_text(rules, w, lang, lay=lay) for w in warned]
     return texts
+
+
+def announced_of(rules: RuleSet, lang: str) -> list[str]:
+    """The warnings about the rule set itself (:func:`standing_of`) in words: what every
+    output of ``rules`` announces, at its top where it has one."""
+    return [warning_text(rules, w, lang) for w in standing_of(rules)]
+
+
+def warning_text(rules: RuleSet, w: Warned, lang: str, *, lay: bool = False) -> str:
+    """One warning as its ``warn_<kind>`` message in ``lang``. A lay reader is told that
+    examination items were estimated (``warn_proxy_lay``) without the items' clinical
+    names, which the scores in full list; a reworded text is named in words
+    (:func:`text_in_words`)."""
+    kind = "proxy_lay" if lay and w.kind == "proxy" else w.kind
+    message = rules.message("warn_" + kind, lang)
+    if w.kind == "disabled":
+        flag_id, reason = rules.disabled[w.at]
+        return message.format(id=flag_id, reason=reason)
+    if w.kind == "reworded":
+        text_id, reason = rules.reworded[w.at]
+        return message.format(text=text_in_words(rules, text_id, lang), reason=reason)
+    if kind == "proxy_lay":
+        return message.format(score=pick(rules.scores[w.at].title, lang))
+    if w.kind == "proxy":
+        score = rules.scores[w.at]
+        sep = rules.message("cond_separator", lang)
+        items = sep.join(pick(score.items[i].text, lang) for i in w.items)
+        return message.format(score=pick(score.title, lang), items=items)
+    return message
 
 
 class _Fixed(NamedTuple):
     """What the warnings read of a rule set, worked out once."""
 
-    disabled: tuple[Warned, ...]
+    standing: tuple[Warned, ...]  # disabled red flags, then reworded texts
     proxy_ids: tuple[str, ...]  # per score
     ottawa: int | None  # the Ottawa knee rule's position in rules.scores
     with_stand_ins: tuple[int, ...]  # positions of the scores with any item a lay answer can stand in for
 
 
 def _find_fixed(rules: RuleSet) -> _Fixed:
+    disabled = (Warned(f"disabled:{flag}", "disabled", at) for at, (flag, _) in enumerate(rules.disabled))
+    reworded = (Warned(f"reworded:{text}", "reworded", at) for at, (text, _) in enumerate(rules.reworded))
     return _Fixed(
-        tuple(Warned(f"disabled:{flag}", "disabled", at) for at, (flag, _) in enumerate(rules.disabled)),
+        (*disabled, *reworded),
         tuple(f"proxy:{score.id}" for score in rules.scores),
         next((at for at, score in enumerate(rules.scores) if score.id == "ottawa_knee"), None),
         tuple(at for at, score in enumerate(rules.scores) if any(i.proxy is not None for i in score.items)),

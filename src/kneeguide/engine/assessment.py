@@ -6,6 +6,7 @@ JSON assessment of the scripting contract (README, "The JSON assessment").
 
 from typing import NamedTuple
 
+from kneeguide.engine.announced import RulesUsed
 from kneeguide.evaluate.conditions import Tri
 from kneeguide.ids import Audience, Level
 from kneeguide.ruleset.model import Answers, Figure
@@ -185,3 +186,8 @@ class Assessment(NamedTuple):
     unanswered: tuple[str, ...]
     warnings: tuple[str, ...]
     disclaimer: str
+    #: the rule set that decided, custom or built-in, with what it switches off and rewords
+    rule_set: RulesUsed
+    #: the warnings about the rule set itself (each red flag it switches off, each safety
+    #: text it rewords), in words: also in ``warnings``, and shown apart at the top
+    announced: tuple[str, ...] = ()

@@ -7,7 +7,15 @@ answers it rests on (``conditions.grounds``, on the same answers the decision re
 
 from __future__ import annotations
 
-from kneeguide.engine.advice import acupuncture_for, disabled_of, referral_for, warning_texts, warnings_for
+from kneeguide.engine.advice import (
+    acupuncture_for,
+    announced_of,
+    referral_for,
+    standing_of,
+    warning_texts,
+    warnings_for,
+)
+from kneeguide.engine.announced import rules_used
 from kneeguide.engine.assessment import (
     Assessment,
     CauseResult,
@@ -43,7 +51,8 @@ def assessment_of(
     ``region`` defaults to the rule set's. ``detail=False`` (the interview's
     look-ahead) makes exactly the same decisions but skips the explanations:
     which answers raised each flag, the reasons for and against each cause, the
-    referral text and the warnings.
+    referral text and the warnings other than those about the rule set itself, which
+    every assessment carries (``announced``).
     """
     decision = decide(rules, answers)
     return in_words(rules, decision, answers, region or rules.default_region, audience, lang, detail)
@@ -80,12 +89,13 @@ def in_words(
     disposition = rules.dispositions[decision.level]
     triage = _triage(rules, decision, region_id, audience, lang)
     acupuncture = acupuncture_for(rules, decision, causes, hits, open_flags, lang)
+    announced = announced_of(rules, lang)
     if detail:
         referral = referral_for(rules, triage, disposition.referral_to, hits, open_flags, causes, lang)
         warnings = warnings_for(rules, effective, truth.scores, lang, lay=audience is Audience.LAY)
     else:
         referral = Referral("", "", "")
-        warnings = warning_texts(rules, disabled_of(rules), lang)
+        warnings = warning_texts(rules, standing_of(rules), lang)
     disclaimer = rules.message("disclaimer", lang)
     if audience is Audience.PRACTITIONER:  # one sentence after another, spaced as ``lang`` spaces them
         disclaimer = rules.message("sentences", lang).format(
@@ -112,6 +122,8 @@ def in_words(
         unanswered=unanswered,
         warnings=tuple(warnings),
         disclaimer=disclaimer,
+        rule_set=rules_used(rules),
+        announced=tuple(announced),
     )
 
 

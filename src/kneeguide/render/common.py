@@ -8,6 +8,7 @@ or ": ": :class:`~kneeguide.render.typography.Typography` (re-exported here with
 from __future__ import annotations
 
 from kneeguide.engine import Assessment, ScoreResult
+from kneeguide.engine.announced import RulesUsed
 from kneeguide.engine.assessment import Triage
 from kneeguide.render.typography import Typography, fmt_points, point_label, typography
 from kneeguide.ruleset.model import AnswerValue, RuleSet
@@ -21,8 +22,10 @@ __all__ = [
     "grounds_text",
     "headline_apart",
     "point_label",
+    "rules_label",
     "score_line",
     "score_notes",
+    "short_digest",
     "typography",
 ]
 
@@ -32,6 +35,28 @@ def headline_apart(t: Triage) -> bool:
     starts with its own headline ("See a doctor today, within a few hours. Call #7119 ..."),
     and printed twice it reads as a stutter."""
     return not t.action.startswith(t.headline.rstrip(".。"))
+
+
+def short_digest(digest: str) -> str:
+    """A rule set's digest shortened to its first 12 hex digits (as git shortens commit
+    ids), where space counts: ``sha256:2a2b2c9969e6``."""
+    kind, _, value = digest.partition(":")
+    return f"{kind}:{value[:12]}" if value else digest
+
+
+def rules_label(used: RulesUsed, rules: RuleSet, lang: str, *, short: bool = False) -> str:
+    """The rule set that decided, as a reader is shown it after "Rules:": the built-in set
+    as its version and digest ("2026.11.0 (sha256:…)"); a custom set says so, with its own
+    version, the built-in version it was checked against and its digest ("custom rule set
+    clinic-1 (checked against built-in 2026.11.0), digest sha256:…"; ``rules_custom``).
+    ``short`` shortens the digest (:func:`short_digest`)."""
+    digest = short_digest(used.digest) if short else used.digest
+    if not used.custom:
+        return typography(rules, lang).paren(used.version, digest)
+    if used.checked_against is None:  # a set built without the loader's check: still not the built-in one
+        return rules.message("rules_custom_unchecked", lang).format(version=used.version, digest=digest)
+    builtin = used.checked_against[0]
+    return rules.message("rules_custom", lang).format(version=used.version, builtin=builtin, digest=digest)
 
 
 def score_line(s: ScoreResult, rules: RuleSet, lang: str, *, incomplete: bool = True) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 
 from kneeguide.engine import Assessment
 from kneeguide.ids import Audience
-from kneeguide.render.common import grounds_text
+from kneeguide.render.common import grounds_text, rules_label
 from kneeguide.render.fhir_questionnaire import ANSWER_SYSTEM, form_order, questionnaire, questionnaire_url
 from kneeguide.render.typography import typography
 from kneeguide.ruleset.model import Answers, AnswerValue, Question, RuleSet
@@ -102,7 +102,10 @@ def risk_assessment(
     prediction per red flag, each with its ``rationale`` (why: the triage's reasons; the
     answers a flag rests on and why it was raised higher); its ``mitigation`` is what to
     do (the triage's action, then each red flag's own); its notes (Annotations) are the
-    disclaimer, then each of the assessment's warnings, in its language."""
+    disclaimer, then each of the assessment's warnings, in its language, those about a
+    rule set that switches red flags off or rewords safety texts first of all (what the
+    resource says may be that rule set's wording). Its ``method`` names the rule set
+    (:func:`method_text`)."""
     ty = typography(rules, a.lang)
     level: dict[str, Any] = {
         "outcome": {
@@ -128,12 +131,26 @@ def risk_assessment(
         "status": "final",
         "subject": {"reference": patient_ref},
         "occurrenceDateTime": fhir_time(when),
-        "method": {"text": f"kneeguide rules {a.rules_version} ({a.rules_digest})"},
+        "method": {"text": method_text(rules, a)},
         "basis": [{"reference": response_ref}],
         "prediction": predictions,
         "mitigation": "\n\n".join(actions),
-        "note": [{"text": a.disclaimer}, *({"text": w} for w in a.warnings)],
+        "note": [
+            *({"text": w} for w in a.announced),
+            {"text": a.disclaimer},
+            *({"text": w} for w in a.warnings if w not in a.announced),
+        ],
     }
+
+
+def method_text(rules: RuleSet, a: Assessment) -> str:
+    """The RiskAssessment's method: kneeguide and the rule set that decided, the built-in
+    one as ``kneeguide rules 2026.11.0 (sha256:…)``, a custom one by its label in the
+    assessment's language (:func:`~kneeguide.render.common.rules_label`: custom, its own
+    version, the built-in version it was checked against, its digest)."""
+    if not a.rule_set.custom:
+        return f"kneeguide rules {a.rules_version} ({a.rules_digest})"
+    return "kneeguide " + rules_label(a.rule_set, rules, a.lang)
 
 
 def bundle(

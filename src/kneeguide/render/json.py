@@ -81,6 +81,24 @@ def _cause(c: CauseResult) -> dict[str, Any]:
     }
 
 
+def _rules(a: Assessment) -> dict[str, Any]:
+    """The rule set that decided: ``version`` and ``digest``; ``custom`` (any set but the
+    built-in one); ``checked_against``, the built-in set's ``{"version", "digest"}`` a
+    custom set was proved not weaker than (null for the built-in set); and what it switches
+    off (``disabled``: ``{"id", "reason"}``) and rewords (``reworded``: ``{"text", "reason"}``),
+    as ``ruleset.yaml`` lists them (empty for the built-in set)."""
+    used = a.rule_set
+    against = used.checked_against
+    return {
+        "version": a.rules_version,
+        "digest": a.rules_digest,
+        "custom": used.custom,
+        "checked_against": None if against is None else {"version": against[0], "digest": against[1]},
+        "disabled": [{"id": flag, "reason": reason} for flag, reason in used.disabled],
+        "reworded": [{"text": text, "reason": reason} for text, reason in used.reworded],
+    }
+
+
 def to_dict(a: Assessment) -> dict[str, Any]:
     from kneeguide.version import __version__
 
@@ -88,7 +106,7 @@ def to_dict(a: Assessment) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "kneeguide", "version": __version__},
-        "rules": {"version": a.rules_version, "digest": a.rules_digest},
+        "rules": _rules(a),
         "region": a.region,
         "audience": a.audience.id,
         "lang": a.lang,

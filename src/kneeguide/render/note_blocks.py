@@ -38,6 +38,8 @@ class Block(NamedTuple):
     dateline  the date of a letter that is dated at its head, right-aligned (str)
     address   ``(label, lines)``: an addressee or a sender, one line each (Japanese head)
     reason    the one line that says why and how soon (str)
+    alert     ``(heading, rules, warnings)``: what a rule set changes in the safety rules,
+              set apart at the head (HTML also marks every page with the heading)
     p, note   a paragraph; a note is set apart (the disclaimer)
     closing   the letter's closing formula (str)
     line      ``(label, text)``: a run-in heading and its text on one paragraph

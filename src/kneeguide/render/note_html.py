@@ -81,6 +81,12 @@ FONTS = '"Hiragino Sans", "Noto Sans CJK JP", "Yu Gothic", Arial, sans-serif'
 #: A space to write in by hand, as the builders mark it (:data:`~kneeguide.render.note_blocks.BLANK`).
 BLANKS = re.compile("＿{4,}")
 BANNER = "@page { @top-center { content: MARK; font: bold 8pt FONTS; color: #b00; } }"
+#: The box of a rule set that changes the safety rules (only in a letter that has one).
+ALERT = """
+.alert { border: 2px solid #b00; padding: 0.8mm 2.5mm; margin: 1.2mm 0; break-inside: avoid; }
+.alert .head { color: #b00; font-weight: bold; font-size: 9.3pt; }
+.alert li { font-weight: bold; }
+"""
 
 
 def css_string(text: str) -> str:
@@ -90,10 +96,12 @@ def css_string(text: str) -> str:
     return f'"{body}"'
 
 
-def page_css(running: str, mark: str) -> str:
+def page_css(running: str, mark: str, *, alert: bool = False) -> str:
     """The style sheet, with the running footer ``running`` and, if any, the ``mark`` at the
-    head of every page."""
+    head of every page; with ``alert``, the style of a rule set's changes (:data:`ALERT`)."""
     css = CSS.replace("FONTS", FONTS).replace("RUNNING", css_string(running), 1)
+    if alert:
+        css += ALERT
     if mark:
         css += BANNER.replace("FONTS", FONTS).replace("MARK", css_string(mark))
     return css
@@ -114,13 +122,21 @@ def to_html(blocks: Sequence[Block], rules: RuleSet, lang: str) -> str:
 
     letter = any(b.kind == "address" for b in blocks)  # a letter in the form of a letter, not a memo
     body: list[str] = []
-    running, mark = "", ""
+    running, marks = "", []
     for n, b in enumerate(blocks):
         if b.kind == "running":
             running = b.content
         elif b.kind == "banner":
-            mark = b.content
+            marks.append(b.content)
             body.append(f'<p class="banner">{esc(b.content)}</p>')
+        elif b.kind == "alert":  # its heading marks every page too, as an unfinished interview's
+            heading, said, warnings = b.content
+            marks.append(heading)
+            items = "".join(f"<li>{esc(w)}</li>" for w in warnings)
+            body.append(
+                f'<section class="alert" role="note"><p class="head">{esc(heading)}</p>'
+                f"<p>{esc(said)}</p><ul>{items}</ul></section>"
+            )
         elif b.kind == "h1":
             body.append(
                 f'<h1 class="letter">{esc(b.content)}</h1>' if letter else f"<h1>{esc(b.content)}</h1>"
@@ -166,7 +182,8 @@ def to_html(blocks: Sequence[Block], rules: RuleSet, lang: str) -> str:
             kind = "appendix" if any(x.kind == "figure" for x in blocks) else "appendix short"
             body.append(f'</main>\n<section class="{kind}">\n<h1>{esc(b.content)}</h1>')
     closing = "</section>" if any(b.kind == "appendix" for b in blocks) else "</main>"
-    css = page_css(running, mark)
+    alert = any(b.kind == "alert" for b in blocks)
+    css = page_css(running, rules.message("inline_separator", lang).join(marks), alert=alert)
     title = html.escape(next((b.content for b in blocks if b.kind == "h1"), ""))
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'

@@ -31,6 +31,7 @@ from kneeguide.render.note_sections import (
     foot,
     marked,
     reason_text,
+    rules_changed,
     scores,
 )
 from kneeguide.ruleset.model import RuleSet
@@ -61,6 +62,7 @@ def japanese_letter(a: Assessment, rules: RuleSet, head: Letterhead) -> list[Blo
     return [
         *letterhead(a, rules, m, head),
         *_purpose(a, m),
+        *rules_changed(a, m),
         *_course(a, rules, m, head),
         *scores(a, rules, m, heading=m("heading_findings")),
         *causes(a, m),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kneeguide.engine import Assessment, ScoreResult
-from kneeguide.render.common import grounds_text, point_label, score_line, score_notes
+from kneeguide.render.common import grounds_text, point_label, rules_label, score_line, score_notes
 from kneeguide.render.note_blocks import Block, Words
 from kneeguide.render.note_scores import applies, awaited
 from kneeguide.ruleset.model import RuleSet, pick
@@ -62,8 +62,9 @@ def flag_items(a: Assessment, rules: RuleSet, m: Words) -> list[str]:
 
 
 def findings(a: Assessment, rules: RuleSet, m: Words) -> list[Block]:
-    """The red flags with the answers that raised them, then what is not yet excluded."""
-    blocks = [Block("h2", m("heading_red_flags_clinical"))]
+    """The red flags with the answers that raised them, then what is not yet excluded;
+    first, what the rule set changes in them, if anything (:func:`rules_changed`)."""
+    blocks = [*rules_changed(a, m), Block("h2", m("heading_red_flags_clinical"))]
     if a.red_flags:
         blocks.append(Block("ul", flag_items(a, rules, m)))
     else:
@@ -183,5 +184,15 @@ def foot(a: Assessment, m: Words, *, numbers: str | None = None) -> list[Block]:
 
 
 def version_line(a: Assessment, m: Words) -> str:
-    """The rule set's version and digest: which rules said all this."""
-    return m.ty.label(m("label_rules"), m.ty.paren(a.rules_version, a.rules_digest))
+    """The rule set's version and digest: which rules said all this (a custom set says so,
+    with the built-in version it was checked against: :func:`rules_label`)."""
+    return m.ty.label(m("label_rules"), rules_label(a.rule_set, m.rules, a.lang))
+
+
+def rules_changed(a: Assessment, m: Words) -> list[Block]:
+    """A rule set that switches red flags off or rewords safety texts, said at the head of
+    the letter, before its findings (an ``alert``: its heading, the rule set, each
+    warning); nothing for one that changes neither."""
+    if not a.announced:
+        return []
+    return [Block("alert", (m("heading_rules_changed"), version_line(a, m), list(a.announced)))]

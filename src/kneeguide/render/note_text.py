@@ -57,6 +57,9 @@ def to_markdown(blocks: Sequence[Block], rules: RuleSet, lang: str) -> str:
             out += [strong(label) + "\\\n".join(lines), ""]  # a backslash ends a line within the paragraph
         elif b.kind == "reason":
             out += [f"**{b.content}**", ""]
+        elif b.kind == "alert":  # a quotation, so that it stands apart from the letter
+            heading, said, warnings = b.content
+            out += [f"> **{heading}**", ">", f"> {said}", ">", *(f"> - **{w}**" for w in warnings), ""]
         elif b.kind in ("line", "record"):
             label, text = b.content
             out += [f"{strong(label)}{text}", ""]
@@ -83,6 +86,10 @@ def to_text(blocks: Sequence[Block], rules: RuleSet, lang: str) -> str:
             out += [*wrap(ty.bracket(b.content), WIDTH), ""]
         elif b.kind == "banner":
             out += [*wrap(f"*** {b.content} ***", WIDTH), ""]
+        elif b.kind == "alert":
+            heading, said, warnings = b.content
+            out += [*wrap(f"*** {heading} ***", WIDTH), *wrap(said, WIDTH)]
+            out += [ln for w in warnings for ln in hang(w, WIDTH, "  ! ")] + [""]
         elif b.kind == "fields":
             out += [ln for label, value in b.content for ln in _labelled(rules, lang, label, value)] + [""]
         elif b.kind == "address":  # the lines one under the other, under the first after the label

@@ -29,6 +29,7 @@ from kneeguide.render.sections import (
     flags_section,
     not_excluded_section,
     referral_section,
+    rules_changed_section,
     scores_section,
     unsaid_reasons,
 )
@@ -63,7 +64,7 @@ def _lay(a: Assessment, rules: RuleSet, details: bool) -> list[Section]:
         head.append(Line(ty.label(m("label_why"), ty.phrases(why))))
     head.append(Line(call_line(a, rules), style="strong"))
     sections = [Section(ty.label(m("heading_level"), m(f"level_{t.level.id}")), tuple(head), "level")]
-
+    sections.append(rules_changed_section(a, rules, details))
     sections.append(flags_section(a, rules, clinical=False, details=details))
     sections.append(_not_excluded(a, rules, details))
     if details:

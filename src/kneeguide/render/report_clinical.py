@@ -23,6 +23,7 @@ from kneeguide.render.sections import (
     flags_section,
     not_excluded_section,
     referral_section,
+    rules_changed_section,
     scores_section,
 )
 from kneeguide.ruleset.model import RuleSet
@@ -48,6 +49,7 @@ def build_clinical(a: Assessment, rules: RuleSet, *, details: bool = False) -> R
     head.append(Line(call_line(a, rules)))
     title = ty.label(m("heading_triage"), m(f"level_clinical_{t.level.id}"))
     sections = [Section(title, tuple(head), "level")]
+    sections.append(rules_changed_section(a, rules, details))
     sections.append(_findings(a, rules, details))
     sections.append(flags_section(a, rules, clinical=True, details=details))
     if a.not_excluded:

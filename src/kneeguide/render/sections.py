@@ -16,6 +16,7 @@ from kneeguide.render.common import (
     clinical,
     grounds_text,
     point_label,
+    rules_label,
     score_line,
     score_notes,
     typography,
@@ -206,11 +207,18 @@ def acupuncture_details(a: Assessment, rules: RuleSet) -> list[Line]:
     return lines
 
 
-def _digest(digest: str, details: bool) -> str:
-    """The rules' digest, shortened to its first 12 hex digits where space counts (as git
-    shortens commit ids); whole in the details."""
-    kind, _, value = digest.partition(":")
-    return digest if details or not value else f"{kind}:{value[:12]}"
+def rules_changed_section(a: Assessment, rules: RuleSet, details: bool) -> Section:
+    """What a rule set that switches red flags off or rewords safety texts changes, in a box
+    at the top, before the red flags (the flags a reader is shown, or not shown, are those
+    of that rule set): the rule set's label, then each warning about it. None for a rule
+    set that changes neither (the built-in one, or a custom set that is only stricter)."""
+    if not a.announced:
+        return Section("", ())
+    label = rules_label(a.rule_set, rules, a.lang, short=not details)
+    ty = typography(rules, a.lang)
+    lines = [Line(ty.label(rules.message("label_rules", a.lang), label))]
+    lines += [Line(w, mark="•", style="strong") for w in a.announced]
+    return Section(rules.message("heading_rules_changed", a.lang), tuple(lines), "red")
 
 
 def referral_section(a: Assessment, rules: RuleSet) -> Section:
@@ -232,7 +240,7 @@ def ending(a: Assessment, rules: RuleSet, details: bool, safety_label: str) -> l
         Section("", (Line(ty.label(safety_label, a.triage.safety_net)),)),
     ]
     tail = [] if details else [Line(m("details_hint"), style="dim")]
-    version = ty.paren(a.rules_version, _digest(a.rules_digest, details))
+    version = rules_label(a.rule_set, rules, a.lang, short=not details)
     tail += [
         Line(ty.label(m("label_rules"), version), style="dim"),
         Line(a.disclaimer, style="strong"),

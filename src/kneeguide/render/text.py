@@ -57,7 +57,9 @@ def _console(buffer: io.StringIO, color: bool, width: int) -> Console:
 
 
 def emergency_panel(a: Assessment, rules: RuleSet, *, color: bool = False, width: int = 80) -> str:
-    """The panel shown the moment an emergency becomes certain during an interview."""
+    """The panel shown the moment an emergency becomes certain during an interview; from a
+    rule set that switches red flags off or rewords safety texts, it says so last (what the
+    panel says may be that rule set's wording)."""
     buffer = io.StringIO()
     console = _console(buffer, color, width)
     inner = max(width, 40) - 4  # borders and padding
@@ -73,6 +75,8 @@ def emergency_panel(a: Assessment, rules: RuleSet, *, color: bool = False, width
             body.append(para(h.action) + "\n")
     ty = typography(rules, a.lang)
     body.append("\n" + para(ty.label(rules.message("label_call", a.lang), a.triage.call)), style="bold")
+    for warning in a.announced:
+        body.append("\n\n" + para(warning), style="bold")
     title = ty.label(rules.message("emergency_title", a.lang), a.triage.call)
     console.print(Panel(body, title=title, border_style="red"))
     return buffer.getvalue()
