@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chromium import CHROMIUM, headless
+from chromium import CHROMIUM, headless, print_pdf
 from test_notes import CLINIC, STORIES, WHEN
 from vignette_report import load_vignettes
 
@@ -254,14 +254,7 @@ def test_the_command_line_print_gives_a4_pages_with_the_red_flag_text(
     result = assess(answers, rules=rules, lang=lang)
     source = tmp_path / "note.html"
     source.write_text(render_note(NoteFormat.HTML, result, rules, when=datetime(2026, 11, 28, 9, 0)), "utf-8")
-    pdf = tmp_path / "note.pdf"
-    subprocess.run(
-        headless(tmp_path / "profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", source.as_uri()),
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert pdf.exists() and pdf.stat().st_size > 1000, "chromium produced no PDF"
+    pdf = print_pdf(source, tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)

@@ -18,6 +18,7 @@ with it, :func:`grounds` explains a value by it, and the columns
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple, Protocol
 
@@ -47,7 +48,13 @@ Answers = Mapping[str, Value]
 COMPARATORS = ("ge", "gt", "le", "lt")
 
 
-def _compare(op: str, left: float, right: float) -> bool:
+@typing.overload
+def compare(op: str, left: float, right: float) -> bool: ...
+@typing.overload
+def compare(op: str, left: typing.Any, right: typing.Any) -> typing.Any: ...
+def compare(op: str, left: typing.Any, right: typing.Any) -> typing.Any:
+    """``left op right`` for one of :data:`COMPARATORS`: on numbers a bool; on solver terms
+    (:mod:`kneeguide.ruleset.proof`) the term that says so, by the same definition."""
     if op == "ge":
         return left >= right
     if op == "gt":
@@ -84,7 +91,7 @@ class AnswerCompare(NamedTuple):
         value = answers.get(self.question)
         if value is None or isinstance(value, str):
             return None
-        return _compare(self.op, value, self.threshold)
+        return compare(self.op, value, self.threshold)
 
     def leaves(self) -> Iterator[Leaf]:
         yield self
@@ -106,8 +113,8 @@ class ScoreCompare(NamedTuple):
         result = scores[self.score]
         if result.applicable is False:
             return False
-        low = _compare(self.op, result.points, self.threshold)
-        high = _compare(self.op, result.points_max, self.threshold)
+        low = compare(self.op, result.points, self.threshold)
+        high = compare(self.op, result.points_max, self.threshold)
         if low == high and result.applicable is True:
             return low
         if low == high and not low:

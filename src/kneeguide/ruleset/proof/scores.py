@@ -6,10 +6,10 @@ from fractions import Fraction
 
 import z3
 
-from kneeguide.evaluate.conditions import ScoreBand, ScoreCompare
+from kneeguide.evaluate.conditions import ScoreBand, ScoreCompare, compare
 from kneeguide.ruleset.model import Score
 from kneeguide.ruleset.proof.answers import TRUE, Tri
-from kneeguide.ruleset.proof.view import View, compare
+from kneeguide.ruleset.proof.view import View
 
 
 class ScoreTerms:

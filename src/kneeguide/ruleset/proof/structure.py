@@ -4,11 +4,12 @@ no lower. Each is one plain problem, found without the solver."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 from kneeguide.errors import Location, Problem
 from kneeguide.evaluate.conditions import Condition, ScoreCompare
-from kneeguide.ruleset.model import Question, RuleSet
+from kneeguide.ruleset.model import Floor, Question, RedFlag, RuleSet
 
 _DISABLE = "list it under 'disable:' in ruleset.yaml with a reason to allow this"
 #: score points and thresholds must be multiples of this, so that binary floats sum them exactly
@@ -57,43 +58,13 @@ def _questions(custom: RuleSet, builtin: RuleSet) -> list[Problem]:
 
 
 def _flags(custom: RuleSet, builtin: RuleSet) -> list[Problem]:
-    found = []
     off = {flag_id for flag_id, _ in custom.disabled}
-    mine = {f.id: f for f in custom.red_flags}
-    for flag in builtin.red_flags:
-        if flag.id in off:
-            continue
-        ours = mine.get(flag.id)
-        if ours is None:
-            found.append(
-                Problem(f"built-in red flag '{flag.id}' is missing; {_DISABLE}", Location(custom.source))
-            )
-        elif ours.level < flag.level:
-            found.append(
-                Problem(
-                    f"red flag '{flag.id}' is weaker than built-in: level {ours.level.id} < {flag.level.id}; "
-                    + _DISABLE,
-                    ours.location,
-                )
-            )
-    return found
+    kept = [flag for flag in builtin.red_flags if flag.id not in off]
+    return _kept("red flag", kept, custom.red_flags, f"; {_DISABLE}", custom)
 
 
 def _floors_and_levels(custom: RuleSet, builtin: RuleSet) -> list[Problem]:
-    found = []
-    mine = {f.id: f for f in custom.floors}
-    for floor in builtin.floors:
-        ours = mine.get(floor.id)
-        if ours is None:
-            found.append(Problem(f"built-in triage floor '{floor.id}' is missing", Location(custom.source)))
-        elif ours.level < floor.level:
-            found.append(
-                Problem(
-                    f"triage floor '{floor.id}' is weaker than built-in: "
-                    f"level {ours.level.id} < {floor.level.id}",
-                    ours.location,
-                )
-            )
+    found = _kept("triage floor", builtin.floors, custom.floors, "", custom)
     for name, lowered, kept in (
         ("not_excluded_level", custom.not_excluded_level, builtin.not_excluded_level),
         ("no_cause_level", custom.no_cause_level, builtin.no_cause_level),
@@ -101,6 +72,22 @@ def _floors_and_levels(custom: RuleSet, builtin: RuleSet) -> list[Problem]:
         if lowered < kept:
             where = Location(custom.source)
             found.append(Problem(f"triage {name} is weaker than built-in: {lowered.id} < {kept.id}", where))
+    return found
+
+
+def _kept(
+    kind: str, ours: Sequence[RedFlag | Floor], theirs: Sequence[RedFlag | Floor], hint: str, custom: RuleSet
+) -> list[Problem]:
+    """Each of ``ours`` (built-in red flags or floors) that ``theirs`` drops or lowers."""
+    found = []
+    mine = {rule.id: rule for rule in theirs}
+    for rule in ours:
+        kept = mine.get(rule.id)
+        if kept is None:
+            found.append(Problem(f"built-in {kind} '{rule.id}' is missing{hint}", Location(custom.source)))
+        elif kept.level < rule.level:
+            weaker = f"{kind} '{rule.id}' is weaker than built-in: level {kept.level.id} < {rule.level.id}"
+            found.append(Problem(weaker + hint, kept.location))
     return found
 
 

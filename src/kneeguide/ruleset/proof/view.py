@@ -21,6 +21,7 @@ from kneeguide.evaluate.conditions import (
     Not,
     ScoreBand,
     ScoreCompare,
+    compare,
     questions_in,
 )
 from kneeguide.ruleset.model import Question, RuleSet
@@ -80,16 +81,6 @@ class View:
         assert isinstance(c, Not)
         inner = self.condition(c.child, scores)
         return Tri(inner.f, inner.t)
-
-
-def compare(op: str, left: z3.ArithRef, right: z3.ArithRef) -> z3.BoolRef:
-    if op == "ge":
-        return left >= right
-    if op == "gt":
-        return left > right
-    if op == "le":
-        return left <= right
-    return left < right
 
 
 def view(rules: RuleSet, raw: Raw) -> View:
