@@ -392,7 +392,7 @@ class FullScreen(Driver):
                 return "confirm", key
         if self.m("ask_path") in tail and "kneeguide-" in tail:
             return "path", None
-        if self.m("help_continue") in tail:
+        if self.m("help_continue") in tail or self.m("rules_changed_continue") in tail:
             return "pause", None
         return None
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chromium import CHROMIUM, headless
+from chromium import CHROMIUM, print_pdf
 from command import flat, output, run
 
 from kneeguide.api import assess, load_rules
@@ -74,12 +74,14 @@ def expected(name: str, lang: str) -> Expected:
 
     if rules.disabled:
         [(flag, reason)] = rules.disabled
-        warning, warning_id = m("warn_disabled").format(id=flag, reason=reason), f"disabled:{flag}"
+        [off] = rules.switched_off  # named by its title, then its id
+        named = m("flag_named").format(title=pick(off.title, lang), id=flag)
+        warning, warning_id = m("warn_disabled").format(id=named, reason=reason), f"disabled:{flag}"
     else:
         [(text, reason)] = rules.reworded
         assert text == "red_flags.cauda_equina.title"
         title = pick(next(f.title for f in rules.red_flags if f.id == "cauda_equina"), lang)
-        named = m("parenthetical").format(text=title, note="cauda_equina")
+        named = m("flag_named").format(title=title, id="cauda_equina")
         warning = m("warn_reworded").format(text=m("text_flag_title").format(flag=named), reason=reason)
         warning_id = f"reworded:{text}"
     builtin = load_rules().version
@@ -138,7 +140,7 @@ def test_a_reworded_text_is_a_warning_of_every_assessment_after_the_disabled_fla
         assert list(a.announced) == list(a.warnings[:3])
     assert a.announced[1] == rules.message("warn_reworded", "en").format(
         text="the title of the warning sign 'Possible blood clot in a deep vein of the leg"
-        " (deep vein thrombosis) (dvt)'",
+        " (deep vein thrombosis) [dvt]'",
         reason="house style",
     )
     assert a.announced[2] == rules.message("warn_reworded", "en").format(
@@ -159,7 +161,7 @@ def test_every_protected_text_is_named_in_words(lang: str) -> None:
     assert len(set(said.values())) == len(said)  # no two texts are told alike
     assert text_in_words(rules, "red_flags.dvt.escalations.0.action", "en") == (
         "what to do when the warning sign 'Possible blood clot in a deep vein of the leg (deep vein "
-        "thrombosis) (dvt)' is more serious (case 1)"
+        "thrombosis) [dvt]' is more serious (case 1)"
     )
     assert text_in_words(rules, "dispositions.emergency.regions.UK.action", "en") == (
         "what to do at the level 'emergency' in region UK"
@@ -256,14 +258,7 @@ def test_the_printed_html_letter_says_it_on_its_first_page_and_marks_every_page(
     want = expected(name, lang)
     source = tmp_path / "note.html"
     source.write_text(letter("note", "html", OVERLAYS / name, lang, tmp_path), encoding="utf-8")
-    pdf = tmp_path / "note.pdf"
-    subprocess.run(
-        headless(tmp_path / "profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", source.as_uri()),
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert pdf.exists() and pdf.stat().st_size > 1000, "chromium produced no PDF"
+    pdf = print_pdf(source, tmp_path)
     pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages_text = [seen(page) for page in pages.split("\f") if page.strip()]
     first = pages_text[0]
@@ -380,10 +375,13 @@ def test_the_interview_says_it_before_the_first_question_in_the_emergency_panel_
 
 
 @pty
+@pytest.mark.parametrize("columns", [80, 50])
 @pytest.mark.parametrize("name", [DISABLED, REWORDED])
 def test_the_japanese_interview_says_it_before_the_first_question_and_in_the_report(
-    name: str, tmp_path: Path
+    name: str, columns: int, tmp_path: Path
 ) -> None:
+    """The announcement waits on the screen for a key before the interview's opening words
+    (which would scroll it away on a small terminal), whole: heading, label and warning."""
     from japanese_scan import FullScreen, Recorder, lay_story
     from screen import TERMINAL_ENV
 
@@ -395,15 +393,19 @@ def test_the_japanese_interview_says_it_before_the_first_question_and_in_the_rep
         "KNEEGUIDE_DATA_DIR": str(tmp_path / "data"),
         "KNEEGUIDE_CONFIG": str(tmp_path / "config.yaml"),
     }
-    term = Recorder(["/bin/sh", "-c", "exec " + command], env=env, columns=80, cwd=str(tmp_path))
+    term = Recorder(["/bin/sh", "-c", "exec " + command], env=env, columns=columns, cwd=str(tmp_path))
     try:
         FullScreen(want.rules, "lay", lay_story(), tmp_path).run(term)
     finally:
         term.stop()
     screens = [text for _, text in term.screens()]
-    first = seen(screens[0])  # when the first question is asked
+    waiting = seen(screens[0])  # the screen as it waits for the key
+    label = seen(want.short_label)
+    wait = seen(want.rules.message("rules_changed_continue", "ja"))
+    assert -1 < waiting.find(seen(want.heading)) < waiting.find(label) < waiting.find(seen(want.warning))
+    assert waiting.find(seen(want.warning)) < waiting.find(wait)
     intro = seen(want.rules.message("interview_intro", "ja").split("{")[0])
-    assert -1 < first.find(seen(want.heading)) < first.find(seen(want.warning)) < first.find(intro)
+    assert intro not in waiting and intro in seen(screens[1])  # then the interview begins
     assert any(seen(want.warning) in seen(s) and "╭" in s for s in screens)  # the emergency panel's
     report = seen((tmp_path / "report.txt").read_text(encoding="utf-8"))
     flags = seen(want.rules.message("heading_red_flags", "ja"))

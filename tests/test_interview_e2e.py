@@ -72,6 +72,7 @@ CHECKLIST_HINT = msg("checklist_hint")
 NUMBER_HINT = msg("number_hint")
 FINISH = msg("ask_finish")
 OFFERS = [msg("offer_save_answers"), msg("offer_save_assessment"), msg("offer_note")]
+CONTINUE = msg("rules_changed_continue")
 
 DVT_TITLE = next(f.title["en"] for f in RULES.red_flags if f.id == "dvt")
 CAUDA_TITLE = next(f.title["en"] for f in RULES.red_flags if f.id == "cauda_equina")
@@ -208,10 +209,13 @@ class Terminal:
     # -- reading --------------------------------------------------------------------------
 
     def next_prompt(self) -> Prompt:
-        patterns = [HELP_LABEL, NUMBER_HINT, FINISH, OFFERS[0], pexpect.EOF]
+        patterns = [HELP_LABEL, NUMBER_HINT, FINISH, OFFERS[0], pexpect.EOF, CONTINUE]
         index = self.child.expect_exact(patterns)
         text = ANSI.sub(" ", self.child.before.replace("\r", ""))
         self.screens.append(text)
+        if index == 5:  # a custom rule set's announcement, read before the first question
+            self.child.send(" ")
+            return self.next_prompt()
         if index == 4:
             return Prompt("ended", screen=text)
         if index == 2:

@@ -221,7 +221,10 @@ def test_disabling_a_red_flag_needs_a_reason_and_warns_in_every_output(tmp_path:
             "assess", "--rules", str(custom), "-a", "redness=yes", "-a", "warmth=yes", "--format", fmt
         )
         assert done.returncode == 0, done.stderr
-        assert "switches off the warning sign 'cellulitis'" in done.stdout, fmt
+        assert (
+            "switches off the warning sign 'Possible skin infection of the leg (cellulitis) [cellulitis]'"
+            in done.stdout
+        ), fmt
     (tmp_path / "b").mkdir()
     missing_reason = overlay(tmp_path / "b", ruleset=RULESET + "disable:\n  - id: cellulitis\n")
     with pytest.raises(RulesError, match="missing required key 'reason'"):

@@ -16,7 +16,8 @@ from kneeguide.ruleset.model import RuleSet, pick
 #: (and the rules, to find a score by its title). A new kind of warning fails until its
 #: id is added here.
 IDS: dict[str, Callable[[RuleSet, dict[str, str], str], str]] = {
-    "warn_disabled": lambda rules, filled, lang: f"disabled:{filled['id']}",
+    # a switched-off red flag is named by its title and, after it, its id (flag_named)
+    "warn_disabled": lambda rules, filled, lang: "disabled:" + _named_flag(rules, filled["id"], lang),
     # a reworded text is named in words: the rule set's entry is found by its reason
     "warn_reworded": lambda rules, filled, lang: "reworded:" + _reworded(rules, filled["reason"]),
     "warn_proxy": lambda rules, filled, lang: (
@@ -30,6 +31,13 @@ IDS: dict[str, Callable[[RuleSet, dict[str, str], str], str]] = {
     "warn_ottawa_window": lambda rules, filled, lang: "ottawa_window",
     "warn_untranslated": lambda rules, filled, lang: f"untranslated:{lang}",
 }
+
+
+def _named_flag(rules: RuleSet, named: str, lang: str) -> str:
+    """The red flag id in ``named`` (``flag_named``: "Title [id]"), or ``named`` itself
+    (a flag switched off that the rule files do not define is named by its id alone)."""
+    found = pattern(rules.message("flag_named", lang)).fullmatch(named)
+    return found["id"] if found else named
 
 
 def _reworded(rules: RuleSet, reason: str) -> str:

@@ -93,8 +93,11 @@ def interview(
         if session.rules_digest != rules.digest:  # said on the terminal, wrapped at its width
             asker.show(rules.message("resume_rules_changed", session.lang))
             session.rules_digest = rules.digest
-        for line in rules_changed_lines(rules, session.lang):  # before the first question
+        changed = rules_changed_lines(rules, session.lang)
+        for line in changed:  # before the first question ...
             asker.show(line)
+        if changed:  # ... and read before the interview's opening words scroll it away
+            asker.pause(rules.message("rules_changed_continue", session.lang))
         interrupt_on_signals()
         _run(session, asker, rules, settings, note, resume=resume, plain=plain, details=details)
     finally:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from kneeguide.engine.announced import text_in_words
+from kneeguide.engine.announced import flag_named, text_in_words
 from kneeguide.engine.assessment import (
     AcupunctureResult,
     CauseResult,
@@ -216,7 +216,9 @@ def warning_text(rules: RuleSet, w: Warned, lang: str, *, lay: bool = False) -> 
     message = rules.message("warn_" + kind, lang)
     if w.kind == "disabled":
         flag_id, reason = rules.disabled[w.at]
-        return message.format(id=flag_id, reason=reason)
+        flag = next((f for f in rules.switched_off if f.id == flag_id), None)
+        named = flag_id if flag is None else flag_named(rules, flag, lang)
+        return message.format(id=named, reason=reason)
     if w.kind == "reworded":
         text_id, reason = rules.reworded[w.at]
         return message.format(text=text_in_words(rules, text_id, lang), reason=reason)

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from kneeguide.ids import Level
 from kneeguide.ruleset.files import BUILTIN
-from kneeguide.ruleset.model import RuleSet, pick
+from kneeguide.ruleset.model import RedFlag, RuleSet, pick
 
 
 class RulesUsed(NamedTuple):
@@ -50,6 +50,12 @@ def rules_used(rules: RuleSet) -> RulesUsed:
     )
 
 
+def flag_named(rules: RuleSet, flag: RedFlag, lang: str) -> str:
+    """A red flag as a warning about the rule set names it: its title, then its id for the
+    practitioner who looks it up (``flag_named``: "Possible blood clot … [dvt]")."""
+    return rules.message("flag_named", lang).format(title=pick(flag.title, lang), id=flag.id)
+
+
 def text_in_words(rules: RuleSet, text_id: str, lang: str) -> str:
     """A protected text's id (``red_flags.dvt.title``, ``dispositions.urgent.regions.JP.action``,
     ``regions.JP.emergency``; see :mod:`kneeguide.ruleset.protected`) as a reader is told
@@ -66,7 +72,7 @@ def text_in_words(rules: RuleSet, text_id: str, lang: str) -> str:
     if head == "red_flags" and len(rest) >= 2:
         flag_id, path = rest[0], rest[1:]
         flag = next((f for f in rules.red_flags if f.id == flag_id), None)
-        named = m("parenthetical").format(text=pick(flag.title, lang), note=flag_id) if flag else flag_id
+        named = flag_named(rules, flag, lang) if flag else flag_id
         if len(path) == 1 and path[0] in ("title", "action", "explain"):
             return m(f"text_flag_{path[0]}").format(flag=named)
         if len(path) == 3 and path[0] == "escalations" and path[1].isdigit() and path[2] == "action":

@@ -294,6 +294,8 @@ MESSAGE_IDS = [
     "text_region_advice_name",
     "text_other",
     "heading_rules_changed",
+    "rules_changed_continue",
+    "flag_named",
     "rules_custom",
     "rules_custom_unchecked",
     "warn_untranslated",

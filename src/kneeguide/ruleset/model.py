@@ -378,6 +378,9 @@ class RuleSet(NamedTuple):
     #: a custom rule set: the built-in rule set's (version, digest) it was proved not weaker
     #: than when it was loaded; None for the built-in rule set itself
     checked_against: tuple[str, str] | None = None
+    #: the red flags ``disabled`` switches off, as the rule files define them (a warning
+    #: names each by its title, not its id alone); one listed but not defined has none
+    switched_off: tuple[RedFlag, ...] = ()
 
     @property
     def custom(self) -> bool:

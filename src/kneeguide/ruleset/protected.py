@@ -47,6 +47,8 @@ ANNOUNCING = frozenset(
         "disclaimer",
         "label_rules",
         "heading_rules_changed",
+        "rules_changed_continue",
+        "flag_named",
         "rules_custom",
         "rules_custom_unchecked",
         "warn_disabled",

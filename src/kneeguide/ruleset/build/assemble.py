@@ -29,6 +29,8 @@ def rule_set(ctx: Context) -> RuleSet:
     built_scores = scores(ctx)
     flags = red_flags(ctx)
     known_flags = {f.id for f in flags}
+    off = {flag_id for flag_id, _ in ctx.disabled}
+    switched_off = tuple(f for f in flags if f.id in off)
     flags = switch_off(ctx, flags)
     tests = rule_tests(ctx, known_flags | {d for d, _ in ctx.disabled})
     found_causes, ranking = causes(ctx)
@@ -67,6 +69,7 @@ def rule_set(ctx: Context) -> RuleSet:
         source=ctx.source,
         skippable=tuple(q for q in ctx.questions.values() if q.type == "yn" and q.ask_if is not None),
         disabled=ctx.disabled,
+        switched_off=switched_off,
         reworded=ctx.reworded,
         tests=tests,
     )
