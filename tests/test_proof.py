@@ -204,7 +204,8 @@ def _unchecked(directory: Path) -> RuleSet:
         ),
         (
             "calf_questions_never_asked",
-            "(answered in the lay interview) -> built-in: urgent, raises dvt (urgent) | this rule set: soon",
+            "lay interview; this rule set does not ask whole_leg_swollen and counts it as no) -> built-in: "
+            "urgent, raises dvt (urgent) | this rule set: soon",
         ),
         (
             "high_energy_floor_self_care",
@@ -218,7 +219,7 @@ def _unchecked(directory: Path) -> RuleSet:
         ("not_excluded_level_routine", "not_excluded_level must be 'soon' or higher"),
         (
             "wells_items_zero",
-            "gives score 'wells_dvt' a lower band (or none) where the built-in set gives it",
+            "can put score 'wells_dvt' in a lower band than the built-in set can",
         ),
     ],
 )
@@ -400,3 +401,18 @@ def test_a_full_copy_of_the_built_in_rules_is_custom_and_never_stands_in_for_the
         assert load_rules().checked_against is None
         assert load_rules(copy).checked_against == (BUILTIN.version, BUILTIN.digest)
         assert load_rules().checked_against is None
+
+
+def test_a_changed_ask_if_is_named_first_with_its_line_as_the_likely_cause(tmp_path: Path) -> None:
+    """The counter-examples of a skipped question name red flags in files the author never
+    touched: the line that changed the asking comes first, at its own file and line."""
+    result = kneeguide(
+        "rules",
+        "validate",
+        str(WEAKER / "calf_questions_never_asked"),
+        env={"KNEEGUIDE_CACHE_DIR": str(tmp_path)},
+    )
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"kneeguide: {WEAKER / 'calf_questions_never_asked' / 'questions.yaml'}:3:3: ")
+    assert "question 'calf_swelling' is asked otherwise than in the built-in set (its ask_if)" in lines[0]
+    assert "does not ask whole_leg_swollen and counts it as no" in result.stderr

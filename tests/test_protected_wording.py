@@ -319,8 +319,8 @@ def test_a_switched_off_red_flag_and_new_regions_and_red_flags_are_not_compared(
     assert reworded_problems(free, rules) == []
     stale = free._replace(reworded=(("red_flags.dvt.title", "switched off anyway"),))
     assert lines(reworded_problems(stale, rules)) == [
-        "clinic/ruleset.yaml: reworded: red_flags.dvt.title is the built-in wording in this rule set; "
-        "remove the entry (an entry that changes nothing would announce a change that is not there)"
+        "clinic/ruleset.yaml: reworded: red_flags.dvt.title belongs to red flag 'dvt', which this rule set "
+        "switches off (disable:); remove the entry"
     ]
 
 
@@ -341,3 +341,33 @@ def test_the_announcement_itself_can_never_be_softened_not_even_under_reworded(t
     lines = result.stderr.splitlines()
     assert [line.split("message '")[1].split("'")[0] for line in lines] == ["warn_disabled", "rules_custom"]
     assert all("cannot be changed by one" in line for line in lines)
+
+
+def test_a_reworded_text_shown_in_every_region_may_not_name_one_regions_emergency_number() -> None:
+    """ "Call 119 now" in a red flag's action reads as a dead line in the US (911): the
+    built-in wording says "the emergency number" and each report fills in the reader's own."""
+    builtin = load_rules()
+    dvt = next(f for f in builtin.red_flags if f.id == "dvt")
+    action = {**dvt.action, "ja": dvt.action["ja"] + "すぐに119番に電話してください。"}
+    custom = builtin._replace(
+        red_flags=tuple(f._replace(action=action) if f.id == "dvt" else f for f in builtin.red_flags),
+        reworded=(("red_flags.dvt.action", "clinic wording"),),
+    )
+    [problem] = reworded_problems(custom, builtin)
+    assert "red_flags.dvt.action (ja) names the emergency number 119 of region JP" in problem.message
+    # a region's own wording may name its own number
+    assert not [p for p in reworded_problems(builtin, builtin)]
+
+
+def test_a_reworded_entry_for_a_switched_off_red_flag_says_so() -> None:
+    builtin = load_rules()
+    custom = builtin._replace(
+        red_flags=tuple(f for f in builtin.red_flags if f.id != "dvt"),
+        disabled=(("dvt", "clinic protocol"),),
+        reworded=(("red_flags.dvt.action", "clinic wording"),),
+    )
+    messages = [p.message for p in reworded_problems(custom, builtin)]
+    assert messages == [
+        "reworded: red_flags.dvt.action belongs to red flag 'dvt', which this rule set switches off "
+        "(disable:); remove the entry"
+    ]

@@ -158,15 +158,46 @@ def reworded_problems(custom: RuleSet, builtin: RuleSet) -> list[Problem]:
                     Location(f"{custom.source}/messages.yaml"),
                 )
             )
+    problems += _numbers_named(custom, builtin, base, mine, listed & changed)
     where = Location(f"{custom.source}/ruleset.yaml")
     for text_id, _ in custom.reworded:
         if _outside(text_id, builtin):
             problems.append(
                 Problem(f"reworded: {_outside(text_id, builtin, why=True)}; remove the entry", where)
             )
+        elif _scope(text_id)[0] in switched_off:
+            flag = _scope(text_id)[0]
+            message = f"reworded: {text_id} belongs to red flag '{flag}', which this rule set switches off"
+            problems.append(Problem(message + " (disable:); remove the entry", where))
         elif text_id not in changed:
             problems.append(Problem(_UNCHANGED.format(text_id=text_id), where))
     return problems
+
+
+def _numbers_named(
+    custom: RuleSet, builtin: RuleSet, base: dict[str, Text], mine: dict[str, Text], reworded: set[str]
+) -> list[Problem]:
+    """A reworded text shown in every region (a red flag's, a level's own) that names a
+    built-in region's emergency number its built-in wording leaves to the region: a person
+    elsewhere would be told to dial a dead line ("call 119" read in the US, where it is 911)."""
+    found = []
+    numbers = {r.emergency: r.id for r in builtin.regions.values()}
+    for text_id in sorted(reworded):
+        if ".regions." in text_id or text_id.startswith("regions.") or text_id not in mine:
+            continue
+        old = " ".join((base.get(text_id) or {}).values())
+        for lang, text in mine[text_id].items():
+            for number, region in numbers.items():
+                if re.search(rf"(?<![0-9]){re.escape(number)}(?![0-9])", text) and number not in old:
+                    found.append(
+                        Problem(
+                            f"{text_id} ({lang}) names the emergency number {number} of region {region}, but "
+                            "it is shown in every region; write 'the emergency number' as the built-in "
+                            "wording does (kneeguide shows the reader's own)",
+                            _where(_scope(text_id)[0], custom),
+                        )
+                    )
+    return found
 
 
 def _outside(text_id: str, builtin: RuleSet, *, why: bool = False) -> str:

@@ -58,10 +58,31 @@ def prove(custom: RuleSet, builtin: RuleSet) -> list[Problem]:
     except Undecided:
         message = f"the proof that it is not weaker than built-in was not decided in {TIMEOUT_MS // 1000} s"
         return [Problem(message + "; the rule set is refused", Location(custom.source))]
-    return [
+    found = [
         Problem(f"not weaker than built-in: this rule set {what} ({check}); {w}", _where(custom, check))
         for check, what, w in weaker
     ]
+    return _asked_otherwise(custom, builtin) + found if found else []
+
+
+def _asked_otherwise(custom: RuleSet, builtin: RuleSet) -> list[Problem]:
+    """A line for each built-in question ``custom`` asks otherwise (its ``ask_if`` or its
+    audiences changed), the likely cause of counter-examples that never name it: a
+    question a rule set skips counts as "no", one it does not ask as unanswered."""
+    found = []
+    for q in builtin.questions.values():
+        theirs = custom.questions.get(q.id)
+        if theirs is None or (theirs.ask_if == q.ask_if and theirs.audiences == q.audiences):
+            continue
+        what = "its ask_if" if theirs.ask_if != q.ask_if else "its audiences"
+        found.append(
+            Problem(
+                f"question '{q.id}' is asked otherwise than in the built-in set ({what}): where this rule "
+                "set skips it, it counts as 'no'; the problems below may follow from it",
+                theirs.location,
+            )
+        )
+    return found
 
 
 def counter_examples(custom: RuleSet, builtin: RuleSet) -> list[tuple[str, str, Witness]]:

@@ -80,7 +80,8 @@ def properties(builtin: Outcome, custom: Outcome, builtin_rules: RuleSet) -> lis
                         theirs.high <= ours.high,
                     ),
                 ),
-                f"gives score '{score_id}' a lower band (or none) where the built-in set gives it",
+                f"can put score '{score_id}' in a lower band than the built-in set can (or say it does not "
+                "apply where the built-in set says it may)",
             )
         )
     for floor_id, holds in builtin.floors.items():

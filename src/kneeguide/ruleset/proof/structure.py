@@ -78,7 +78,8 @@ def _floors_and_levels(custom: RuleSet, builtin: RuleSet) -> list[Problem]:
 def _kept(
     kind: str, ours: Sequence[RedFlag | Floor], theirs: Sequence[RedFlag | Floor], hint: str, custom: RuleSet
 ) -> list[Problem]:
-    """Each of ``ours`` (built-in red flags or floors) that ``theirs`` drops or lowers."""
+    """Each of ``ours`` (built-in red flags or floors) that ``theirs`` drops or lowers.
+    ``hint`` follows a dropped one: how it may be switched off, if it may."""
     found = []
     mine = {rule.id: rule for rule in theirs}
     for rule in ours:
@@ -86,8 +87,11 @@ def _kept(
         if kept is None:
             found.append(Problem(f"built-in {kind} '{rule.id}' is missing{hint}", Location(custom.source)))
         elif kept.level < rule.level:
-            weaker = f"{kind} '{rule.id}' is weaker than built-in: level {kept.level.id} < {rule.level.id}"
-            found.append(Problem(weaker + hint, kept.location))
+            weaker = (
+                f"{kind} '{rule.id}' is weaker than built-in: level {kept.level.id} < {rule.level.id}; "
+                f"keep level {rule.level.id} or higher (a custom set may raise a level, never lower one)"
+            )
+            found.append(Problem(weaker, kept.location))
     return found
 
 

@@ -56,14 +56,21 @@ class Witness(NamedTuple):
     practitioner: bool  # the interview's audience
     builtin: Side
     custom: Side
+    #: per rule set (built-in, custom): each answer it does not take as given, and what it
+    #: counts instead ("no" for a question it skips, "unanswered" for one it does not ask)
+    assumed: tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = ((), ())
 
     def __str__(self) -> str:
         given = ", ".join(f"{k}={v}" for k, v in self.answers.items()) or "nothing"
+        audience = "practitioner" if self.practitioner else "lay"
         how = (
             "given"
             if not self.interview
-            else (f"answered in the {'practitioner' if self.practitioner else 'lay'} interview")
+            else f"the answers of a person in each rule set's {audience} interview"
         )
+        for whose, assumed in zip(("the built-in set", "this rule set"), self.assumed, strict=True):
+            if assumed:
+                how += "".join(f"; {whose} does not ask {q} and counts it as {value}" for q, value in assumed)
         return (
             f"counter-example: {given} ({how}) -> built-in: {self.builtin.differences(self.custom)}"
             f" | this rule set: {self.custom.differences(self.builtin)}"
@@ -88,7 +95,22 @@ def witness(model: z3.ModelRef, raw: Raw, builtin: Outcome, custom: Outcome) -> 
         z3.is_true(model.eval(raw.practitioner, model_completion=True)),
         side(model, builtin),
         side(model, custom),
+        (_assumed(model, raw, builtin, answers), _assumed(model, raw, custom, answers)),
     )
+
+
+def _assumed(model: z3.ModelRef, raw: Raw, outcome: Outcome, answers: Answers) -> tuple[tuple[str, str], ...]:
+    """Each answer in ``answers`` that ``outcome``'s rule set reads as something else: a
+    question its interview skips ("no") or does not ask this audience ("unanswered")."""
+    seen = outcome.view
+    out = []
+    for qid in answers:
+        if qid in seen.coded and not z3.is_true(model.eval(seen.coded[qid] == raw.coded[qid], True)):
+            code = model.eval(seen.coded[qid], model_completion=True).as_long()
+            out.append((qid, "unanswered" if code == MISSING else "no"))
+        elif qid in seen.present and not z3.is_true(model.eval(seen.present[qid], True)):
+            out.append((qid, "unanswered"))
+    return tuple(out)
 
 
 def _number(value: z3.ExprRef, kind: str) -> AnswerValue:
