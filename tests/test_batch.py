@@ -468,11 +468,17 @@ def test_the_library_refuses_a_bad_region_audience_or_worker_count_before_any_re
 def test_an_answer_set_that_is_not_a_mapping_is_an_error_record_and_the_run_goes_on() -> None:
     not_a_mapping: Any = ["age", 30]
     records = list(assess_batch([not_a_mapping, {"age": 30}]))
+    rules = load_rules()
     assert records[0] == {
         "row": 1,
         "id": None,
         "ok": False,
         "errors": [{"field": None, "message": "an answer set must be a mapping of question ids to answers"}],
+        "rules_digest": rules.digest,
+        "rules_version": rules.version,
+        "rules_custom": False,
+        "rules_checked_against": None,
+        "warnings": [],
     }
     assert records[1]["ok"] is True and records[1]["row"] == 2
 
@@ -521,8 +527,10 @@ def test_a_disabled_red_flag_is_in_every_record_and_in_the_summary(
     source = tmp_path / "in.jsonl"
     source.write_text(jsonl(stories), encoding="utf-8")
     rules, text = DISABLING, {}
+    [flag] = rules.switched_off
+    named = rules.message("flag_named", "en").format(title=flag.title["en"], id="cellulitis")
     warning = rules.message("warn_disabled", "en").format(
-        id="cellulitis", reason="assessed by the clinic's own skin protocol"
+        id=named, reason="assessed by the clinic's own skin protocol"
     )
     for fmt in ("jsonl", "csv"):
         done = batch(str(source), "--rules", str(tmp_path / "rules"), "--output-format", fmt, *options)
@@ -533,14 +541,18 @@ def test_a_disabled_red_flag_is_in_every_record_and_in_the_summary(
         assert summary[0] == f"{len(stories)} records: emergency 300, urgent 600, soon 300"
     records = [json.loads(line) for line in text["jsonl"].splitlines()]
     assert len(records) == len(stories)
-    for record in records:
-        if record["ok"]:
-            assert record["warnings"][0] == "disabled:cellulitis"
-        else:
-            assert "warnings" not in record
+    for record in records:  # error records too: every record of a changed rule set says so
+        assert record["warnings"][0] == "disabled:cellulitis"
+        assert record["rules_custom"] is True and record["rules_digest"] == rules.digest
+    assert {r["ok"] for r in records} == {True, False}
     rows = list(csv.DictReader(io.StringIO(text["csv"])))
-    assert list(rows[0]) == list(CSV_FIELDS) and CSV_FIELDS[-1] == "warnings"
+    assert list(rows[0]) == list(CSV_FIELDS) and CSV_FIELDS[-3:] == (
+        "warnings",
+        "rules_version",
+        "rules_custom",
+    )
     assert [r["warnings"] for r in rows] == [";".join(r.get("warnings", [])) for r in records]
+    assert {(r["rules_version"], r["rules_custom"]) for r in rows} == {(rules.version, "true")}
 
 
 def test_without_a_disabled_red_flag_the_summary_ends_with_the_disclaimer_alone() -> None:

@@ -91,14 +91,18 @@ def assess_batch(
 
     * ``{"row", "id", "ok": True, "level", "red_flags", "not_excluded",
       "likely_causes", "wells_dvt", "ottawa_knee", "acupuncture",
-      "rules_digest", "warnings"}``: ids, the first three likely causes, Wells as
+      "rules_digest", "rules_version", "rules_custom", "rules_checked_against",
+      "warnings"}``: ids, the first three likely causes, Wells as
       ``{"points", "points_max", "band"}`` and Ottawa as ``{"applicable",
-      "band"}``, the ids of the warnings :func:`assess` gives (``"disabled:<red
-      flag id>"``, ``"proxy:<score id>"``, ``"child"``, ``"pregnancy"``,
-      ``"ottawa_window"``); with ``full``, also ``"assessment"``, the English
-      JSON assessment (:func:`as_dict`);
-    * ``{"row", "id", "ok": False, "errors": [{"field", "message"}]}`` for a
-      set with a bad id or value (or that is not a mapping): the others go on.
+      "band"}``, the rule set (custom or not, and a custom set's built-in
+      ``{"version", "digest"}`` it was proved against), the ids of the warnings
+      :func:`assess` gives (``"disabled:<red flag id>"``, ``"reworded:<text id>"``,
+      ``"proxy:<score id>"``, ``"child"``, ``"pregnancy"``, ``"ottawa_window"``);
+      with ``full``, also ``"assessment"``, the English JSON assessment (:func:`as_dict`);
+    * ``{"row", "id", "ok": False, "errors": [{"field", "message"}], "rules_digest",
+      "rules_version", "rules_custom", "rules_checked_against", "warnings"}`` for a
+      set with a bad id or value (or that is not a mapping), its warnings those that
+      hold for every answer set (``disabled:``, ``reworded:``): the others go on.
 
     Answer sets are read as the records are taken, a block (1,000) at a time,
     so memory stays flat however many there are. ``workers`` > 1 shares the

@@ -91,7 +91,7 @@ def process_block(job: Job, records: Sequence[Record | Line]) -> list[dict[str, 
         else:
             record = item  # type: ignore[assignment]
         if record.answers is None:
-            out.append(error_record(record.row, record.id, record.problems))
+            out.append(error_record(record.row, record.id, record.problems, job.rules))
             continue
         if "resourceType" in record.answers:  # a FHIR resource (e.g. NDJSON of responses)
             clean, problems = _fhir(job, record)
@@ -99,7 +99,9 @@ def process_block(job: Job, records: Sequence[Record | Line]) -> list[dict[str, 
             clean, problems = check(record.answers)
         if problems:
             out.append(
-                error_record(record.row, record.id, [(field_of(p.message), p.message) for p in problems])
+                error_record(
+                    record.row, record.id, [(field_of(p.message), p.message) for p in problems], job.rules
+                )
             )
             continue
         valid.append((len(out), record.row, record.id, clean))

@@ -41,6 +41,8 @@ CSV_FIELDS = (
     "rules_digest",
     "errors",
     "warnings",
+    "rules_version",
+    "rules_custom",
 )
 
 
@@ -93,6 +95,11 @@ def crlf(text: str) -> str:
     return _LINE_END.sub(lambda m: m.group(1) or "\r\n", text)
 
 
+def _flag(value: bool | None) -> str:
+    """A yes/no field as a CSV cell: ``true``, ``false``, or empty when the record has none."""
+    return "" if value is None else "true" if value else "false"
+
+
 def csv_row(r: dict[str, Any]) -> list[Any]:
     """One record's cells, in :data:`CSV_FIELDS` order (empty where the record has no value),
     each text cell safe from formula injection (:func:`cell`)."""
@@ -119,5 +126,7 @@ def csv_row(r: dict[str, Any]) -> list[Any]:
             r.get("rules_digest", ""),
             errors,
             ";".join(r.get("warnings", [])),
+            r.get("rules_version", ""),
+            _flag(r.get("rules_custom")),
         )
     ]

@@ -24,7 +24,9 @@ answers, at a fraction of the cost. Its shape:
   every record), ``"proxy:<score id>"`` for a score with items decided by lay
   stand-ins, ``"child"``, ``"pregnancy"`` and ``"ottawa_window"`` (an injury
   older than the Ottawa knee rule's 7 days); an empty list when none applies;
-* when not: ``errors``, a list of ``{"field": id or None, "message": str}``.
+* when not: ``errors``, a list of ``{"field": id or None, "message": str}``, and the
+  same ``rules_*`` fields and the warnings that hold for every answer set (``disabled:``,
+  ``reworded:``), so that no record of a changed rule set goes without saying so.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from kneeguide.engine import Decision, warnings_of
+from kneeguide.engine import Decision, standing_of, warnings_of
 from kneeguide.engine.announced import rules_used
 from kneeguide.engine.scores import seen
 from kneeguide.evaluate.memo import PerRules
@@ -84,9 +86,24 @@ def decision_record(row: int, ident: Any, rules: RuleSet, d: Decision) -> dict[s
     }
 
 
-def error_record(row: int, ident: Any, problems: Iterable[tuple[str | None, str]]) -> dict[str, Any]:
-    """The batch record of a row that could not be assessed: each (field or None, message)."""
-    return {"row": row, "id": ident, "ok": False, "errors": [{"field": f, "message": m} for f, m in problems]}
+def error_record(
+    row: int, ident: Any, problems: Iterable[tuple[str | None, str]], rules: RuleSet
+) -> dict[str, Any]:
+    """The batch record of a row that could not be assessed: each (field or None, message),
+    and, as every record, the rule set it was read for and the warnings that hold for every
+    answer set (a red flag switched off, a safety text reworded: :func:`standing_of`)."""
+    ids = _ids(rules)
+    return {
+        "row": row,
+        "id": ident,
+        "ok": False,
+        "errors": [{"field": f, "message": m} for f, m in problems],
+        "rules_digest": rules.digest,
+        "rules_version": rules.version,
+        "rules_custom": ids.custom,
+        "rules_checked_against": None if ids.checked_against is None else dict(ids.checked_against),
+        "warnings": [w.id for w in standing_of(rules)],
+    }
 
 
 def field_of(message: str) -> str | None:
