@@ -371,3 +371,33 @@ def test_a_reworded_entry_for_a_switched_off_red_flag_says_so() -> None:
         "reworded: red_flags.dvt.action belongs to red flag 'dvt', which this rule set switches off "
         "(disable:); remove the entry"
     ]
+
+
+def test_an_overlay_that_rewords_english_is_told_to_give_the_translation_in_its_own_catalogue(
+    tmp_path: Path,
+) -> None:
+    """Never to edit the built-in catalogue, which every custom set is proved against."""
+    rules_text = (ROOT / "rules" / "red_flags.yaml").read_text(encoding="utf-8")
+    start, end = rules_text.index("  - id: dvt\n"), rules_text.index("  - id: pulmonary_embolism\n")
+    entry = rules_text[start:end].replace(
+        "See a doctor today, within a few hours,", "See a doctor within two hours,"
+    )
+    (tmp_path / "red_flags.yaml").write_text("red_flags:\n" + entry, encoding="utf-8")
+    (tmp_path / "ruleset.yaml").write_text(
+        'version: "2026.12-t"\ntitle: "kneeguide rules for posterior knee and calf pain"\n'
+        'languages: [en, ja]\ndefault_region: JP\n'
+        'reworded:\n  - text: red_flags.dvt.action\n    reason: "clinic wording"\n',
+        encoding="utf-8",
+    )
+    done = run("rules", "validate", str(tmp_path), env={"KNEEGUIDE_NO_CACHE": "1"})
+    assert done.returncode == 2
+    written = (tmp_path / "red_flags.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(
+        n for n, text in enumerate(written, 1) if text.startswith('    action: "See a doctor within two')
+    )
+    assert done.stderr.splitlines() == [
+        f"kneeguide: {tmp_path}/red_flags.yaml:{line}:5: "
+        "this rule set changes the English of red_flags.dvt.action, whose 'ja' translation is the built-in "
+        f"one: give its reviewed 'ja' translation in {tmp_path}/locale/ja/red_flags.po (an entry with "
+        'msgctxt "red_flags.dvt.action", as in the built-in catalogues)'
+    ]

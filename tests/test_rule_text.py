@@ -89,7 +89,8 @@ def test_a_raw_escape_byte_is_refused_by_the_yaml_reader_already(tmp_path: Path)
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         f"kneeguide: {tmp_path}/red_flags.yaml:3:13: "
-        "character '\\x1b' is not allowed here (binary or damaged file?)"
+        "character U+001B ESCAPE is not allowed here: text is data, never terminal control "
+        "(a binary or damaged file?)"
     ]
 
 

@@ -91,6 +91,10 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str, path: str) -> Probl
     line = before.count("\n") + 1
     col = exc.position - (before.rfind("\n") + 1) + 1
     char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    from kneeguide.ruleset.characters import character_name  # only on a problem
+
     return Problem(
-        f"character {char!r} is not allowed here (binary or damaged file?)", Location(path, line, col)
+        f"character {character_name(char)} is not allowed here: text is data, never terminal control "
+        "(a binary or damaged file?)",
+        Location(path, line, col),
     )

@@ -28,6 +28,7 @@ from kneeguide.ruleset.build.catalogue import (
 )
 from kneeguide.ruleset.build.checks import catalogue_text_problems
 from kneeguide.ruleset.build.conditions import resolve
+from kneeguide.ruleset.files import BUILTIN
 from kneeguide.ruleset.model import Answers, Examples, Question, Text
 from kneeguide.ruleset.yamlio import item_location, key_location, location_of
 
@@ -135,7 +136,7 @@ class Context:
             elif lang in self.incomplete:
                 self.fallbacks[lang] = self.fallbacks.get(lang, 0) + 1
             else:
-                self.problems.append(_unusable(lang, text_id, english, state, entry, loc))
+                self.problems.append(_unusable(lang, text_id, english, state, entry, loc, self.source))
         return text
 
     def check_catalogues(self) -> None:
@@ -213,9 +214,12 @@ class Context:
 
 
 def _unusable(
-    lang: str, text_id: str, english: str, state: str, entry: Entry | None, loc: Location
+    lang: str, text_id: str, english: str, state: str, entry: Entry | None, loc: Location, source: str
 ) -> Problem:
-    """The problem of a text whose ``lang`` translation cannot be shown (its ``state``)."""
+    """The problem of a text whose ``lang`` translation cannot be shown (its ``state``).
+
+    A custom set (``source``) that rewords a built-in text is told to give the translation
+    in its own catalogue, never to edit the built-in one it was proved against."""
     if entry is None or state == MISSING:
         short = english if len(english) <= 50 else english[:47] + "..."
         return Problem(f"missing '{lang}' translation of {text_id} \"{short}\"", loc)
@@ -223,6 +227,14 @@ def _unusable(
         return Problem(
             f"the '{lang}' translation of {text_id} is a draft (fuzzy): review it, then remove the flag",
             entry.location,
+        )
+    if source != BUILTIN and not entry.location.path.startswith(source.rstrip("/") + "/"):
+        catalogue = f"{source.rstrip('/')}/locale/{lang}/{text_id.split('.')[0]}.po"
+        return Problem(
+            f"this rule set changes the English of {text_id}, whose '{lang}' translation is the built-in "
+            f"one: give its reviewed '{lang}' translation in {catalogue} (an entry with msgctxt "
+            f'"{text_id}", as in the built-in catalogues)',
+            loc,
         )
     return Problem(
         f"the English of {text_id} changed since its '{lang}' translation was made: review the translation "
