@@ -40,7 +40,7 @@ def rules_validate(directory: RulesDir = None) -> None:
     from kneeguide.authoring.testing import run_tests
     from kneeguide.ruleset.load import load_rules
 
-    rules = load_rules(directory, use_cache=False)
+    rules = load_rules(directory, fresh=True)  # checked anew, then cached for the next run
     problems = [
         Problem(f"{r.name}: {'; '.join(r.problems)}", r.location)
         for r in run_tests(rules)

@@ -18,7 +18,9 @@ from kneeguide.ruleset.files import BUILTIN, builtin_rules, digest_of, read_file
 from kneeguide.ruleset.model import RuleSet
 
 
-def load_rules(directory: str | Path | None = None, *, use_cache: bool = True) -> RuleSet:
+def load_rules(
+    directory: str | Path | None = None, *, use_cache: bool = True, fresh: bool = False
+) -> RuleSet:
     """Load and validate a rule set (the built-in one when ``directory`` is None).
 
     A directory holding every rule file is a complete rule set; one holding only
@@ -31,7 +33,9 @@ def load_rules(directory: str | Path | None = None, *, use_cache: bool = True) -
     (``RuleSet.checked_against``), and is cached with it: a cached custom set is
     used only while the built-in rules are the ones it was proved against. Raises
     :class:`~kneeguide.errors.RulesError` listing every problem. ``use_cache``
-    False neither reads nor writes the rules cache.
+    False neither reads nor writes the rules cache; ``fresh`` validates and proves again
+    whatever the cache holds, then stores the result (``rules validate``: the next
+    ``--rules`` run starts warm).
     """
     if directory is None:
         files, base, label = read_files(builtin_rules()), None, BUILTIN
@@ -44,7 +48,7 @@ def load_rules(directory: str | Path | None = None, *, use_cache: bool = True) -
         against = digest_of(builtin_files)
     digest = digest_of(files, base)
     slot = cache_slot(digest, against)
-    cached = cache.get(digest, label, slot) if use_cache else None
+    cached = cache.get(digest, label, slot) if use_cache and not fresh else None
     proved = None if cached is None or cached.checked_against is None else cached.checked_against[1]
     if cached is not None and proved == against:
         return cached
@@ -52,7 +56,7 @@ def load_rules(directory: str | Path | None = None, *, use_cache: bool = True) -
 
     rules = build(files, label, base)._replace(digest=digest)
     if directory is not None:
-        rules = _checked(rules, load_rules(use_cache=use_cache))
+        rules = _checked(rules, load_rules(use_cache=use_cache, fresh=fresh))
     if use_cache:
         cache.put(rules, slot)
     return rules
