@@ -15,7 +15,6 @@ weaker (:mod:`kneeguide.ruleset.proof`) all decide on the same exact totals.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import NamedTuple
 
 from kneeguide.evaluate.memo import PerRules
@@ -41,14 +40,16 @@ class CauseUnits(NamedTuple):
 
 
 def places(value: float) -> int:
-    """How many decimal places ``value`` is written with (its shortest repr: ``0.5653`` → 4)."""
-    exponent = Decimal(repr(value)).as_tuple().exponent
-    return min(-exponent, MAX_PLACES) if isinstance(exponent, int) and exponent < 0 else 0
+    """How many decimal places ``value`` is written with, up to :data:`MAX_PLACES`
+    (``0.5653`` → 4; ``0.30000000000000004``, a sum's rounding error, → 1)."""
+    fixed = f"{value:.{MAX_PLACES}f}".rstrip("0")
+    return len(fixed) - fixed.index(".") - 1
 
 
 def in_units(value: float, scale: int) -> int:
-    """``value`` in units of ``1/scale``, from its decimal form (exact for up to ``log10(scale)`` places)."""
-    return int((Decimal(repr(value)) * scale).to_integral_value())
+    """``value`` in units of ``1/scale``: the whole number nearest ``value * scale`` (exact for
+    a decimal of at most ``log10(scale)`` places, whose product lies within rounding of it)."""
+    return round(value * scale)
 
 
 def _units(rules: RuleSet) -> CauseUnits:
