@@ -17,9 +17,10 @@ cause counts only among the top five), which is linear integer and rational
 arithmetic. Z3 decides that combination directly; a SAT solver (PySAT) or a BDD
 library (``dd``) would need the sums bit-blasted by hand: our own code, where a
 mistake silently weakens the proof. Measured with ``python benchmarks/run.py proof``
-(2-core development machine, Python 3.11, z3-solver 4.15): the built-in set against
-itself in about 0.3 to 0.7 s, z3's import about 40 ms; all of it only when a custom set
-is loaded and not yet in the rules cache (:mod:`kneeguide.ruleset.cache`), so a cached
+(2-core development machine, Python 3.11, z3-solver 5.4): the built-in set against
+itself in a median of 245 ms (0.5 to 0.7 s on a loaded machine), z3's import about
+40 ms; all of it only when a custom set is loaded and not yet in the rules cache
+(:mod:`kneeguide.ruleset.cache`), so a cached
 ``assess --rules`` pays nothing.
 """
 
