@@ -385,7 +385,7 @@ def test_an_overlay_that_rewords_english_is_told_to_give_the_translation_in_its_
     (tmp_path / "red_flags.yaml").write_text("red_flags:\n" + entry, encoding="utf-8")
     (tmp_path / "ruleset.yaml").write_text(
         'version: "2026.12-t"\ntitle: "kneeguide rules for posterior knee and calf pain"\n'
-        'languages: [en, ja]\ndefault_region: JP\n'
+        "languages: [en, ja]\ndefault_region: JP\n"
         'reworded:\n  - text: red_flags.dvt.action\n    reason: "clinic wording"\n',
         encoding="utf-8",
     )

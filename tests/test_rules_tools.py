@@ -190,7 +190,9 @@ def test_lowering_a_red_flag_level_is_rejected(rules_copy: Path) -> None:
         load_rules(copy)
     assert any(
         "'acute_limb_ischaemia' is weaker than built-in: level urgent < emergency; keep level emergency or "
-        "higher (a custom set may raise a level, never lower one)" in line and "disable:" not in line
+        "higher (a custom set may raise a level, never lower one)"
+        in line
+        and "disable:" not in line
         for line in info.value.lines()
     )
 
