@@ -211,3 +211,18 @@ def test_the_file_remember_region_writes_is_read_without_yaml(tmp_path: Path) ->
         env={**os.environ, "KNEEGUIDE_CONFIG": str(config)},
     )
     assert done.stdout == "{'lang': 'ja', 'region': 'UK', 'audience': 'lay'} False\n", done.stderr
+
+
+def test_the_quick_config_reader_refuses_exactly_the_characters_yaml_refuses() -> None:
+    """The simple-settings path (no YAML import) must hand every file YAML would refuse to
+    the full reader: its check agrees with PyYAML's own on every code point of the BMP and
+    on the planes' edges, alone and after ASCII or other text."""
+    import yaml.reader
+
+    from kneeguide.inputs.config import _unprintable
+
+    points = [*range(0x10000), 0x10000, 0x1F600, 0x10FFFF]
+    for code in points:
+        ch = chr(code)
+        for text in (ch, "region: JP # " + ch, "é" + ch):
+            assert _unprintable(text) == bool(yaml.reader.Reader.NON_PRINTABLE.search(text)), hex(code)
