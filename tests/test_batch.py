@@ -511,8 +511,11 @@ def test_every_vignettes_record_names_the_warnings_assess_gives_by_id() -> None:
     for rules in (RULES, DISABLING):
         records = list(assess_batch(stories, rules=rules))
         for record, story in zip(records, stories, strict=True):
-            expected = ids_of(rules, assess(story, rules=rules).warnings)
+            assessment = assess(story, rules=rules)
+            expected = ids_of(rules, assessment.warnings)
             assert record["warnings"] == expected, record["row"]
+            # assess names them by the same ids (JSON "warning_ids"), in its own order
+            assert list(assessment.warning_ids) == expected == as_dict(assessment)["warning_ids"]
             seen.update(i.split(":")[0] for i in expected)
     assert seen == {"disabled", "proxy", "child", "pregnancy", "ottawa_window"}
 

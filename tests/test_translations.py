@@ -372,3 +372,15 @@ def test_a_translated_citation_is_held_to_its_english_like_any_text(rules_copy: 
     edit(references, "kneeguide authors: design principles", "kneeguide authors: principles")
     found = problems(rules_copy)
     assert len(found) == 1 and "the English of references.design_safety.citation changed" in found[0], found
+
+
+def test_the_json_names_the_partly_english_notice_by_id_too(tmp_path: Path) -> None:
+    """A language still being translated: its notice is the first warning, ``untranslated:<lang>``."""
+    from kneeguide.api import as_dict
+    from kneeguide.api import assess as assess_api
+
+    rules = load_rules()
+    partial = rules._replace(languages=("en",), incomplete={"ja": 3})
+    result = as_dict(assess_api({"calf_swelling": "yes"}, rules=partial, lang="ja"))
+    assert result["warning_ids"][0] == "untranslated:ja"
+    assert len(result["warning_ids"]) == len(result["warnings"])

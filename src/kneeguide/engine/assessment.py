@@ -191,3 +191,7 @@ class Assessment(NamedTuple):
     #: the warnings about the rule set itself (each red flag it switches off, each safety
     #: text it rewords), in words: also in ``warnings``, and shown apart at the top
     announced: tuple[str, ...] = ()
+    #: ``warnings`` by stable id, in the same order (``disabled:<flag>``, ``reworded:<text>``,
+    #: ``proxy:<score>``, ``child``, ``pregnancy``, ``ottawa_window``, ``untranslated:<lang>``):
+    #: what scripts match on, as batch records name them
+    warning_ids: tuple[str, ...] = ()

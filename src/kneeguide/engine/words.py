@@ -13,7 +13,7 @@ from kneeguide.engine.advice import (
     referral_for,
     standing_of,
     warning_texts,
-    warnings_for,
+    warnings_of,
 )
 from kneeguide.engine.announced import rules_used
 from kneeguide.engine.assessment import (
@@ -92,10 +92,15 @@ def in_words(
     announced = announced_of(rules, lang)
     if detail:
         referral = referral_for(rules, triage, disposition.referral_to, hits, open_flags, causes, lang)
-        warnings = warnings_for(rules, effective, truth.scores, lang, lay=audience is Audience.LAY)
+        warned = warnings_of(rules, effective, truth.scores)
     else:
         referral = Referral("", "", "")
-        warnings = warning_texts(rules, standing_of(rules), lang)
+        warned = list(standing_of(rules))
+    warnings = warning_texts(rules, warned, lang, lay=detail and audience is Audience.LAY)
+    # the same warnings by id, as batch records name them (and the notice of a language
+    # still being translated, which warning_texts puts first)
+    warning_ids = [f"untranslated:{lang}"] if lang in rules.incomplete else []
+    warning_ids += [w.id for w in warned]
     disclaimer = rules.message("disclaimer", lang)
     if audience is Audience.PRACTITIONER:  # one sentence after another, spaced as ``lang`` spaces them
         disclaimer = rules.message("sentences", lang).format(
@@ -121,6 +126,7 @@ def in_words(
         answers=dict(given),
         unanswered=unanswered,
         warnings=tuple(warnings),
+        warning_ids=tuple(warning_ids),
         disclaimer=disclaimer,
         rule_set=rules_used(rules),
         announced=tuple(announced),

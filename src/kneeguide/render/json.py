@@ -164,6 +164,7 @@ def to_dict(a: Assessment) -> dict[str, Any]:
         "referral": {"to": a.referral.to, "urgency": a.referral.urgency, "text": a.referral.text},
         "answers": dict(a.answers),
         "warnings": list(a.warnings),
+        "warning_ids": list(a.warning_ids),
         "disclaimer": a.disclaimer,
     }
 
