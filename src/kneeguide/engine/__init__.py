@@ -8,8 +8,7 @@
 * :func:`warnings_of` — the warnings that apply, as :class:`Warned` (each with its
   stable id), decided once for the assessment's texts and batch records alike;
   :func:`standing_of` those that hold for every answer set (a red flag switched
-  off, a safety text reworded: :func:`announced_of` in words, :func:`disabled_of`
-  the switched-off flags alone), and
+  off, a safety text reworded; :func:`announced_of` in words), and
   :func:`warning_texts` any of them in words (:mod:`advice`);
 * the :class:`Assessment` and its parts (:mod:`assessment`).
 
@@ -20,7 +19,6 @@ calls :func:`assessment_of`.
 from kneeguide.engine.advice import (
     Warned,
     announced_of,
-    disabled_of,
     standing_of,
     warning_texts,
     warnings_of,
@@ -64,7 +62,6 @@ __all__ = [
     "compute_score",
     "decide",
     "decide_on",
-    "disabled_of",
     "in_words",
     "standing_of",
     "warning_texts",

@@ -1,7 +1,7 @@
 """The advice that closes an assessment: acupuncture, the referral letter's text and the warnings.
 
 Which warnings apply is decided once, by :func:`warnings_of`; the assessment puts
-them in words (:func:`warnings_for`) and batch records name them by id. Those
+them in words (:func:`warning_texts`) and batch records name them by id. Those
 about the rule set itself (:func:`standing_of`: a red flag switched off, a
 built-in safety text reworded) hold for every answer set, and every output
 announces them (:mod:`kneeguide.engine.announced` names the rule set and its texts).
@@ -148,7 +148,7 @@ def warnings_of(rules: RuleSet, answers: Answers, scores: Sequence[ScoreFacts]) 
     items decided by lay stand-ins, answers the rules were not made for (a child, a
     pregnancy) and an injury older than Ottawa's validation window. ``answers`` are
     the effective answers (``Truth.answers``) and ``scores`` the facts of
-    ``rules.scores`` (``Truth.scores``). :func:`warnings_for` puts them in words;
+    ``rules.scores`` (``Truth.scores``). :func:`warning_texts` puts them in words;
     batch records carry their ids.
     """
     fixed = _fixed(rules)
@@ -177,18 +177,6 @@ def standing_of(rules: RuleSet) -> tuple[Warned, ...]:
     red flag ``rules`` switches off (``disabled:<id>``), then each built-in safety text it
     rewords (``reworded:<text id>``), in ``ruleset.yaml``'s order."""
     return _fixed(rules).standing
-
-
-def disabled_of(rules: RuleSet) -> tuple[Warned, ...]:
-    """The warnings of :func:`standing_of` about red flags switched off only."""
-    return tuple(w for w in _fixed(rules).standing if w.kind == "disabled")
-
-
-def warnings_for(
-    rules: RuleSet, answers: Answers, scores: Sequence[ScoreFacts], lang: str, *, lay: bool = False
-) -> list[str]:
-    """The warnings that apply (:func:`warnings_of`), in words (for a lay reader with ``lay``)."""
-    return warning_texts(rules, warnings_of(rules, answers, scores), lang, lay=lay)
 
 
 def warning_texts(rules: RuleSet, warned: Iterable[Warned], lang: str, *, lay: bool = False) -> list[str]:

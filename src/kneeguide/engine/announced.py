@@ -59,7 +59,7 @@ def flag_named(rules: RuleSet, flag: RedFlag, lang: str) -> str:
 def text_in_words(rules: RuleSet, text_id: str, lang: str) -> str:
     """A protected text's id (``red_flags.dvt.title``, ``dispositions.urgent.regions.JP.action``,
     ``regions.JP.emergency``; see :mod:`kneeguide.ruleset.protected`) as a reader is told
-    it in ``lang``: "the title of the warning sign 'Possible blood clot … (dvt)'", "what to
+    it in ``lang``: "the title of the warning sign 'Possible blood clot … [dvt]'", "what to
     do at the level 'urgent' in region JP". A red flag is named by its title in this rule
     set and its id (a reworded title is the one the reader sees); an id of another shape
     is given as it is (``text_other``)."""

@@ -38,8 +38,6 @@ if TYPE_CHECKING:
     from kneeguide.ruleset.proof.answers import Raw
     from kneeguide.ruleset.proof.witness import Witness
 
-MISSING = 0  # a coded answer's "unanswered" (proof.answers.MISSING, which imports z3)
-
 #: Give up (and refuse the rule set) rather than let a run hang on a pathological set.
 TIMEOUT_MS = 120_000
 
@@ -131,6 +129,8 @@ def _smallest(solver: z3.Solver, fails: z3.BoolRef, raw: Raw) -> z3.ModelRef | N
     """
     import z3
 
+    from kneeguide.ruleset.proof.answers import MISSING
+
     for mode in (z3.Not(raw.interview), z3.BoolVal(True)):
         verdict = solver.check(fails, mode)
         if verdict == z3.unknown:
@@ -139,7 +139,7 @@ def _smallest(solver: z3.Solver, fails: z3.BoolRef, raw: Raw) -> z3.ModelRef | N
             continue
         found = solver.model()
         values: dict[z3.ExprRef, z3.ExprRef] = {
-            var: found.eval(var, model_completion=True)
+            var: found.evaluate(var, model_completion=True)
             for var in (
                 raw.interview,
                 raw.practitioner,
@@ -154,7 +154,7 @@ def _smallest(solver: z3.Solver, fails: z3.BoolRef, raw: Raw) -> z3.ModelRef | N
             if values[var].eq(unanswered):
                 continue
             trial = {**values, var: unanswered}
-            if z3.is_true(_model(trial).eval(fails, model_completion=True)):
+            if z3.is_true(_model(trial).evaluate(fails, model_completion=True)):
                 values = trial
         return _model(values)
     return None

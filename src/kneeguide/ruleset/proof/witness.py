@@ -81,18 +81,18 @@ def witness(model: z3.ModelRef, raw: Raw, builtin: Outcome, custom: Outcome) -> 
     """The counter-example in ``model``: the answers given and both sides' outcomes."""
     answers: dict[str, AnswerValue] = {}
     for qid, var in raw.coded.items():
-        code = model.eval(var, model_completion=True).as_long()
+        code = model.evaluate(var, model_completion=True).as_long()
         if code == UNSURE:
             answers[qid] = "unsure"
         elif code != MISSING:
             answers[qid] = next(v for v, c in raw.codes[qid].items() if c == code)
     for qid, present in raw.present.items():
-        if z3.is_true(model.eval(present, model_completion=True)):
-            answers[qid] = _number(model.eval(raw.number[qid], model_completion=True), raw.types[qid])
+        if z3.is_true(model.evaluate(present, model_completion=True)):
+            answers[qid] = _number(model.evaluate(raw.number[qid], model_completion=True), raw.types[qid])
     return Witness(
         dict(sorted(answers.items())),
-        z3.is_true(model.eval(raw.interview, model_completion=True)),
-        z3.is_true(model.eval(raw.practitioner, model_completion=True)),
+        z3.is_true(model.evaluate(raw.interview, model_completion=True)),
+        z3.is_true(model.evaluate(raw.practitioner, model_completion=True)),
         side(model, builtin),
         side(model, custom),
         (_assumed(model, raw, builtin, answers), _assumed(model, raw, custom, answers)),
@@ -105,10 +105,10 @@ def _assumed(model: z3.ModelRef, raw: Raw, outcome: Outcome, answers: Answers) -
     seen = outcome.view
     out = []
     for qid in answers:
-        if qid in seen.coded and not z3.is_true(model.eval(seen.coded[qid] == raw.coded[qid], True)):
-            code = model.eval(seen.coded[qid], model_completion=True).as_long()
+        if qid in seen.coded and not z3.is_true(model.evaluate(seen.coded[qid] == raw.coded[qid], True)):
+            code = model.evaluate(seen.coded[qid], model_completion=True).as_long()
             out.append((qid, "unanswered" if code == MISSING else "no"))
-        elif qid in seen.present and not z3.is_true(model.eval(seen.present[qid], True)):
+        elif qid in seen.present and not z3.is_true(model.evaluate(seen.present[qid], True)):
             out.append((qid, "unanswered"))
     return tuple(out)
 
@@ -123,16 +123,16 @@ def _number(value: z3.ExprRef, kind: str) -> AnswerValue:
 
 def side(model: z3.ModelRef, outcome: Outcome) -> Side:
     def true(term: z3.BoolRef) -> bool:
-        return bool(z3.is_true(model.eval(term, model_completion=True)))
+        return bool(z3.is_true(model.evaluate(term, model_completion=True)))
 
     def level(term: z3.ArithRef) -> str:
-        return str(_LEVELS[model.eval(term, model_completion=True).as_long()].id)
+        return str(_LEVELS[model.evaluate(term, model_completion=True).as_long()].id)
 
     bands = []
     for score_id, terms in outcome.scores.items():
         ids = [b.id for b in terms.score.bands]
-        low = ids[model.eval(terms.low, model_completion=True).as_long()]
-        high = ids[model.eval(terms.high, model_completion=True).as_long()]
+        low = ids[model.evaluate(terms.low, model_completion=True).as_long()]
+        high = ids[model.evaluate(terms.high, model_completion=True).as_long()]
         if true(terms.applicable.f):
             low = high = "not applicable"
         bands.append((score_id, low, high))
