@@ -453,3 +453,35 @@ def test_the_built_in_rule_set_announces_nothing_and_is_not_called_custom(lang: 
         None,
     )
     assert not [line for line in done.stderr.splitlines() if "rules:" in line or "WARNING" in line]
+
+
+# --- a switched-off red flag these answers would raise --------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_switched_off_red_flag_that_these_answers_would_raise_says_so_at_the_top(
+    lang: str, tmp_path: Path
+) -> None:
+    """ "Switched off" beside "no warning signs found" reads as nothing found: where the
+    switched-off flag's own condition holds on the answers, the warning says these answers
+    would raise it, at the top and among the warnings (the same id for scripts)."""
+    rules = load_rules(OVERLAYS / DISABLED)
+    applies = rules.message("warn_disabled_applies", lang).split("{")[0]
+    plain = rules.message("warn_disabled", lang).split("{")[0]
+    red = {"redness": "yes", "warmth": "yes", "age": 45}
+    raised = assess(red, rules=rules, lang=lang, region="JP")
+    assert raised.warning_ids[0] == "disabled:cellulitis"
+    [top] = raised.announced
+    assert top.startswith(applies) and top in raised.warnings
+    builtin = assess(red, rules=load_rules(), lang=lang, region="JP")
+    assert "cellulitis" in {f.id for f in builtin.red_flags}  # what the built-in set raises here
+    quiet = assess({"redness": "no", "age": 45}, rules=rules, lang=lang, region="JP")
+    [said] = quiet.announced
+    assert said.startswith(plain) and said != top and quiet.warning_ids[0] == "disabled:cellulitis"
+    answers = tmp_path / "red.json"
+    answers.write_text(json.dumps(red), encoding="utf-8")
+    shown = seen(
+        output("assess", "--rules", str(OVERLAYS / DISABLED), "--answers", str(answers), "--lang", lang)
+    )
+    heading = seen(rules.message("heading_rules_changed", lang))
+    assert -1 < shown.find(heading) < shown.find(seen(top))

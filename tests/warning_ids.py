@@ -18,6 +18,7 @@ from kneeguide.ruleset.model import RuleSet, pick
 IDS: dict[str, Callable[[RuleSet, dict[str, str], str], str]] = {
     # a switched-off red flag is named by its title and, after it, its id (flag_named)
     "warn_disabled": lambda rules, filled, lang: "disabled:" + _named_flag(rules, filled["id"], lang),
+    "warn_disabled_applies": lambda rules, filled, lang: "disabled:" + _named_flag(rules, filled["id"], lang),
     # a reworded text is named in words: the rule set's entry is found by its reason
     "warn_reworded": lambda rules, filled, lang: "reworded:" + _reworded(rules, filled["reason"]),
     "warn_proxy": lambda rules, filled, lang: (

@@ -129,13 +129,19 @@ def referral_for(
     return Referral(to=pick(referral_to, lang), urgency=triage.timeframe, text=text)
 
 
+#: The kinds of warning about the rule set itself, which every output shows at its top.
+STANDING_KINDS = frozenset({"disabled", "disabled_applies", "reworded"})
+
+
 class Warned(NamedTuple):
     """A warning that applies, before it is put in words (:func:`warnings_of`)."""
 
     #: stable, for scripts: disabled:<red flag id>, reworded:<text id>, proxy:<score id>,
     #: child, pregnancy, ottawa_window
     id: str
-    kind: str  # disabled | reworded | proxy | child | pregnancy | ottawa_window; message "warn_" + kind
+    #: disabled | disabled_applies | reworded | proxy | child | pregnancy | ottawa_window;
+    #: its message is "warn_" + kind
+    kind: str
     #: disabled: position in rules.disabled; reworded: in rules.reworded; proxy: in rules.scores
     at: int = -1
     items: tuple[int, ...] = ()  # proxy: the items (positions in the score) a lay stand-in decided
@@ -153,6 +159,8 @@ def warnings_of(rules: RuleSet, answers: Answers, scores: Sequence[ScoreFacts]) 
     """
     fixed = _fixed(rules)
     found = list(fixed.standing)
+    if rules.switched_off:  # a switched-off red flag these answers would raise says so
+        found = [_applies(rules, w, answers, scores) for w in found]
     for at in fixed.with_stand_ins:  # only scores that have lay stand-ins can warn of them
         facts = scores[at]
         if True in facts.proxy:  # (most records have none: the cheap test first)
@@ -179,6 +187,20 @@ def standing_of(rules: RuleSet) -> tuple[Warned, ...]:
     return _fixed(rules).standing
 
 
+def _applies(rules: RuleSet, w: Warned, answers: Answers, scores: Sequence[ScoreFacts]) -> Warned:
+    """``w``, or where it is a red flag switched off (``disable:``) whose own condition
+    holds on these answers, the same warning saying that these answers would raise it
+    (kind ``disabled_applies``, the same id): "switched off" alone reads as nothing found."""
+    if w.kind != "disabled":
+        return w
+    flag_id = rules.disabled[w.at][0]
+    flag = next((f for f in rules.switched_off if f.id == flag_id), None)
+    if flag is None:
+        return w
+    by_id = {score.id: facts for score, facts in zip(rules.scores, scores, strict=True)}
+    return w._replace(kind="disabled_applies") if flag.when.evaluate(answers, by_id) is True else w
+
+
 def warning_texts(rules: RuleSet, warned: Iterable[Warned], lang: str, *, lay: bool = False) -> list[str]:
     """Each warning as its ``warn_<kind>`` message in ``lang`` (:func:`warning_text`), after
     a word that some texts are shown in English when ``lang`` is still being translated."""
@@ -202,7 +224,7 @@ def warning_text(rules: RuleSet, w: Warned, lang: str, *, lay: bool = False) -> 
     (:func:`text_in_words`)."""
     kind = "proxy_lay" if lay and w.kind == "proxy" else w.kind
     message = rules.message("warn_" + kind, lang)
-    if w.kind == "disabled":
+    if w.kind in ("disabled", "disabled_applies"):
         flag_id, reason = rules.disabled[w.at]
         flag = next((f for f in rules.switched_off if f.id == flag_id), None)
         named = flag_id if flag is None else flag_named(rules, flag, lang)

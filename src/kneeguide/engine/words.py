@@ -8,10 +8,11 @@ answers it rests on (``conditions.grounds``, on the same answers the decision re
 from __future__ import annotations
 
 from kneeguide.engine.advice import (
+    STANDING_KINDS,
     acupuncture_for,
-    announced_of,
     referral_for,
     standing_of,
+    warning_text,
     warning_texts,
     warnings_of,
 )
@@ -89,7 +90,6 @@ def in_words(
     disposition = rules.dispositions[decision.level]
     triage = _triage(rules, decision, region_id, audience, lang)
     acupuncture = acupuncture_for(rules, decision, causes, hits, open_flags, lang)
-    announced = announced_of(rules, lang)
     if detail:
         referral = referral_for(rules, triage, disposition.referral_to, hits, open_flags, causes, lang)
         warned = warnings_of(rules, effective, truth.scores)
@@ -97,6 +97,9 @@ def in_words(
         referral = Referral("", "", "")
         warned = list(standing_of(rules))
     warnings = warning_texts(rules, warned, lang, lay=detail and audience is Audience.LAY)
+    # what is said at the top about the rule set itself: a switched-off red flag these
+    # answers would raise says so there too
+    announced = [warning_text(rules, w, lang) for w in warned if w.kind in STANDING_KINDS]
     # the same warnings by id, as batch records name them (and the notice of a language
     # still being translated, which warning_texts puts first)
     warning_ids = [f"untranslated:{lang}"] if lang in rules.incomplete else []

@@ -277,6 +277,7 @@ MESSAGE_IDS = [
     "no_terminal",
     "stdout_failed",
     "warn_disabled",
+    "warn_disabled_applies",
     "warn_reworded",
     "text_flag_title",
     "text_flag_action",

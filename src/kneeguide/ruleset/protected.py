@@ -52,6 +52,7 @@ ANNOUNCING = frozenset(
         "rules_custom",
         "rules_custom_unchecked",
         "warn_disabled",
+        "warn_disabled_applies",
         "warn_reworded",
         "warn_untranslated",
         "validate_custom",
